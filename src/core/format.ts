@@ -1,0 +1,80 @@
+// Small text helpers shared by the renderers. Pure: instants, zones and "now" are arguments.
+import { TZDate } from "@date-fns/tz"
+import { format } from "date-fns"
+import type { QuotaWindow } from "./types.ts"
+
+export const BEIJING_TZ = "Asia/Shanghai"
+
+export function bar(percent: number | null, width = 20): string {
+  if (percent === null) return "·".repeat(width)
+  const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width)
+  return "█".repeat(filled) + "░".repeat(width - filled)
+}
+
+/** "2h 41m", "3d 9h", "45m", "under a minute", "now". */
+export function countdown(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) return "now"
+  const minutes = Math.floor(ms / 60_000)
+  if (minutes < 1) return "under a minute"
+  const days = Math.floor(minutes / 1440)
+  const hours = Math.floor((minutes % 1440) / 60)
+  const mins = minutes % 60
+  if (days > 0) return hours > 0 ? `${days}d ${hours}h` : `${days}d`
+  if (hours > 0) return mins > 0 ? `${hours}h ${mins}m` : `${hours}h`
+  return `${mins}m`
+}
+
+/** A clock time in `timeZone`: "18:12" when on the same day as `now` there, "Sat 00:48" within a week, "Dec 16 10:00" beyond. */
+export function clockIn(iso: string, timeZone: string, now: Date): string {
+  const t = new TZDate(Date.parse(iso), timeZone)
+  const n = new TZDate(now.getTime(), timeZone)
+  const sameDay = format(t, "yyyy-MM-dd") === format(n, "yyyy-MM-dd")
+  if (sameDay) return format(t, "HH:mm")
+  const days = (t.getTime() - n.getTime()) / 86_400_000
+  if (days > -6 && days < 6) return format(t, "EEE HH:mm")
+  return format(t, "MMM d HH:mm")
+}
+
+export function groupDigits(n: number): string {
+  return Math.round(n).toLocaleString("en-US")
+}
+
+export function windowTitle(w: QuotaWindow): string {
+  if (w.kind === "five_hour") return "5-hour"
+  if (w.kind === "weekly") return "Weekly"
+  if (w.kind === "mcp_monthly") return "MCP tools (month)"
+  return `${w.type ?? "UNKNOWN"} (unit ${w.unit ?? "?"}, number ${w.number ?? "?"})`
+}
+
+/** "147 / 1,000 calls, 853 left" with only the counters the API sent. */
+export function countersText(w: QuotaWindow): string | null {
+  const unit = w.meter
+  if (w.used !== null && w.limit !== null) {
+    const left = w.remaining === null ? "" : `, ${groupDigits(w.remaining)} left`
+    return `${groupDigits(w.used)} / ${groupDigits(w.limit)} ${unit}${left}`
+  }
+  if (w.remaining !== null) return `${groupDigits(w.remaining)} ${unit} left`
+  if (w.used !== null) return `${groupDigits(w.used)} ${unit} used`
+  if (w.limit !== null) return `limit ${groupDigits(w.limit)} ${unit}`
+  return null
+}
+
+export function percentText(p: number | null): string {
+  return p === null ? "—" : `${p} %`
+}
+
+export function toolsText(tools: Record<string, number> | undefined): string | null {
+  if (tools === undefined) return null
+  const entries = Object.entries(tools)
+  if (entries.length === 0) return null
+  return entries.map(([name, n]) => `${name} ${groupDigits(n)}`).join(" · ")
+}
+
+export function modelName(id: string): string {
+  return id.toUpperCase().replace(/^GLM-/, "GLM-")
+}
+
+export function planTitle(plan: string | null, label: string | null): string {
+  if (plan !== null) return plan[0]!.toUpperCase() + plan.slice(1)
+  return label ?? "unknown plan"
+}

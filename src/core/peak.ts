@@ -1,0 +1,284 @@
+// The peak-hours schedule as data, and the peak state at an instant. Pure: the clock is a parameter.
+
+import { TZDate, tz } from "@date-fns/tz"
+import { addDays, format } from "date-fns"
+import type { PeakState } from "./types.ts"
+
+export interface PeakPeriod {
+  /** "throttle" | "quota" | user-defined. */
+  name: string
+  /** ISO weekdays, 1 = Monday … 7 = Sunday, of the day the period starts on. */
+  days: number[]
+  /** "HH:mm", inclusive, wall clock in the schedule's time zone. */
+  start: string
+  /**
+   * "HH:mm", exclusive; "24:00" means midnight at the end of the day. An end at or before the start
+   * means the period runs past midnight into the next day.
+   */
+  end: string
+  /** Cost multiplier for GLM-5-class models while this period is on. */
+  glm5Multiplier?: number
+}
+
+export interface PeakSchedule {
+  /** IANA time zone the periods are written in. */
+  timeZone: string
+  periods: PeakPeriod[]
+  /** GLM-5-class multiplier when no active period sets one. */
+  offPeakGlm5Multiplier: number
+}
+
+const WEEKDAYS = [1, 2, 3, 4, 5]
+
+/** Z.ai defaults (2026): quota-cost peak weekdays 14–18, throttling peak weekdays 15–18, Beijing time. */
+export const DEFAULT_PEAK_SCHEDULE: PeakSchedule = {
+  timeZone: "Asia/Shanghai",
+  periods: [
+    { name: "quota", days: WEEKDAYS, start: "14:00", end: "18:00", glm5Multiplier: 3 },
+    { name: "throttle", days: WEEKDAYS, start: "15:00", end: "18:00" },
+  ],
+  offPeakGlm5Multiplier: 1,
+}
+
+/** How far ahead `nextStartsAt` looks. */
+const SEARCH_DAYS = 8
+
+interface Interval {
+  period: PeakPeriod
+  start: number
+  end: number
+}
+
+interface Clock {
+  hours: number
+  minutes: number
+}
+
+const CLOCK = /^(\d{2}):(\d{2})$/
+
+/** "HH:mm" → hours and minutes; 00:00–23:59, plus 24:00 when `allowEndOfDay`. Null when malformed. */
+function parseClock(value: unknown, allowEndOfDay: boolean): Clock | null {
+  if (typeof value !== "string") return null
+  const match = CLOCK.exec(value)
+  if (!match) return null
+  const hours = Number(match[1])
+  const minutes = Number(match[2])
+  if (minutes > 59) return null
+  if (hours === 24 && minutes === 0 && allowEndOfDay) return { hours, minutes }
+  if (hours > 23) return null
+  return { hours, minutes }
+}
+
+const toMinutes = (clock: Clock): number => clock.hours * 60 + clock.minutes
+
+/** ISO weekday (1 = Monday … 7 = Sunday) from a JS `getDay()` value. */
+const isoWeekday = (jsDay: number): number => (jsDay === 0 ? 7 : jsDay)
+
+/**
+ * Every occurrence of every period that starts on a calendar day from `fromDay` to `toDay`
+ * (offsets from the day of `now`, in the schedule's zone), as UTC epoch intervals, sorted by start.
+ * Wall-clock → instant conversion is done by TZDate, so DST transitions are honoured.
+ */
+function occurrences(now: Date, schedule: PeakSchedule, fromDay: number, toDay: number): Interval[] {
+  const today = new TZDate(now.getTime(), schedule.timeZone)
+  const intervals: Interval[] = []
+  for (let offset = fromDay; offset <= toDay; offset += 1) {
+    const day = addDays(today, offset)
+    const year = day.getFullYear()
+    const month = day.getMonth()
+    const date = day.getDate()
+    const weekday = isoWeekday(day.getDay())
+    for (const period of schedule.periods) {
+      if (!period.days.includes(weekday)) continue
+      const start = parseClock(period.start, false)
+      const end = parseClock(period.end, true)
+      if (!start || !end) continue
+      const wrapsMidnight = toMinutes(end) <= toMinutes(start)
+      const startAt = new TZDate(year, month, date, start.hours, start.minutes, schedule.timeZone).getTime()
+      const endAt = new TZDate(year, month, date + (wrapsMidnight ? 1 : 0), end.hours, end.minutes, schedule.timeZone).getTime()
+      if (!Number.isFinite(startAt) || !Number.isFinite(endAt) || endAt <= startAt) continue
+      intervals.push({ period, start: startAt, end: endAt })
+    }
+  }
+  return intervals.sort((a, b) => a.start - b.start)
+}
+
+const iso = (epochMs: number): string => new Date(epochMs).toISOString()
+
+/**
+ * The peak state at `now`. Periods are evaluated in `schedule.timeZone`, start inclusive, end exclusive.
+ * - `periods`: names of the active periods, in schedule order.
+ * - `endsAt`: end of the union of the active periods and every period occurrence overlapping or
+ *   contiguous with it (so 14–18 "quota" plus 15–18 "throttle" ends at 18:00; back-to-back periods chain).
+ *   The chain is followed within the search horizon (8 days ahead).
+ * - `nextStartsAt` (inactive only): the next start of any period within 8 days, else null.
+ * - `glm5Multiplier`: the largest multiplier among active periods that set one, else the off-peak one.
+ */
+export function peakState(now: Date, schedule: PeakSchedule = DEFAULT_PEAK_SCHEDULE): PeakState {
+  const t = now.getTime()
+  const intervals = occurrences(now, schedule, -1, SEARCH_DAYS)
+  const active = intervals.filter((interval) => interval.start <= t && t < interval.end)
+
+  if (active.length === 0) {
+    const next = intervals.find((interval) => interval.start > t && interval.start <= t + SEARCH_DAYS * 86_400_000)
+    return {
+      active: false,
+      periods: [],
+      endsAt: null,
+      nextStartsAt: next ? iso(next.start) : null,
+      glm5Multiplier: schedule.offPeakGlm5Multiplier,
+    }
+  }
+
+  let endsAt = Math.max(...active.map((interval) => interval.end))
+  for (const interval of intervals) {
+    if (interval.start <= endsAt && interval.end > endsAt) endsAt = interval.end
+  }
+
+  const activePeriods = new Set(active.map((interval) => interval.period))
+  const names = schedule.periods.filter((period) => activePeriods.has(period)).map((period) => period.name)
+  const multipliers = active
+    .map((interval) => interval.period.glm5Multiplier)
+    .filter((value): value is number => typeof value === "number" && Number.isFinite(value))
+
+  return {
+    active: true,
+    periods: [...new Set(names)],
+    endsAt: iso(endsAt),
+    nextStartsAt: null,
+    glm5Multiplier: multipliers.length > 0 ? Math.max(...multipliers) : schedule.offPeakGlm5Multiplier,
+  }
+}
+
+/**
+ * Whether GLM-5-class models cost extra right now.
+ * Choice: a peak is a quota peak when it is active and either its multiplier exceeds the off-peak
+ * baseline (1 unless given — PeakState does not carry the schedule's off-peak value) or a period
+ * named "quota" is among the active ones (a user schedule may name the quota period without a
+ * multiplier). A throttle-only peak is not a quota peak.
+ */
+export function isQuotaPeak(state: PeakState, offPeakGlm5Multiplier = 1): boolean {
+  if (!state.active) return false
+  return state.glm5Multiplier > offPeakGlm5Multiplier || state.periods.includes("quota")
+}
+
+/** Whether Intl knows the time zone (a RangeError means it does not). */
+export function isValidTimeZone(timeZone: unknown): timeZone is string {
+  if (typeof timeZone !== "string" || timeZone.trim() === "") return false
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone })
+    return true
+  } catch {
+    return false
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+const isMultiplier = (value: unknown): value is number =>
+  typeof value === "number" && Number.isFinite(value) && value >= 0
+
+/** One period of a user override, or the problems that make it unusable. */
+function parsePeriod(input: unknown, where: string): { period: PeakPeriod | null; problems: string[] } {
+  if (!isRecord(input)) return { period: null, problems: [`${where}: expected an object`] }
+  const problems: string[] = []
+
+  const name = input.name
+  if (typeof name !== "string" || name.trim() === "") problems.push(`${where}.name: expected a non-empty string`)
+
+  const days = input.days
+  const validDays =
+    Array.isArray(days) &&
+    days.length > 0 &&
+    days.every((day: unknown) => typeof day === "number" && Number.isInteger(day) && day >= 1 && day <= 7)
+  if (!validDays) problems.push(`${where}.days: expected a non-empty list of ISO weekdays 1–7`)
+
+  const start = parseClock(input.start, false)
+  if (!start) problems.push(`${where}.start: expected "HH:mm" (00:00–23:59)`)
+  const end = parseClock(input.end, true)
+  if (!end) problems.push(`${where}.end: expected "HH:mm" (00:00–24:00)`)
+  if (start && end && toMinutes(start) === toMinutes(end)) problems.push(`${where}.end: must differ from start`)
+
+  const multiplier = input.glm5Multiplier
+  if (multiplier !== undefined && !isMultiplier(multiplier)) {
+    problems.push(`${where}.glm5Multiplier: expected a number ≥ 0`)
+  }
+
+  if (problems.length > 0 || typeof name !== "string" || !Array.isArray(days)) return { period: null, problems }
+  const period: PeakPeriod = {
+    name,
+    days: [...new Set(days as number[])],
+    start: input.start as string,
+    end: input.end as string,
+  }
+  if (isMultiplier(multiplier)) period.glm5Multiplier = multiplier
+  return { period, problems }
+}
+
+const copySchedule = (schedule: PeakSchedule): PeakSchedule => ({
+  timeZone: schedule.timeZone,
+  periods: schedule.periods.map((period) => ({ ...period, days: [...period.days] })),
+  offPeakGlm5Multiplier: schedule.offPeakGlm5Multiplier,
+})
+
+/**
+ * Validates a user override of the schedule. Partial input is fine: `timeZone`, `periods` and
+ * `offPeakGlm5Multiplier` are each taken when valid and otherwise fall back to `base`, with a short
+ * phrase naming the field in `problems`. `periods` is taken or rejected as a whole (one bad period
+ * rejects the list, so a typo never silently drops a period); `[]` is valid and disables peaks.
+ * Unknown fields are ignored; null/undefined input means "no override". Never throws.
+ */
+export function parsePeakSchedule(
+  input: unknown,
+  base: PeakSchedule = DEFAULT_PEAK_SCHEDULE,
+): { schedule: PeakSchedule; problems: string[] } {
+  const schedule = copySchedule(base)
+  if (input === undefined || input === null) return { schedule, problems: [] }
+  if (!isRecord(input)) return { schedule, problems: ["peak schedule: expected an object"] }
+
+  const problems: string[] = []
+  try {
+    if (input.timeZone !== undefined) {
+      if (isValidTimeZone(input.timeZone)) schedule.timeZone = input.timeZone
+      else problems.push(`timeZone: unknown time zone ${JSON.stringify(input.timeZone) ?? String(input.timeZone)}`)
+    }
+
+    if (input.periods !== undefined) {
+      const periods = input.periods
+      if (!Array.isArray(periods)) {
+        problems.push("periods: expected a list")
+      } else {
+        const parsed = periods.map((period: unknown, index: number) => parsePeriod(period, `periods[${index}]`))
+        const periodProblems = parsed.flatMap((result) => result.problems)
+        if (periodProblems.length > 0) problems.push(...periodProblems)
+        else schedule.periods = parsed.flatMap((result) => (result.period ? [result.period] : []))
+      }
+    }
+
+    if (input.offPeakGlm5Multiplier !== undefined) {
+      if (isMultiplier(input.offPeakGlm5Multiplier)) schedule.offPeakGlm5Multiplier = input.offPeakGlm5Multiplier
+      else problems.push("offPeakGlm5Multiplier: expected a number ≥ 0")
+    }
+  } catch {
+    // Exotic inputs (throwing getters, proxies): keep the base.
+    return { schedule: copySchedule(base), problems: [...problems, "peak schedule: unreadable"] }
+  }
+  return { schedule, problems }
+}
+
+function formatIn(isoInstant: string, timeZone: string, pattern: string, fallback: string): string {
+  const date = new Date(isoInstant)
+  if (Number.isNaN(date.getTime()) || !isValidTimeZone(timeZone)) return fallback
+  return format(date, pattern, { in: tz(timeZone) })
+}
+
+/** "18:00": the instant's wall clock (24 h) in the zone; "--:--" for an invalid instant or zone. */
+export function formatClock(isoInstant: string, timeZone: string): string {
+  return formatIn(isoInstant, timeZone, "HH:mm", "--:--")
+}
+
+/** "Mon 18:00": weekday and wall clock in the zone; "--- --:--" for an invalid instant or zone. */
+export function formatDayClock(isoInstant: string, timeZone: string): string {
+  return formatIn(isoInstant, timeZone, "EEE HH:mm", "--- --:--")
+}

@@ -1,0 +1,50 @@
+// Snapshot + clock + settings → the Report of the JSON contract (schema 1). Pure.
+import { recommendModel } from "./model.ts"
+import { DEFAULT_PEAK_SCHEDULE, peakState, type PeakSchedule } from "./peak.ts"
+import { PLAN_CATALOG, type PlanCatalog } from "./plans.ts"
+import type { Policy, QuotaSnapshot, QuotaWindow, Report } from "./types.ts"
+import { bindingWindow } from "./windows.ts"
+
+export interface ReportSettings {
+  now: Date
+  stale?: boolean
+  schedule?: PeakSchedule
+  policy?: Policy
+  catalog?: PlanCatalog
+}
+
+function withClockNotes(w: QuotaWindow, now: Date): QuotaWindow {
+  if (w.resetsAt === null || Date.parse(w.resetsAt) > now.getTime()) return w
+  const note = "the reset time the API gave has already passed; the next refresh will show the new window"
+  return { ...w, note: w.note ? `${w.note}; ${note}` : note }
+}
+
+export function buildReport(snapshot: QuotaSnapshot, settings: ReportSettings): Report {
+  const schedule = settings.schedule ?? DEFAULT_PEAK_SCHEDULE
+  const windows = snapshot.windows.map((w) => withClockNotes(w, settings.now))
+  const peak = peakState(settings.now, schedule)
+  return {
+    schema: 1,
+    plan: snapshot.plan,
+    region: snapshot.region,
+    fetchedAt: snapshot.fetchedAt,
+    stale: settings.stale ?? false,
+    windows,
+    binding: bindingWindow(windows),
+    peak,
+    recommendation: recommendModel({
+      plan: snapshot.plan,
+      windows,
+      peak,
+      policy: settings.policy ?? "balanced",
+      catalog: settings.catalog ?? PLAN_CATALOG,
+      peakTimeZone: schedule.timeZone,
+    }),
+  }
+}
+
+/** Exit status of the contract: 2 when a five-hour or weekly window is used up, else 0. */
+export function exitStatus(report: Report): 0 | 2 {
+  const full = report.windows.some((w) => (w.kind === "five_hour" || w.kind === "weekly") && w.usedPercent !== null && w.usedPercent >= 100)
+  return full ? 2 : 0
+}

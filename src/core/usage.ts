@@ -1,0 +1,53 @@
+// The 24-hour usage history: the range the vendor asks for, and the shape we keep. Pure.
+import { TZDate } from "@date-fns/tz"
+import { format, subDays } from "date-fns"
+import type { UsageHistory } from "./types.ts"
+
+export const BEIJING = "Asia/Shanghai"
+
+/** "yesterday at this hour :00" to "today at this hour :59:59", Beijing time, as the vendor's console asks. */
+export function usageRange(now: Date): { startTime: string; endTime: string } {
+  const bj = new TZDate(now.getTime(), BEIJING)
+  const start = subDays(bj, 1)
+  return {
+    startTime: format(start, "yyyy-MM-dd HH:00:00"),
+    endTime: format(bj, "yyyy-MM-dd HH:59:59"),
+  }
+}
+
+const SPARKS = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+
+/** An hourly sparkline; null slots show as a space, so gaps stay visible. */
+export function sparkline(values: (number | null)[]): string {
+  const nums = values.filter((v): v is number => v !== null && Number.isFinite(v) && v >= 0)
+  const max = nums.length === 0 ? 0 : Math.max(...nums)
+  return values
+    .map((v) => {
+      if (v === null || !Number.isFinite(v) || v < 0) return " "
+      if (max === 0) return SPARKS[0]
+      return SPARKS[Math.min(SPARKS.length - 1, Math.floor((v / max) * (SPARKS.length - 1)))]
+    })
+    .join("")
+}
+
+export function sumSeries(values: (number | null)[]): number | null {
+  let total = 0
+  let any = false
+  for (const v of values) {
+    if (v === null || !Number.isFinite(v)) continue
+    total += v
+    any = true
+  }
+  return any ? total : null
+}
+
+export function emptyHistory(): UsageHistory {
+  return {
+    hours: [],
+    modelCalls: [],
+    tokens: [],
+    perModel: [],
+    totals: { modelCalls: null, tokens: null, search: null, webRead: null, zread: null },
+    tools: { search: [], webRead: [], zread: [] },
+  }
+}

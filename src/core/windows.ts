@@ -1,0 +1,131 @@
+// Window normalisation: one raw `limits` entry → one QuotaWindow, identified by type and unit, never by position.
+import type { Meter, QuotaWindow, WindowKind } from "./types.ts"
+
+/** A `limits` entry after tolerant parsing: every field optional, numbers already finite or null. */
+export interface RawLimit {
+  type: string | null
+  unit: number | null
+  number: number | null
+  percentage: number | null
+  usage: number | null
+  currentValue: number | null
+  remaining: number | null
+  /** epoch milliseconds */
+  nextResetTime: number | null
+  usageDetails: { modelCode: string; usage: number | null }[] | null
+}
+
+const QUOTA_TYPES = new Set(["TOKENS_LIMIT", "CREDIT_LIMIT"])
+const FIVE_HOUR_UNIT = 3
+const WEEKLY_UNIT = 6
+const MONTHLY_UNIT = 5
+
+export function classify(raw: Pick<RawLimit, "type" | "unit" | "number">): WindowKind {
+  const type = (raw.type ?? "").toUpperCase()
+  if (QUOTA_TYPES.has(type)) {
+    if (raw.unit === FIVE_HOUR_UNIT && (raw.number === 5 || raw.number === null)) return "five_hour"
+    if (raw.unit === WEEKLY_UNIT && (raw.number === 1 || raw.number === 7 || raw.number === null)) return "weekly"
+    return "other"
+  }
+  if (type === "TIME_LIMIT" && raw.unit === MONTHLY_UNIT && (raw.number === 1 || raw.number === null)) return "mcp_monthly"
+  return "other"
+}
+
+export function meterOf(type: string | null): Meter {
+  const t = (type ?? "").toUpperCase()
+  if (t.includes("CREDIT")) return "credits"
+  if (t.startsWith("TIME") || t.includes("CALL") || t.includes("MCP")) return "calls"
+  return "tokens"
+}
+
+function clampPercent(value: number): { value: number; clamped: boolean } {
+  const rounded = Math.round(value)
+  if (rounded < 0) return { value: 0, clamped: true }
+  if (rounded > 100) return { value: 100, clamped: true }
+  return { value: rounded, clamped: false }
+}
+
+function counter(value: number | null, notes: string[], name: string): number | null {
+  if (value === null) return null
+  if (value < 0) {
+    notes.push(`${name} ${value} is negative and was dropped`)
+    return null
+  }
+  return value
+}
+
+export function normaliseWindow(raw: RawLimit): QuotaWindow {
+  const kind = classify(raw)
+  const notes: string[] = []
+  const limit = counter(raw.usage, notes, "limit")
+  const used = counter(raw.currentValue, notes, "used")
+  const remaining = counter(raw.remaining, notes, "remaining")
+
+  let usedPercent: number | null = null
+  if (raw.percentage !== null) {
+    const p = clampPercent(raw.percentage)
+    if (p.clamped) notes.push(`the API reported ${raw.percentage} %, shown as ${p.value} %`)
+    usedPercent = p.value
+  } else if (used !== null && limit !== null && limit > 0) {
+    usedPercent = clampPercent((used / limit) * 100).value
+  }
+
+  const window: QuotaWindow = {
+    kind,
+    meter: meterOf(raw.type),
+    usedPercent,
+    used,
+    limit,
+    remaining,
+    resetsAt: raw.nextResetTime === null ? null : new Date(raw.nextResetTime).toISOString(),
+  }
+  if (raw.usageDetails !== null && raw.usageDetails.length > 0) {
+    const tools: Record<string, number> = {}
+    for (const d of raw.usageDetails) {
+      if (d.modelCode === "" || d.usage === null || d.usage < 0) continue
+      tools[d.modelCode] = (tools[d.modelCode] ?? 0) + d.usage
+    }
+    window.tools = tools
+  }
+  if (kind === "other") {
+    window.type = raw.type ?? "UNKNOWN"
+    window.unit = raw.unit
+    window.number = raw.number
+  }
+  if (notes.length > 0) window.note = notes.join("; ")
+  return window
+}
+
+const ORDER: Record<WindowKind, number> = { five_hour: 0, weekly: 1, mcp_monthly: 2, other: 3 }
+
+/** Known windows first (five_hour, weekly, mcp_monthly), then the others in the API's order. */
+export function sortWindows(windows: QuotaWindow[]): QuotaWindow[] {
+  return windows
+    .map((w, i) => ({ w, i }))
+    .sort((a, b) => ORDER[a.w.kind] - ORDER[b.w.kind] || a.i - b.i)
+    .map((x) => x.w)
+}
+
+/** The five-hour or weekly window nearest exhaustion; ties go to the later reset. */
+export function bindingWindow(windows: QuotaWindow[]): "five_hour" | "weekly" | null {
+  let best: QuotaWindow | null = null
+  for (const w of windows) {
+    if (w.kind !== "five_hour" && w.kind !== "weekly") continue
+    if (w.usedPercent === null) continue
+    if (best === null || best.usedPercent === null) {
+      best = w
+      continue
+    }
+    if (w.usedPercent > best.usedPercent) best = w
+    else if (w.usedPercent === best.usedPercent && resetMs(w) > resetMs(best)) best = w
+  }
+  return best === null ? null : (best.kind as "five_hour" | "weekly")
+}
+
+function resetMs(w: QuotaWindow): number {
+  return w.resetsAt === null ? -Infinity : Date.parse(w.resetsAt)
+}
+
+export function findWindow(windows: QuotaWindow[], kind: WindowKind): QuotaWindow | undefined {
+  return windows.find((w) => w.kind === kind)
+}

@@ -1,0 +1,140 @@
+// A small file cache for quota snapshots: 60 s fresh, shared by concurrent callers (one request in flight),
+// the last good snapshot served as `stale` when the API fails — never after an auth error.
+// Files are keyed by a hash of region, origin and key: the key itself is never written.
+import { createHash, randomBytes } from "node:crypto"
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
+import { homedir } from "node:os"
+import { join } from "node:path"
+import type { QuotaError, QuotaSnapshot, Result } from "../core/types.ts"
+import type { Env } from "./credentials.ts"
+
+export const DEFAULT_FRESH_MS = 60_000
+
+export function cacheDir(env: Env, home: string = homedir()): string {
+  const xdg = env.XDG_CACHE_HOME?.trim()
+  return join(xdg ? xdg : join(home, ".cache"), "glm-quota")
+}
+
+export function cacheId(key: string, region: string, origin: string, variant = "quota"): string {
+  return createHash("sha256").update(`glm-quota\n${region}\n${origin}\n${key}`).digest("hex").slice(0, 32) + (variant === "quota" ? "" : `-${variant}`)
+}
+
+interface Entry {
+  savedAt: number
+  snapshot: QuotaSnapshot
+}
+
+/** Private directory (0700) and files (0600), written atomically by rename. */
+export function writePrivateFile(dir: string, name: string, text: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  chmodSync(dir, 0o700)
+  const tmp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`)
+  writeFileSync(tmp, text, { mode: 0o600 })
+  renameSync(tmp, join(dir, name))
+}
+
+function readEntry(file: string): Entry | null {
+  try {
+    const e = JSON.parse(readFileSync(file, "utf8")) as Partial<Entry>
+    if (typeof e.savedAt !== "number" || typeof e.snapshot !== "object" || e.snapshot === null) return null
+    if (!Array.isArray(e.snapshot.windows)) return null
+    return { savedAt: e.savedAt, snapshot: e.snapshot }
+  } catch {
+    return null
+  }
+}
+
+export type CachedResult =
+  | { ok: true; value: QuotaSnapshot; stale: boolean; fromCache: boolean; error?: QuotaError }
+  | { ok: false; error: QuotaError }
+
+export interface SnapshotCacheOptions {
+  /** Directory for the file cache; null keeps it in memory only. */
+  dir: string | null
+  id: string
+  now: () => Date
+  freshMs?: number
+  load: () => Promise<Result<QuotaSnapshot>>
+}
+
+const AUTH_KINDS = new Set(["auth", "no_key"])
+
+export class SnapshotCache {
+  private memory: Entry | null = null
+  private inflight: Promise<CachedResult> | null = null
+  private readonly file: string | null
+
+  constructor(private readonly opts: SnapshotCacheOptions) {
+    this.file = opts.dir === null ? null : join(opts.dir, `${opts.id}.json`)
+  }
+
+  private fresh(e: Entry | null): boolean {
+    if (e === null) return false
+    const age = this.opts.now().getTime() - e.savedAt
+    return age >= 0 && age < (this.opts.freshMs ?? DEFAULT_FRESH_MS)
+  }
+
+  /** The newest snapshot this process or the disk has, without touching the network. */
+  peek(): { snapshot: QuotaSnapshot; savedAt: number } | null {
+    const disk = this.file === null ? null : readEntry(this.file)
+    const best = disk !== null && (this.memory === null || disk.savedAt > this.memory.savedAt) ? disk : this.memory
+    if (best !== null) this.memory = best
+    return best
+  }
+
+  /** A fresh snapshot from memory or disk, else one request shared by every concurrent caller. */
+  get(opts: { force?: boolean } = {}): Promise<CachedResult> {
+    if (!opts.force) {
+      const known = this.peek()
+      if (known !== null && this.fresh({ savedAt: known.savedAt, snapshot: known.snapshot })) {
+        return Promise.resolve({ ok: true, value: known.snapshot, stale: false, fromCache: true })
+      }
+    }
+    if (this.inflight !== null) return this.inflight
+    this.inflight = this.refresh().finally(() => {
+      this.inflight = null
+    })
+    return this.inflight
+  }
+
+  private async refresh(): Promise<CachedResult> {
+    let res: Result<QuotaSnapshot>
+    try {
+      res = await this.opts.load()
+    } catch {
+      res = { ok: false, error: { kind: "bad_response", message: "Reading the quota failed unexpectedly: try again, and report it if it keeps happening." } }
+    }
+    if (res.ok) {
+      const entry = { savedAt: this.opts.now().getTime(), snapshot: res.value }
+      this.memory = entry
+      this.save(entry)
+      return { ok: true, value: res.value, stale: false, fromCache: false }
+    }
+    if (AUTH_KINDS.has(res.error.kind)) {
+      this.forget()
+      return res
+    }
+    const last = this.peek()
+    if (last !== null) return { ok: true, value: last.snapshot, stale: true, fromCache: true, error: res.error }
+    return res
+  }
+
+  private save(entry: Entry): void {
+    if (this.file === null || this.opts.dir === null) return
+    try {
+      writePrivateFile(this.opts.dir, `${this.opts.id}.json`, JSON.stringify(entry))
+    } catch {
+      // A cache that cannot be written is only slower; never an error for the user.
+    }
+  }
+
+  forget(): void {
+    this.memory = null
+    if (this.file === null) return
+    try {
+      rmSync(this.file, { force: true })
+    } catch {
+      // nothing to forget
+    }
+  }
+}

@@ -1,0 +1,13 @@
+// The clock at the edge: GLM_QUOTA_NOW pins it (demo, tests, reproducing a peak-hour report), else the real time.
+import type { Result } from "../core/types.ts"
+import type { Env } from "./credentials.ts"
+
+export function clockFromEnv(env: Env): Result<() => Date> {
+  const pinned = env.GLM_QUOTA_NOW?.trim()
+  if (!pinned) return { ok: true, value: () => new Date() }
+  const t = Date.parse(pinned)
+  if (!Number.isFinite(t)) {
+    return { ok: false, error: { kind: "bad_response", message: `GLM_QUOTA_NOW="${pinned.slice(0, 40)}" is not a date: use an ISO-8601 instant such as 2026-03-02T07:30:00Z, or unset it.` } }
+  }
+  return { ok: true, value: () => new Date(t) }
+}

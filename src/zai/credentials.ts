@@ -1,0 +1,80 @@
+// Where the key comes from: env first, then OpenCode's auth.json. The region follows the source.
+import { readFileSync } from "node:fs"
+import { homedir } from "node:os"
+import { join } from "node:path"
+import type { Region } from "../core/types.ts"
+
+export interface Credentials {
+  key: string
+  region: Region
+  /** Where it was found, for display: an env variable name or "auth.json (zai-coding-plan)". Never the key. */
+  source: string
+}
+
+export const PROVIDER_REGIONS: [string, Region][] = [
+  ["zai-coding-plan", "international"],
+  ["zai", "international"],
+  ["zhipuai-coding-plan", "china"],
+  ["zhipuai", "china"],
+  ["zhipu", "china"],
+]
+
+const ENV_KEYS: [string, Region][] = [
+  ["ZAI_API_KEY", "international"],
+  ["ZHIPU_API_KEY", "china"],
+  ["ZHIPUAI_API_KEY", "china"],
+]
+
+export type Env = Record<string, string | undefined>
+
+/** The auth.json files OpenCode may have written, most likely first. */
+export function authFilePaths(env: Env, home: string = homedir()): string[] {
+  const paths: string[] = []
+  const xdg = env.XDG_DATA_HOME?.trim()
+  paths.push(join(xdg ? xdg : join(home, ".local", "share"), "opencode", "auth.json"))
+  const local = env.LOCALAPPDATA?.trim()
+  if (local) paths.push(join(local, "opencode", "auth.json"))
+  return paths
+}
+
+function readAuthFile(path: string, read: (p: string) => string): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(read(path))
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null
+  } catch {
+    return null
+  }
+}
+
+function keyOf(entry: unknown): string | null {
+  if (typeof entry !== "object" || entry === null) return null
+  const e = entry as Record<string, unknown>
+  const key = e.key ?? e.access
+  return typeof key === "string" && key.trim() !== "" ? key.trim() : null
+}
+
+export interface FindOptions {
+  env: Env
+  /** Only a key for this region will do. */
+  region?: Region | null
+  home?: string
+  readFile?: (path: string) => string
+}
+
+export function findCredentials(opts: FindOptions): Credentials | null {
+  const want = opts.region ?? null
+  for (const [name, region] of ENV_KEYS) {
+    const key = opts.env[name]?.trim()
+    if (key && (want === null || want === region)) return { key, region, source: name }
+  }
+  const read = opts.readFile ?? ((p: string) => readFileSync(p, "utf8"))
+  for (const path of authFilePaths(opts.env, opts.home)) {
+    const auth = readAuthFile(path, read)
+    if (auth === null) continue
+    for (const [id, region] of PROVIDER_REGIONS) {
+      const key = keyOf(auth[id])
+      if (key && (want === null || want === region)) return { key, region, source: `auth.json (${id})` }
+    }
+  }
+  return null
+}

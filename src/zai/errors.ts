@@ -1,0 +1,77 @@
+// Typed errors of the monitor client, each with one plain sentence: what happened, and what to do.
+// Messages are built from fixed templates: the key is never part of them (redact() guards the rest).
+import type { ErrorKind, QuotaError, Region } from "../core/types.ts"
+import { otherRegion } from "./regions.ts"
+
+const RATE_LIMIT_TEXT = /rate.?limit|too many requests|限流|频率|稍后再试/i
+
+export function quotaError(kind: ErrorKind, message: string, extra: Partial<QuotaError> = {}): QuotaError {
+  return { kind, message, ...extra }
+}
+
+const regionFlag = (r: Region) => `--region ${otherRegion(r)}`
+
+export function noKeyError(): QuotaError {
+  return quotaError(
+    "no_key",
+    "No GLM Coding Plan key was found: set ZAI_API_KEY (Z.ai) or ZHIPU_API_KEY (BigModel, China), or log in to the zai-coding-plan provider in OpenCode with `opencode auth login`.",
+  )
+}
+
+export function keyMissingAtApiError(): QuotaError {
+  return quotaError("auth", "The quota API says it received no key: check that your Coding Plan key is set (ZAI_API_KEY or ZHIPU_API_KEY) and not empty.")
+}
+
+export function keyRejectedError(region: Region, status?: number): QuotaError {
+  return quotaError(
+    "auth",
+    `The quota API rejected your key as expired or incorrect: create a new key in the ${region === "china" ? "BigModel" : "Z.ai"} console, or if the key is for the other region try ${regionFlag(region)}.`,
+    status === undefined ? {} : { status },
+  )
+}
+
+export function rateLimitedError(retryAfterMs?: number, status?: number): QuotaError {
+  const wait = retryAfterMs !== undefined && retryAfterMs > 60_000 ? `${Math.ceil(retryAfterMs / 60_000)} minutes` : "a few minutes"
+  return quotaError("rate_limited", `The quota API is throttling requests: wait ${wait} before asking again.`, {
+    ...(status === undefined ? {} : { status }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  })
+}
+
+export function timeoutError(timeoutMs: number): QuotaError {
+  return quotaError("timeout", `The quota API did not answer within ${Math.round(timeoutMs / 1000)} seconds: check your network or proxy (HTTPS_PROXY) and try again.`)
+}
+
+export function networkError(origin: string, detail: string): QuotaError {
+  return quotaError("network", `Could not reach ${origin} (${detail}): check your network, proxy (HTTPS_PROXY) or GLM_QUOTA_BASE_URL and try again.`)
+}
+
+export function serverError(status: number): QuotaError {
+  return quotaError("server", `The quota API is having trouble (HTTP ${status}): try again in a few minutes.`, { status })
+}
+
+export function errorPageError(status: number): QuotaError {
+  return quotaError("server", `The quota API answered with an HTML error page instead of data (HTTP ${status}): a gateway or proxy is failing; try again in a few minutes or check HTTPS_PROXY.`, { status })
+}
+
+export function emptyBodyError(region: Region): QuotaError {
+  return quotaError("wrong_region", `The quota API sent an empty answer, which usually means the key belongs to the other region or a proxy is in the way: try ${regionFlag(region)} or check GLM_QUOTA_BASE_URL.`)
+}
+
+export function unreadableError(detail: string): QuotaError {
+  return quotaError("bad_response", `The quota API sent an answer that could not be read (${detail}): try again in a minute, and update glm-quota if it keeps happening.`)
+}
+
+export function apiError(code: number | null, msg: string | null, region: Region): QuotaError {
+  if (code === 1001) return keyMissingAtApiError()
+  if (code === 401 || code === 403) return keyRejectedError(region)
+  if (code === 429 || (msg !== null && RATE_LIMIT_TEXT.test(msg))) return rateLimitedError()
+  const said = msg === null ? "" : `: "${msg.slice(0, 120)}"`
+  return quotaError("server", `The quota API refused the request (code ${code ?? "unknown"}${said}); try again in a few minutes.`)
+}
+
+/** Removes every occurrence of the key (and of its Bearer form) from a text. */
+export function redact(text: string, key: string | null | undefined): string {
+  if (!key || key.length < 4) return text
+  return text.split(key).join("[redacted]")
+}

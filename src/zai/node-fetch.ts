@@ -1,0 +1,9 @@
+// The Node edge's fetch: undici with keep-alive and the standard proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
+// Inside OpenCode (Bun) the global fetch is used instead: Bun honours those variables itself.
+import { EnvHttpProxyAgent, fetch as undiciFetch } from "undici"
+import type { FetchLike } from "./http.ts"
+
+export function nodeFetch(): FetchLike {
+  const dispatcher = new EnvHttpProxyAgent({ connect: { timeout: 8000 } })
+  return ((input: string, init: RequestInit) => undiciFetch(input, { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as FetchLike
+}

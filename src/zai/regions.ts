@@ -1,0 +1,30 @@
+import type { Region } from "../core/types.ts"
+
+export const ORIGINS: Record<Region, string> = {
+  international: "https://api.z.ai",
+  china: "https://open.bigmodel.cn",
+}
+
+export const REGION_LABEL: Record<Region, string> = {
+  international: "Z.ai (international)",
+  china: "BigModel (China)",
+}
+
+export function otherRegion(region: Region): Region {
+  return region === "international" ? "china" : "international"
+}
+
+export function parseRegion(value: unknown): Region | null {
+  if (typeof value !== "string") return null
+  const v = value.trim().toLowerCase()
+  if (v === "international" || v === "intl" || v === "global" || v === "zai" || v === "z.ai") return "international"
+  if (v === "china" || v === "cn" || v === "bigmodel" || v === "zhipu" || v === "zhipuai") return "china"
+  return null
+}
+
+/** The origin to call: an explicit override (option or GLM_QUOTA_BASE_URL) wins; trailing slashes are dropped. */
+export function originFor(region: Region, override?: string | null): string {
+  const o = override?.trim()
+  if (o) return o.replace(/\/+$/, "")
+  return ORIGINS[region]
+}

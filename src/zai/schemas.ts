@@ -1,0 +1,117 @@
+// zod schemas for every schema era of the monitor API (see zai-monitor-api.md). Tolerant: every field is
+// optional, unknown fields pass through, a field of the wrong type becomes null instead of failing the answer.
+import { z } from "zod"
+import type { RawLimit } from "../core/windows.ts"
+
+/** A finite number, or a numeric string; anything else is null. */
+export function toFiniteOrNull(value: unknown): number | null {
+  if (typeof value === "number") return Number.isFinite(value) ? value : null
+  if (typeof value === "string" && value.trim() !== "") {
+    const n = Number(value)
+    return Number.isFinite(n) ? n : null
+  }
+  return null
+}
+
+/** An epoch in milliseconds (seconds are scaled up), a numeric string, or an ISO date string; else null. */
+export function toEpochMsOrNull(value: unknown): number | null {
+  const n = toFiniteOrNull(value)
+  if (n !== null) {
+    if (n <= 0) return null
+    const ms = n < 1e11 ? n * 1000 : n
+    return ms > 8.64e15 ? null : Math.round(ms)
+  }
+  if (typeof value === "string") {
+    const t = Date.parse(value)
+    return Number.isFinite(t) ? t : null
+  }
+  return null
+}
+
+const num = z.unknown().optional().transform(toFiniteOrNull)
+const epochMs = z.unknown().optional().transform(toEpochMsOrNull)
+const text = z.unknown().optional().transform((v) => (typeof v === "string" && v.trim() !== "" ? v : null))
+
+/** The envelope every endpoint wraps its answer in. */
+export const Envelope = z.looseObject({
+  code: num,
+  msg: text,
+  message: text,
+  success: z.unknown().optional().transform((v) => (typeof v === "boolean" ? v : null)),
+  data: z.unknown().optional(),
+})
+export type Envelope = z.infer<typeof Envelope>
+
+const UsageDetail = z.looseObject({ modelCode: text, usage: num }).transform((d) => ({ modelCode: d.modelCode ?? "", usage: d.usage }))
+
+export const LimitEntry = z
+  .looseObject({
+    type: text,
+    unit: num,
+    number: num,
+    percentage: num,
+    usage: num,
+    currentValue: num,
+    remaining: num,
+    nextResetTime: epochMs,
+    usageDetails: z.unknown().optional().transform((v) => (Array.isArray(v) ? v : null)),
+  })
+  .transform((e): RawLimit => ({
+    type: e.type,
+    unit: e.unit,
+    number: e.number,
+    percentage: e.percentage,
+    usage: e.usage,
+    currentValue: e.currentValue,
+    remaining: e.remaining,
+    nextResetTime: e.nextResetTime,
+    usageDetails: e.usageDetails === null ? null : e.usageDetails.flatMap((d) => {
+      const r = UsageDetail.safeParse(d)
+      return r.success ? [r.data] : []
+    }),
+  }))
+
+export const QuotaLimitData = z.looseObject({
+  level: text,
+  planName: text,
+  limits: z.unknown().optional().transform((v) => (Array.isArray(v) ? v : [])),
+})
+export type QuotaLimitData = z.infer<typeof QuotaLimitData>
+
+const series = z.unknown().optional().transform((v) => (Array.isArray(v) ? v.map(toFiniteOrNull) : []))
+
+export const ModelUsageData = z.looseObject({
+  x_time: z.unknown().optional().transform((v) => (Array.isArray(v) ? v.map((x) => (typeof x === "string" ? x : "")) : [])),
+  modelCallCount: series,
+  tokensUsage: series,
+  totalUsage: z
+    .looseObject({ totalModelCallCount: num, totalTokensUsage: num })
+    .nullish()
+    .catch(null),
+  modelDataList: z
+    .array(z.looseObject({ modelName: text, tokensUsage: series }))
+    .nullish()
+    .catch(null),
+})
+export type ModelUsageData = z.infer<typeof ModelUsageData>
+
+export const ToolUsageData = z.looseObject({
+  x_time: z.unknown().optional().transform((v) => (Array.isArray(v) ? v.map((x) => (typeof x === "string" ? x : "")) : [])),
+  networkSearchCount: series,
+  webReadMcpCount: series,
+  zreadMcpCount: series,
+  totalUsage: z
+    .looseObject({ totalNetworkSearchCount: num, totalWebReadMcpCount: num, totalZreadMcpCount: num })
+    .nullish()
+    .catch(null),
+})
+export type ToolUsageData = z.infer<typeof ToolUsageData>
+
+export const SubscriptionItem = z.looseObject({
+  productName: text,
+  status: text,
+  nextRenewTime: z.unknown().optional(),
+  billingCycle: z.unknown().optional().transform((v) => (typeof v === "string" || typeof v === "number" ? String(v) : null)),
+  autoRenew: z.unknown().optional().transform((v) => (typeof v === "boolean" ? v : null)),
+})
+export const SubscriptionData = z.unknown().optional().transform((v) => (Array.isArray(v) ? v : []))

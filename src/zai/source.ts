@@ -1,0 +1,49 @@
+// Credentials + origin + cache + client wired together: the one way every edge reads the quota.
+import type { QuotaError, QuotaSnapshot, Region } from "../core/types.ts"
+import { cacheDir, cacheId, SnapshotCache, type CachedResult } from "./cache.ts"
+import { fetchSnapshot } from "./client.ts"
+import { findCredentials, type Credentials, type Env } from "./credentials.ts"
+import { noKeyError } from "./errors.ts"
+import type { FetchLike } from "./http.ts"
+import { originFor } from "./regions.ts"
+
+export interface SourceOptions {
+  env: Env
+  fetch: FetchLike
+  now: () => Date
+  region?: Region | null
+  baseUrl?: string | null
+  /** false: no file cache (memory only). */
+  fileCache?: boolean
+  freshMs?: number
+  timeoutMs?: number
+  /** A key given directly (the demo); otherwise env and auth.json are searched. */
+  credentials?: Credentials | null
+}
+
+export interface QuotaSource {
+  credentials: Credentials
+  origin: string
+  quota: SnapshotCache
+  /** Quota plus the last 24 h of usage, cached apart. */
+  full: SnapshotCache
+}
+
+export function openSource(opts: SourceOptions): { ok: true; value: QuotaSource } | { ok: false; error: QuotaError } {
+  const credentials = opts.credentials ?? findCredentials({ env: opts.env, region: opts.region ?? null })
+  if (credentials === null) return { ok: false, error: noKeyError() }
+  const origin = originFor(credentials.region, opts.baseUrl ?? opts.env.GLM_QUOTA_BASE_URL ?? null)
+  const dir = opts.fileCache === false ? null : cacheDir(opts.env)
+  const ctx = { key: credentials.key, region: credentials.region, origin, fetch: opts.fetch, timeoutMs: opts.timeoutMs }
+  const make = (history: boolean) =>
+    new SnapshotCache({
+      dir,
+      id: cacheId(credentials.key, credentials.region, origin, history ? "full" : "quota"),
+      now: opts.now,
+      freshMs: opts.freshMs,
+      load: () => fetchSnapshot(ctx, { now: opts.now, history }),
+    })
+  return { ok: true, value: { credentials, origin, quota: make(false), full: make(true) } }
+}
+
+export type { CachedResult, QuotaSnapshot }
