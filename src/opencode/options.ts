@@ -1,0 +1,99 @@
+// Plugin options from `["glm-quota", { … }]`: validated once, invalid ones named and replaced by defaults.
+import { DEFAULT_PEAK_SCHEDULE, parsePeakSchedule, type PeakSchedule } from "../core/peak.ts"
+import type { Policy, Region } from "../core/types.ts"
+import { parseRegion } from "../zai/regions.ts"
+
+export type ModelMode = "suggest" | "apply" | "off"
+
+export interface Settings {
+  region: Region | null
+  baseUrl: string | null
+  thresholds: number[]
+  peak: PeakSchedule
+  policy: Policy
+  model: ModelMode
+  toasts: boolean
+  /** Seconds between quota requests, at least 30. */
+  refreshInterval: number
+}
+
+export const DEFAULTS: Settings = {
+  region: null,
+  baseUrl: null,
+  thresholds: [80, 95],
+  peak: DEFAULT_PEAK_SCHEDULE,
+  policy: "balanced",
+  model: "suggest",
+  toasts: true,
+  refreshInterval: 60,
+}
+
+export const MIN_REFRESH_SECONDS = 30
+
+/** The option names and their JSON Schema, published in plugin.json (a test keeps the two equal). */
+export const OPTIONS_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    region: { type: "string", enum: ["international", "china"], description: "Which monitor API to ask; default: where the key was found." },
+    baseUrl: { type: "string", description: "Monitor API origin (relays, tests); overrides GLM_QUOTA_BASE_URL." },
+    thresholds: { type: "array", items: { type: "number", minimum: 1, maximum: 100 }, default: [80, 95], description: "Percent used of the 5-hour and weekly windows at which to warn." },
+    peak: { type: "object", description: "Peak schedule override: { timeZone, periods: [{ name, days, start, end, glm5Multiplier }], offPeakGlm5Multiplier }." },
+    policy: { type: "string", enum: ["quality", "balanced", "economy"], default: "balanced", description: "Model selection policy." },
+    model: { type: "string", enum: ["suggest", "apply", "off"], default: "suggest", description: "suggest: say which model; apply: set it on the coding-plan provider; off: neither." },
+    toasts: { type: "boolean", default: true, description: "Show warnings as TUI toasts." },
+    refreshInterval: { type: "number", minimum: 30, default: 60, description: "Seconds between quota requests (minimum 30)." },
+  },
+} as const
+
+const POLICIES = new Set(["quality", "balanced", "economy"])
+const MODES = new Set(["suggest", "apply", "off"])
+
+export function parseOptions(input: unknown): { settings: Settings; problems: string[] } {
+  const s: Settings = { ...DEFAULTS }
+  const problems: string[] = []
+  if (input === undefined || input === null) return { settings: s, problems }
+  if (typeof input !== "object" || Array.isArray(input)) return { settings: s, problems: ["options (expected an object)"] }
+  const o = input as Record<string, unknown>
+  const known = new Set(Object.keys(OPTIONS_SCHEMA.properties))
+  for (const k of Object.keys(o)) if (!known.has(k)) problems.push(`${k} (unknown option)`)
+
+  if (o.region !== undefined) {
+    const r = parseRegion(o.region)
+    if (r === null) problems.push("region (use international or china)")
+    else s.region = r
+  }
+  if (o.baseUrl !== undefined) {
+    if (typeof o.baseUrl === "string" && /^https?:\/\/\S+$/.test(o.baseUrl.trim())) s.baseUrl = o.baseUrl.trim()
+    else problems.push("baseUrl (expected an http(s) URL)")
+  }
+  if (o.thresholds !== undefined) {
+    const t = o.thresholds
+    if (Array.isArray(t) && t.length > 0 && t.every((x) => typeof x === "number" && Number.isFinite(x) && x >= 1 && x <= 100)) {
+      s.thresholds = [...new Set(t as number[])].sort((a, b) => a - b)
+    } else problems.push("thresholds (expected percentages between 1 and 100)")
+  }
+  if (o.peak !== undefined) {
+    const p = parsePeakSchedule(o.peak)
+    s.peak = p.schedule
+    problems.push(...p.problems.map((x) => `peak: ${x}`))
+  }
+  if (o.policy !== undefined) {
+    if (typeof o.policy === "string" && POLICIES.has(o.policy)) s.policy = o.policy as Policy
+    else problems.push("policy (use quality, balanced or economy)")
+  }
+  if (o.model !== undefined) {
+    if (typeof o.model === "string" && MODES.has(o.model)) s.model = o.model as ModelMode
+    else problems.push("model (use suggest, apply or off)")
+  }
+  if (o.toasts !== undefined) {
+    if (typeof o.toasts === "boolean") s.toasts = o.toasts
+    else problems.push("toasts (expected true or false)")
+  }
+  if (o.refreshInterval !== undefined) {
+    const r = o.refreshInterval
+    if (typeof r === "number" && Number.isFinite(r) && r >= MIN_REFRESH_SECONDS) s.refreshInterval = r
+    else problems.push(`refreshInterval (expected seconds, at least ${MIN_REFRESH_SECONDS})`)
+  }
+  return { settings: s, problems }
+}

@@ -1,0 +1,209 @@
+// The OpenCode server plugin: /glm-quota, the agent tools, warnings as toasts, model advice.
+// Every hook catches its own errors (a throwing hook kills the user's turn), never awaits the network on the
+// chat path, and logs through the client — never console.
+import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin"
+import { adviceFor } from "../core/advice.ts"
+import { modelWarning, peakWarning, quotaWarnings, type Warning } from "../core/warnings.ts"
+import { peakState } from "../core/peak.ts"
+import { clockFromEnv } from "../zai/clock.ts"
+import { applyModel } from "./apply.ts"
+import { parseOptions } from "./options.ts"
+import { clocks, commandText, localTimeZone, parseCommandArgs } from "./present.ts"
+import { sharedService } from "./service.ts"
+import { tools } from "./tools.ts"
+
+export const COMMAND = "glm-quota"
+export const COMMAND_DESCRIPTION = "GLM Coding Plan quota: 5-hour, weekly and MCP windows, peak hours, the model for your plan (no model call). Args: full | json"
+/** Thrown after the report is posted, so OpenCode makes no model call for the command. */
+export const SENTINEL = "glm-quota: report posted; no model call needed"
+
+type Level = "debug" | "info" | "warn" | "error"
+type Client = PluginInput["client"]
+
+const HANDLED = new Set(["session.created", "session.updated", "session.deleted", "session.idle", "session.error"])
+const MAX_SESSIONS = 1000
+
+interface SessionInfo {
+  parentID?: string
+  id?: string
+}
+
+export const server: Plugin = async (input, options) => {
+  const client: Client = input.client
+  const env = process.env
+  const { settings, problems } = parseOptions(options)
+  const clock = clockFromEnv(env, "running")
+  if (!clock.ok) problems.push("GLM_QUOTA_NOW (not a date)")
+  const now = clock.ok ? clock.value : () => new Date()
+  const service = sharedService(settings, { env, fetch: (u, i) => fetch(u, i), now })
+  const localTz = localTimeZone(env)
+  const clk = clocks(service, localTz)
+
+  const log = (level: Level, message: string) => {
+    try {
+      void client.app.log({ body: { service: "glm-quota", level, message } }).catch(() => undefined)
+    } catch {
+      // logging must never hurt
+    }
+  }
+  const toast = (w: Warning, force = false) => {
+    if (!settings.toasts && !force) return
+    try {
+      void client.tui
+        .showToast({ body: { title: w.title, message: w.message, variant: w.variant, duration: w.variant === "error" ? 12_000 : 8_000 } })
+        .catch(() => undefined)
+    } catch {
+      // the TUI may not be there
+    }
+  }
+  /** Shows a warning once per key for the whole process. */
+  const once = (w: Warning | null) => {
+    if (w === null || service.seen.has(w.key)) return
+    service.seen.add(w.key)
+    toast(w)
+  }
+
+  const subagents = new Set<string>()
+  const sessionModel = new Map<string, string>()
+  const remember = <K, V>(m: Map<K, V> | Set<K>, k: K, v?: V) => {
+    if (m.size >= MAX_SESSIONS) m.clear()
+    if (m instanceof Map) m.set(k, v as V)
+    else m.add(k)
+  }
+
+  let problemsShown = false
+  const showProblems = () => {
+    if (problemsShown || problems.length === 0) return
+    problemsShown = true
+    log("warn", `invalid options, defaults used: ${problems.join(", ")}`)
+    toast({ key: "options", title: "glm-quota: invalid options", message: `Ignored, defaults used: ${problems.join(", ")}.`, variant: "warning" }, true)
+  }
+
+  const checkPeak = () => once(peakWarning(peakState(now(), settings.peak), clk))
+
+  const checkQuota = () => {
+    const known = service.latest()
+    if (known === null || known.stale) return
+    const { show, alsoSeen } = quotaWarnings(known.snapshot.windows, settings.thresholds, clk)
+    for (const k of alsoSeen) service.seen.add(k)
+    for (const w of show) once(w)
+  }
+
+  const checkModel = (sessionID: string) => {
+    if (settings.model === "off") return
+    const modelID = sessionModel.get(sessionID)
+    const report = service.report()
+    if (modelID === undefined || report === null) return
+    once(modelWarning({ sessionID, modelID, report, policy: settings.policy, clocks: clk }))
+  }
+
+  const unsubscribe = service.onUpdate(() => {
+    try {
+      checkQuota()
+    } catch (err) {
+      log("error", `quota warning failed: ${(err as Error).message}`)
+    }
+  })
+
+  // Start-up: no network wait. The first refresh runs in the background.
+  service.refreshSoon()
+
+  const hooks: Hooks = {
+    async config(cfg) {
+      try {
+        cfg.command ??= {}
+        cfg.command[COMMAND] ??= { template: "Show my GLM Coding Plan quota.", description: COMMAND_DESCRIPTION }
+        if (settings.model === "apply") {
+          const change = applyModel(cfg, service.report(), service.latest()?.snapshot.plan ?? null)
+          if (change !== null) log("info", change)
+        }
+      } catch (err) {
+        log("error", `config hook failed: ${(err as Error).message}`)
+      }
+    },
+
+    async event({ event }) {
+      if (!HANDLED.has(event.type)) return
+      try {
+        const props = (event as { properties?: Record<string, unknown> }).properties ?? {}
+        if (event.type === "session.created" || event.type === "session.updated") {
+          const info = (props.info ?? {}) as SessionInfo
+          if (info.id && info.parentID) remember(subagents, info.id)
+          if (event.type === "session.created" && info.id && !info.parentID) {
+            showProblems()
+            checkPeak()
+            service.refreshSoon()
+          }
+          return
+        }
+        const sessionID = typeof props.sessionID === "string" ? props.sessionID : ""
+        if (event.type === "session.deleted") {
+          const info = (props.info ?? {}) as SessionInfo
+          if (info.id) {
+            subagents.delete(info.id)
+            sessionModel.delete(info.id)
+          }
+          return
+        }
+        if (subagents.has(sessionID)) return
+        if (event.type === "session.idle") {
+          checkPeak()
+          checkQuota()
+          checkModel(sessionID)
+          service.refreshSoon()
+          return
+        }
+        if (event.type === "session.error") {
+          const advice = adviceFor(JSON.stringify(props.error ?? props), clk.twoClocks)
+          if (advice === null) return
+          const bucket = advice.resetsAt ?? String(Math.floor(now().getTime() / 600_000))
+          once({ key: `error:${advice.code}:${bucket}`, title: advice.title, message: advice.message, variant: "error" })
+          if (advice.code === "1308" || advice.code === "1310") service.refreshSoon()
+        }
+      } catch (err) {
+        log("error", `event hook failed: ${(err as Error).message}`)
+      }
+    },
+
+    async "chat.message"(input) {
+      try {
+        if (subagents.has(input.sessionID)) return
+        if (input.model?.modelID) remember(sessionModel, input.sessionID, input.model.modelID)
+        showProblems()
+        checkPeak()
+        checkModel(input.sessionID)
+      } catch (err) {
+        log("error", `chat.message hook failed: ${(err as Error).message}`)
+      }
+    },
+
+    async "command.execute.before"(input) {
+      if (input.command !== COMMAND) return
+      let text: string
+      try {
+        text = await commandText(service, parseCommandArgs(input.arguments ?? ""), localTz)
+      } catch (err) {
+        text = "**glm-quota:** the report could not be made just now: try again in a minute."
+        log("error", `command failed: ${(err as Error).message}`)
+      }
+      try {
+        await client.session.prompt({
+          path: { id: input.sessionID },
+          body: { noReply: true, parts: [{ type: "text", text, ignored: true }] },
+        })
+      } catch (err) {
+        log("error", `could not post the report: ${(err as Error).message}`)
+        return
+      }
+      // The one deliberate throw: it stops OpenCode from sending the command's template to the model.
+      throw new Error(SENTINEL)
+    },
+
+    tool: tools(service, localTz),
+
+    async dispose() {
+      unsubscribe()
+    },
+  }
+  return hooks
+}

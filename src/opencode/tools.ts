@@ -1,0 +1,48 @@
+// Agent tools: glm_quota (the quota, or one window) and glm_model (the model for this plan right now).
+import { tool, type ToolDefinition } from "@opencode-ai/plugin"
+import type { WindowKind } from "../core/types.ts"
+import { renderResult, windowLine } from "./present.ts"
+import type { QuotaService } from "./service.ts"
+
+export const TOOL_NAMES = ["glm_quota", "glm_model"] as const
+
+export function tools(service: QuotaService, localTz: string): Record<(typeof TOOL_NAMES)[number], ToolDefinition> {
+  return {
+    glm_quota: tool({
+      description:
+        "Read the user's GLM Coding Plan quota (Z.ai / BigModel) without spending any: how much of the 5-hour window, the weekly window and the monthly MCP tool allowance (web search, web reader, zread) is used, when each resets, whether it is peak time (GLM-5 costs 3x quota then), and which model to use. Call it before starting heavy or long work (many subagents, large refactors, long agent loops) to decide whether there is quota for it. Pass `window` to get a single line for one window.",
+      args: {
+        window: tool.schema
+          .enum(["all", "five_hour", "weekly", "mcp_monthly"])
+          .optional()
+          .describe("Which window: five_hour, weekly, mcp_monthly, or all (default) for the whole report."),
+      },
+      async execute(args) {
+        try {
+          const res = await service.get()
+          if (!res.ok || args.window === undefined || args.window === "all") return renderResult(service, res, "markdown", localTz)
+          const report = service.report({ snapshot: res.value, stale: res.stale, error: res.error ?? null })!
+          return windowLine(report, args.window as WindowKind, localTz, service.now())
+        } catch {
+          return "glm-quota could not read the quota just now: try again in a minute."
+        }
+      },
+    }),
+    glm_model: tool({
+      description:
+        "Which GLM model (glm-4.7 or glm-5) the user should use on their GLM Coding Plan right now, with the reason: the plan tier (Lite has no GLM-5), how full the 5-hour and weekly windows are, and Beijing peak hours (GLM-5 costs 3x quota then). Call it before choosing a model for a subagent or a long task. Costs no quota.",
+      args: {},
+      async execute() {
+        try {
+          const res = await service.get()
+          if (!res.ok) return `glm-4.7 — the quota could not be read (${res.error.message}); GLM-4.7 is on every plan.`
+          const report = service.report({ snapshot: res.value, stale: res.stale, error: res.error ?? null })!
+          const plan = report.plan === null ? "unknown plan" : `${report.plan} plan`
+          return `${report.recommendation.model} — ${report.recommendation.reason} (${plan}${report.stale ? ", stale data" : ""})`
+        } catch {
+          return "glm-4.7 — glm-quota could not decide just now; GLM-4.7 is on every plan."
+        }
+      },
+    }),
+  }
+}
