@@ -97,7 +97,11 @@ export const server: Plugin = async (input, options) => {
     once(modelWarning({ sessionID, modelID, report, policy: settings.policy, clocks: clk }))
   }
 
+  // Warnings wait for the first session: toasts published while OpenCode is still bootstrapping the instance
+  // (the start-up refresh can land then) were seen to get lost in 1.18.33.
+  let sessionSeen = false
   const unsubscribe = service.onUpdate(() => {
+    if (!sessionSeen) return
     try {
       checkQuota()
     } catch (err) {
@@ -130,7 +134,9 @@ export const server: Plugin = async (input, options) => {
           const info = (props.info ?? {}) as SessionInfo
           if (info.id && info.parentID) remember(subagents, info.id)
           if (event.type === "session.created" && info.id && !info.parentID) {
+            sessionSeen = true
             showProblems()
+            checkQuota()
             checkPeak()
             service.refreshSoon()
           }
@@ -169,7 +175,9 @@ export const server: Plugin = async (input, options) => {
       try {
         if (subagents.has(input.sessionID)) return
         if (input.model?.modelID) remember(sessionModel, input.sessionID, input.model.modelID)
+        sessionSeen = true
         showProblems()
+        checkQuota()
         checkPeak()
         checkModel(input.sessionID)
       } catch (err) {

@@ -1,10 +1,20 @@
 // Agent tools: glm_quota (the quota, or one window) and glm_model (the model for this plan right now).
-import { tool, type ToolDefinition } from "@opencode-ai/plugin"
+import type { ToolDefinition } from "@opencode-ai/plugin"
+import { z } from "zod"
 import type { WindowKind } from "../core/types.ts"
 import { renderResult, windowLine } from "./present.ts"
 import type { QuotaService } from "./service.ts"
 
 export const TOOL_NAMES = ["glm_quota", "glm_model"] as const
+
+/**
+ * The plugin package's `tool()` is the identity and `tool.schema` is zod 4: building the definitions with our own
+ * zod 4 keeps `@opencode-ai/plugin` a type-only (optional peer) dependency, so the installed plugin needs nothing
+ * OpenCode does not already have. The end-to-end test proves the real binary reads these schemas.
+ */
+function tool<A extends z.ZodRawShape>(def: { description: string; args: A; execute: (args: z.infer<z.ZodObject<A>>, ctx: unknown) => Promise<string> }): ToolDefinition {
+  return def as unknown as ToolDefinition
+}
 
 export function tools(service: QuotaService, localTz: string): Record<(typeof TOOL_NAMES)[number], ToolDefinition> {
   return {
@@ -12,7 +22,7 @@ export function tools(service: QuotaService, localTz: string): Record<(typeof TO
       description:
         "Read the user's GLM Coding Plan quota (Z.ai / BigModel) without spending any: how much of the 5-hour window, the weekly window and the monthly MCP tool allowance (web search, web reader, zread) is used, when each resets, whether it is peak time (GLM-5 costs 3x quota then), and which model to use. Call it before starting heavy or long work (many subagents, large refactors, long agent loops) to decide whether there is quota for it. Pass `window` to get a single line for one window.",
       args: {
-        window: tool.schema
+        window: z
           .enum(["all", "five_hour", "weekly", "mcp_monthly"])
           .optional()
           .describe("Which window: five_hour, weekly, mcp_monthly, or all (default) for the whole report."),
