@@ -7,11 +7,14 @@ import { renderJson } from "./core/render-json.ts"
 import { renderTerminal } from "./core/render-terminal.ts"
 import type { Policy, QuotaError } from "./core/types.ts"
 import { redact } from "./zai/errors.ts"
+import { DEFAULT_TIMEOUT_MS } from "./zai/http.ts"
 import { nodeFetch } from "./zai/node-fetch.ts"
 import { parseRegion } from "./zai/regions.ts"
 import { startSimulator, type Simulator } from "./zai/simulator.ts"
 import { openSource } from "./zai/source.ts"
 import { clockFromEnv } from "./zai/clock.ts"
+import { LocalStore, stateDir } from "./local/store.ts"
+import type { LocalRecord } from "./core/local.ts"
 
 const HELP = `glm-quota — GLM Coding Plan quota: 5-hour, weekly and MCP windows, peak hours, and the model for your plan
 
@@ -80,6 +83,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       baseUrl: sim?.url ?? null,
       fileCache: !args["no-cache"] && sim === null,
       credentials: sim === null ? null : { key: "demo-key", region: "international", source: "the built-in simulator" },
+      // The 8 s budget counts from the process start (performance.now()), so a user waits 8 s at most, however
+      // slowly Node itself started.
+      timeoutMs: Math.max(1000, DEFAULT_TIMEOUT_MS - Math.round(performance.now())),
+      timeoutLabelMs: DEFAULT_TIMEOUT_MS,
     })
     if (!source.ok) return fail(source.error.message)
     const key = source.value.credentials.key
@@ -87,7 +94,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     const res = await cache.get({ force: Boolean(args["no-cache"]) })
     if (!res.ok) return fail(res.error.message, key)
 
-    const report = buildReport(res.value, { now: now(), stale: res.stale, policy, schedule: DEFAULT_PEAK_SCHEDULE })
+    const local = sim === null ? localRecords(env, now) : undefined
+    const report = buildReport(res.value, { now: now(), stale: res.stale, policy, schedule: DEFAULT_PEAK_SCHEDULE, local })
     if (args.json) {
       process.stdout.write(renderJson(report))
     } else {
@@ -106,6 +114,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return exitStatus(report)
   } finally {
     await sim?.close()
+  }
+}
+
+/** This machine's record, written by the OpenCode plugin; null when there is none or it cannot be read. */
+function localRecords(env: NodeJS.ProcessEnv, now: () => Date): readonly LocalRecord[] | null {
+  try {
+    const store = new LocalStore({ dir: stateDir(env), now })
+    const r = store.read(now().getTime() - 31 * 86_400_000)
+    store.close()
+    return r.records
+  } catch {
+    return null
   }
 }
 

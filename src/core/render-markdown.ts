@@ -16,6 +16,9 @@ export function renderMarkdown(report: Report, ctx: ViewContext): string {
   }
   if (v.windows.length === 0) out.push("- The API reported no quota windows.")
   out.push("", `${v.peakActive ? "⏰ " : ""}${v.peak}`, "", `**Model:** ${v.model} — ${v.modelReason}`)
+  if (v.local !== null) {
+    out.push("", "**This machine's record** (OpenCode sessions here; the figures above are account-wide):", ...v.local.map((l) => `- ${l}`))
+  }
   if (v.history !== null) {
     out.push("", "```", ...v.history, "```")
   }

@@ -23,6 +23,7 @@ export function renderTerminal(report: Report, ctx: ViewContext & { color: boole
   if (v.windows.length === 0) out.push("  The API reported no quota windows.")
   out.push("", `  ${paint(v.peak, v.peakActive ? "yellow" : "dim")}`)
   out.push(`  Model: ${paint(v.model, "cyan")} — ${v.modelReason}`)
+  if (v.local !== null) out.push("", `  ${paint("This machine's record (the figures above are account-wide):", "bold")}`, ...v.local.map((l) => `  ${l}`))
   if (v.history !== null) out.push("", ...v.history.map((l) => `  ${l}`))
   return out.join("\n") + "\n"
 }

@@ -1,8 +1,9 @@
 // Snapshot + clock + settings → the Report of the JSON contract (schema 1). Pure.
+import { runway, summarise, type LocalRecord } from "./local.ts"
 import { recommendModel } from "./model.ts"
 import { DEFAULT_PEAK_SCHEDULE, peakState, type PeakSchedule } from "./peak.ts"
 import { PLAN_CATALOG, type PlanCatalog } from "./plans.ts"
-import type { Policy, QuotaSnapshot, QuotaWindow, Report } from "./types.ts"
+import type { LocalReport, Policy, QuotaSnapshot, QuotaWindow, Report } from "./types.ts"
 import { bindingWindow } from "./windows.ts"
 
 export interface ReportSettings {
@@ -11,6 +12,8 @@ export interface ReportSettings {
   schedule?: PeakSchedule
   policy?: Policy
   catalog?: PlanCatalog
+  /** This machine's record; undefined leaves `local` out of the report, null or [] makes it null. */
+  local?: readonly LocalRecord[] | null
 }
 
 function withClockNotes(w: QuotaWindow, now: Date): QuotaWindow {
@@ -19,11 +22,19 @@ function withClockNotes(w: QuotaWindow, now: Date): QuotaWindow {
   return { ...w, note: w.note ? `${w.note}; ${note}` : note }
 }
 
+export function localReport(records: readonly LocalRecord[], windows: QuotaWindow[], snapshot: QuotaSnapshot, settings: ReportSettings): LocalReport {
+  const binding = bindingWindow(windows)
+  const w = binding === null ? undefined : windows.find((x) => x.kind === binding)
+  const summary = summarise({ records, now: settings.now, plan: snapshot.plan, catalog: settings.catalog ?? PLAN_CATALOG })
+  const r = w === undefined ? { state: "no_data" as const } : runway({ window: binding!, usedPercent: w.usedPercent, resetsAt: w.resetsAt, records, now: settings.now })
+  return { scope: "this machine", summary, runway: { window: binding, ...r } }
+}
+
 export function buildReport(snapshot: QuotaSnapshot, settings: ReportSettings): Report {
   const schedule = settings.schedule ?? DEFAULT_PEAK_SCHEDULE
   const windows = snapshot.windows.map((w) => withClockNotes(w, settings.now))
   const peak = peakState(settings.now, schedule)
-  return {
+  const report: Report = {
     schema: 1,
     plan: snapshot.plan,
     region: snapshot.region,
@@ -41,6 +52,10 @@ export function buildReport(snapshot: QuotaSnapshot, settings: ReportSettings): 
       peakTimeZone: schedule.timeZone,
     }),
   }
+  if (settings.local !== undefined) {
+    report.local = settings.local === null || settings.local.length === 0 ? null : localReport(settings.local, windows, snapshot, settings)
+  }
+  return report
 }
 
 /** Exit status of the contract: 2 when a five-hour or weekly window is used up, else 0. */

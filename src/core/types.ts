@@ -83,6 +83,16 @@ export interface Report {
   binding: "five_hour" | "weekly" | null
   peak: PeakState
   recommendation: Recommendation
+  /** This machine's own record (the plugin's local 5-hour window); null when there is none. Extension of schema 1. */
+  local?: LocalReport | null
+}
+
+/** This machine's record, beside the account-wide figures of the API. */
+export interface LocalReport {
+  scope: "this machine"
+  summary: import("./local.ts").LocalSummary
+  /** The binding window's runway at the pace of the API snapshots of the last hour. */
+  runway: { window: "five_hour" | "weekly" | null } & import("./local.ts").Runway
 }
 
 /** Errors are values at the boundaries. */

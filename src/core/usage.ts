@@ -19,8 +19,9 @@ const SPARKS = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
 /** An hourly sparkline; null slots show as a space, so gaps stay visible. */
 export function sparkline(values: (number | null)[]): string {
-  const nums = values.filter((v): v is number => v !== null && Number.isFinite(v) && v >= 0)
-  const max = nums.length === 0 ? 0 : Math.max(...nums)
+  // A loop, not Math.max(...values): a long series would overflow the call stack.
+  let max = 0
+  for (const v of values) if (v !== null && Number.isFinite(v) && v > max) max = v
   return values
     .map((v) => {
       if (v === null || !Number.isFinite(v) || v < 0) return " "
@@ -38,7 +39,8 @@ export function sumSeries(values: (number | null)[]): number | null {
     total += v
     any = true
   }
-  return any ? total : null
+  // Sums of absurd values overflow: no total then, rather than Infinity.
+  return any && Number.isFinite(total) ? total : null
 }
 
 export function emptyHistory(): UsageHistory {

@@ -1,7 +1,7 @@
 // A report as neutral lines of text, shared by the Markdown and terminal renderers. Pure.
 import { bar, BEIJING_TZ, clockIn, countdown, countersText, groupDigits, percentText, planTitle, toolsText, windowTitle } from "./format.ts"
-import type { PeakState, Report, UsageHistory } from "./types.ts"
-import { sparkline } from "./usage.ts"
+import type { LocalReport, PeakState, Report, UsageHistory } from "./types.ts"
+import { sparkline, sumSeries } from "./usage.ts"
 
 export interface ViewContext {
   now: Date
@@ -37,6 +37,8 @@ export interface ReportView {
   model: string
   modelReason: string
   history: string[] | null
+  /** This machine's record, when the report has one. */
+  local: string[] | null
 }
 
 function zoneName(timeZone: string): string {
@@ -73,12 +75,41 @@ function historyLines(h: UsageHistory): string[] {
   if (h.modelCalls.length > 0) lines.push(`calls/hour  ${sparkline(h.modelCalls)}`)
   if (h.tokens.length > 0) lines.push(`tokens/hour ${sparkline(h.tokens)}`)
   for (const m of h.perModel) {
-    const total = m.tokens.reduce<number>((a, b) => a + (b ?? 0), 0)
-    lines.push(`${m.model.padEnd(11)} ${sparkline(m.tokens)} ${groupDigits(total)} tokens`)
+    const total = sumSeries(m.tokens)
+    lines.push(`${m.model.padEnd(11)} ${sparkline(m.tokens)} ${total === null ? "—" : groupDigits(total)} tokens`)
   }
   const t = h.totals
   if (t.search !== null || t.webRead !== null || t.zread !== null) {
     lines.push(`MCP tools: search ${t.search ?? "—"} · web reader ${t.webRead ?? "—"} · zread ${t.zread ?? "—"}`)
+  }
+  return lines
+}
+
+const WINDOW_NAME = { five_hour: "5-hour", weekly: "weekly" } as const
+
+function localLines(l: LocalReport, ctx: ViewContext): string[] {
+  const s = l.summary
+  const at = (iso: string) => `${clockIn(iso, ctx.localTimeZone, ctx.now)} (in ${countdown(Date.parse(iso) - ctx.now.getTime())})`
+  const allowance = s.allowance.promptsPer5h === null ? "" : ` of ~${groupDigits(s.allowance.promptsPer5h)}`
+  const perPrompt = s.callsPerPrompt === null ? "" : ` (${s.callsPerPrompt} per prompt)`
+  const lines = [
+    `This machine, last 5 h: ${groupDigits(s.prompts)} prompts${allowance}, ${groupDigits(s.calls)} model calls${perPrompt}, ${groupDigits(s.tokens.total)} tokens, ${groupDigits(s.mcpTotal)} MCP calls`,
+  ]
+  if (s.oldestPromptAgesOutAt !== null) lines.push(`Oldest prompt in the window ages out ${at(s.oldestPromptAgesOutAt)}`)
+  const pts = l.runway.window === null ? null : s.burn.pointsPerHour[l.runway.window === "five_hour" ? "fiveHour" : "weekly"]
+  const pace = [`${s.burn.promptsPerHour} prompts and ${s.burn.callsPerHour} calls in the last hour`]
+  if (pts !== null && l.runway.window !== null) pace.push(`${WINDOW_NAME[l.runway.window]} window ${pts >= 0 ? "+" : ""}${pts} points/h`)
+  lines.push(`Pace: ${pace.join("; ")}`)
+  const r = l.runway
+  if (r.window !== null) {
+    const name = WINDOW_NAME[r.window]
+    if (r.state === "runs_out") lines.push(`Runway: at this pace the ${name} window runs out ${at(r.exhaustsAt)}, ${countdown(r.beforeResetMs)} before it resets`)
+    else if (r.state === "ok") lines.push(`Runway: at this pace the ${name} window lasts until it resets`)
+    else if (r.state === "no_burn") lines.push(`Runway: no burn in the last hour`)
+    else lines.push(`Runway: not enough readings in the last hour yet`)
+  }
+  if (s.sessions.length > 0) {
+    lines.push(`Busiest sessions: ${s.sessions.slice(0, 3).map((x) => `${x.session.slice(0, 14)} ${groupDigits(x.calls)} calls`).join(" · ")}`)
   }
   return lines
 }
@@ -113,5 +144,6 @@ export function viewReport(report: Report, ctx: ViewContext): ReportView {
     model: report.recommendation.model === "glm-5" ? "GLM-5" : "GLM-4.7",
     modelReason: report.recommendation.reason,
     history: ctx.history === undefined || ctx.history === null ? null : historyLines(ctx.history),
+    local: report.local === undefined || report.local === null ? null : localLines(report.local, ctx),
   }
 }

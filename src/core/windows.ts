@@ -83,7 +83,8 @@ export function normaliseWindow(raw: RawLimit): QuotaWindow {
     const tools: Record<string, number> = {}
     for (const d of raw.usageDetails) {
       if (d.modelCode === "" || d.usage === null || d.usage < 0) continue
-      tools[d.modelCode] = (tools[d.modelCode] ?? 0) + d.usage
+      const sum = (tools[d.modelCode] ?? 0) + d.usage
+      if (Number.isFinite(sum)) tools[d.modelCode] = sum
     }
     window.tools = tools
   }

@@ -1,14 +1,16 @@
 // The OpenCode server plugin: /glm-quota, the agent tools, warnings as toasts, model advice.
 // Every hook catches its own errors (a throwing hook kills the user's turn), never awaits the network on the
 // chat path, and logs through the client — never console.
-import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin"
+import type { Config, Hooks, Plugin, PluginInput } from "@opencode-ai/plugin"
 import { adviceFor } from "../core/advice.ts"
+import { runwayWarning } from "../core/local.ts"
 import { modelWarning, peakWarning, quotaWarnings, type Warning } from "../core/warnings.ts"
 import { peakState } from "../core/peak.ts"
 import { clockFromEnv } from "../zai/clock.ts"
 import { applyModel } from "./apply.ts"
 import { parseOptions } from "./options.ts"
 import { clocks, commandText, localTimeZone, parseCommandArgs } from "./present.ts"
+import { Recorder, zaiProvidersOf } from "./recorder.ts"
 import { sharedService } from "./service.ts"
 import { tools } from "./tools.ts"
 
@@ -20,12 +22,25 @@ export const SENTINEL = "glm-quota: report posted; no model call needed"
 type Level = "debug" | "info" | "warn" | "error"
 type Client = PluginInput["client"]
 
-const HANDLED = new Set(["session.created", "session.updated", "session.deleted", "session.idle", "session.error"])
+const HANDLED = new Set(["session.created", "session.updated", "session.deleted", "session.idle", "session.error", "message.updated", "message.part.updated"])
 const MAX_SESSIONS = 1000
 
 interface SessionInfo {
   parentID?: string
   id?: string
+}
+
+let recorderSingleton: Recorder | null | undefined
+/** One record per process, whatever the number of plugin instances; null when the state dir cannot be used. */
+function sharedRecorder(env: NodeJS.ProcessEnv, now: () => Date): Recorder | null {
+  if (recorderSingleton !== undefined) return recorderSingleton
+  try {
+    recorderSingleton = Recorder.fromEnv(env, now)
+    recorderSingleton.startCompaction()
+  } catch {
+    recorderSingleton = null
+  }
+  return recorderSingleton
 }
 
 export const server: Plugin = async (input, options) => {
@@ -35,7 +50,8 @@ export const server: Plugin = async (input, options) => {
   const clock = clockFromEnv(env, "running")
   if (!clock.ok) problems.push("GLM_QUOTA_NOW (not a date)")
   const now = clock.ok ? clock.value : () => new Date()
-  const service = sharedService(settings, { env, fetch: (u, i) => fetch(u, i), now })
+  const service = sharedService(settings, { env, fetch: (u, i) => fetch(u, i), now, recorder: sharedRecorder(env, now) })
+  const recorder = service.recorder
   const localTz = localTimeZone(env)
   const clk = clocks(service, localTz)
 
@@ -87,6 +103,18 @@ export const server: Plugin = async (input, options) => {
     const { show, alsoSeen } = quotaWarnings(known.snapshot.windows, settings.thresholds, clk)
     for (const k of alsoSeen) service.seen.add(k)
     for (const w of show) once(w)
+    const local = service.report(known)?.local
+    if (local === undefined || local === null || local.runway.window === null) return
+    const binding = known.snapshot.windows.find((w) => w.kind === local.runway.window)
+    once(runwayWarning({ window: local.runway.window, resetsAt: binding?.resetsAt ?? null, runway: local.runway, now: now(), formatTime: clk.twoClocks }))
+  }
+
+  /** apply mode: the live config object from the `config` hook, re-applied whenever the quota or the peak changes. */
+  let liveConfig: Config | null = null
+  const reapply = () => {
+    if (settings.model !== "apply" || liveConfig === null) return
+    const change = applyModel(liveConfig, service.report(), service.latest()?.snapshot.plan ?? null)
+    if (change !== null) log("info", change)
   }
 
   const checkModel = (sessionID: string) => {
@@ -101,8 +129,9 @@ export const server: Plugin = async (input, options) => {
   // (the start-up refresh can land then) were seen to get lost in 1.18.33.
   let sessionSeen = false
   const unsubscribe = service.onUpdate(() => {
-    if (!sessionSeen) return
     try {
+      reapply()
+      if (!sessionSeen) return
       checkQuota()
     } catch (err) {
       log("error", `quota warning failed: ${(err as Error).message}`)
@@ -117,10 +146,9 @@ export const server: Plugin = async (input, options) => {
       try {
         cfg.command ??= {}
         cfg.command[COMMAND] ??= { template: "Show my GLM Coding Plan quota.", description: COMMAND_DESCRIPTION }
-        if (settings.model === "apply") {
-          const change = applyModel(cfg, service.report(), service.latest()?.snapshot.plan ?? null)
-          if (change !== null) log("info", change)
-        }
+        liveConfig = cfg
+        reapply()
+        recorder?.addProviders(zaiProvidersOf(cfg))
       } catch (err) {
         log("error", `config hook failed: ${(err as Error).message}`)
       }
@@ -130,6 +158,15 @@ export const server: Plugin = async (input, options) => {
       if (!HANDLED.has(event.type)) return
       try {
         const props = (event as { properties?: Record<string, unknown> }).properties ?? {}
+        if (event.type === "message.updated") {
+          recorder?.message((props.info ?? {}) as Record<string, unknown>)
+          return
+        }
+        if (event.type === "message.part.updated") {
+          const part = (props.part ?? {}) as { type?: unknown }
+          if (part.type === "step-finish") recorder?.step(part as Record<string, unknown>)
+          return
+        }
         if (event.type === "session.created" || event.type === "session.updated") {
           const info = (props.info ?? {}) as SessionInfo
           if (info.id && info.parentID) remember(subagents, info.id)
@@ -153,6 +190,7 @@ export const server: Plugin = async (input, options) => {
         }
         if (subagents.has(sessionID)) return
         if (event.type === "session.idle") {
+          reapply()
           checkPeak()
           checkQuota()
           checkModel(sessionID)
@@ -171,10 +209,12 @@ export const server: Plugin = async (input, options) => {
       }
     },
 
-    async "chat.message"(input) {
+    async "chat.message"(input, output) {
       try {
         if (subagents.has(input.sessionID)) return
-        if (input.model?.modelID) remember(sessionModel, input.sessionID, input.model.modelID)
+        const model = output?.message?.model ?? input.model
+        recorder?.prompt(input.sessionID, model?.providerID, model?.modelID)
+        if (model?.modelID) remember(sessionModel, input.sessionID, model.modelID)
         sessionSeen = true
         showProblems()
         checkQuota()
@@ -205,6 +245,14 @@ export const server: Plugin = async (input, options) => {
       }
       // The one deliberate throw: it stops OpenCode from sending the command's template to the model.
       throw new Error(SENTINEL)
+    },
+
+    async "tool.execute.after"(input) {
+      try {
+        recorder?.mcp(input.sessionID, input.tool)
+      } catch (err) {
+        log("error", `tool.execute.after hook failed: ${(err as Error).message}`)
+      }
     },
 
     tool: tools(service, localTz),

@@ -9,6 +9,7 @@ import type { Env } from "../zai/credentials.ts"
 import type { FetchLike } from "../zai/http.ts"
 import { openSource, type QuotaSource } from "../zai/source.ts"
 import type { Settings } from "./options.ts"
+import type { Recorder } from "./recorder.ts"
 
 export interface Known {
   snapshot: QuotaSnapshot
@@ -20,6 +21,8 @@ export interface ServiceDeps {
   env: Env
   fetch: FetchLike
   now: () => Date
+  /** This machine's record; null keeps `local` out of reports. */
+  recorder?: Recorder | null
 }
 
 type Listener = (known: Known) => void
@@ -72,9 +75,14 @@ export class QuotaService {
     return this.lastError
   }
 
+  get recorder(): Recorder | null {
+    return this.deps.recorder ?? null
+  }
+
   report(known: Known | null = this.latest()): Report | null {
     if (known === null) return null
-    return buildReport(known.snapshot, { now: this.deps.now(), stale: known.stale, schedule: this.settings.peak, policy: this.settings.policy })
+    const local = this.deps.recorder ? this.deps.recorder.records() : undefined
+    return buildReport(known.snapshot, { now: this.deps.now(), stale: known.stale, schedule: this.settings.peak, policy: this.settings.policy, local })
   }
 
   /** The quota now: fresh from cache, else one shared request. For commands and tools, which may wait. */
@@ -103,6 +111,13 @@ export class QuotaService {
       return
     }
     this.lastError = res.error ?? null
+    if (!res.fromCache && !res.stale) {
+      try {
+        this.deps.recorder?.snapshot(res.value)
+      } catch {
+        // the record is best effort
+      }
+    }
     if (full) return
     const changed = this.known === null || this.known.snapshot !== res.value || this.known.stale !== res.stale
     this.known = { snapshot: res.value, stale: res.stale, error: res.error ?? null }

@@ -7,6 +7,7 @@ import {
   keyRejectedError,
   networkError,
   rateLimitedError,
+  redact,
   serverError,
   timeoutError,
   unreadableError,
@@ -22,6 +23,8 @@ export interface RequestContext {
   fetch: FetchLike
   /** Whole-operation budget, retries included. Default 8 s. */
   timeoutMs?: number
+  /** The budget as the user knows it, for messages (the CLI counts its 8 s from process start). Default timeoutMs. */
+  timeoutLabelMs?: number
   /** A user abort: never retried. */
   signal?: AbortSignal
   /** Largest body read, in bytes; beyond it the answer is refused. Default 2 MiB. */
@@ -37,15 +40,19 @@ const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504])
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-/** `Retry-After` (seconds or HTTP date) or `retry-after-ms`, in ms; undefined when absent or unreadable. */
+/** The longest wait a Retry-After is taken at: a day (beyond it, a number is junk, and seconds × 1000 can overflow). */
+const MAX_RETRY_AFTER_MS = 86_400_000
+const waitMs = (ms: number) => Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms))
+
+/** `Retry-After` (seconds or HTTP date) or `retry-after-ms`, in ms, at most a day; undefined when absent or unreadable. */
 export function retryAfterMs(headers: Headers, nowMs: number = Date.now()): number | undefined {
   const ms = headers.get("retry-after-ms")
-  if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms))) return Math.max(0, Number(ms))
+  if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms))) return waitMs(Number(ms))
   const ra = headers.get("retry-after")
   if (ra === null || ra.trim() === "") return undefined
-  if (Number.isFinite(Number(ra))) return Math.max(0, Number(ra) * 1000)
+  if (Number.isFinite(Number(ra))) return waitMs(Number(ra) * 1000)
   const at = Date.parse(ra)
-  return Number.isFinite(at) ? Math.max(0, at - nowMs) : undefined
+  return Number.isFinite(at) ? waitMs(at - nowMs) : undefined
 }
 
 async function readCapped(res: Response, max: number): Promise<{ text: string } | { tooLarge: true }> {
@@ -115,7 +122,12 @@ function interpret(status: number, headers: Headers, body: string, ctx: RequestC
   }
   const e = env.data
   const failed = e.success === false || (e.code !== null && e.code !== 200 && e.code !== 0)
-  if (failed) return { result: { ok: false, error: apiError(e.code, e.msg ?? e.message, ctx.region) } }
+  if (failed) {
+    // The server's own words go into the message: some gateways echo the key they were sent. Redact before apiError
+    // shortens the text, so not even a part of the key survives.
+    const said = e.msg ?? e.message
+    return { result: { ok: false, error: apiError(e.code, said === null ? null : redact(said, ctx.key), ctx.region) } }
+  }
   if (e.data === undefined || e.data === null) return { result: { ok: false, error: unreadableError("no data in the answer") } }
   return { result: { ok: true, value: e.data } }
 }
@@ -130,7 +142,7 @@ export async function getData(ctx: RequestContext, path: string, query?: Record<
   const url = new URL(path, ctx.origin + "/")
   for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v)
 
-  let last: Result<unknown> = { ok: false, error: timeoutError(timeoutMs) }
+  let last: Result<unknown> = { ok: false, error: timeoutError(ctx.timeoutLabelMs ?? timeoutMs) }
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     let res: Response
     let body: { text: string } | { tooLarge: true }
@@ -143,7 +155,7 @@ export async function getData(ctx: RequestContext, path: string, query?: Record<
       body = await readCapped(res, ctx.maxBodyBytes ?? DEFAULT_MAX_BODY)
     } catch (err) {
       if (ctx.signal?.aborted) return { ok: false, error: { kind: "timeout", message: "The quota request was cancelled." } }
-      if (isTimeout(err, deadline)) return { ok: false, error: timeoutError(timeoutMs) }
+      if (isTimeout(err, deadline)) return { ok: false, error: timeoutError(ctx.timeoutLabelMs ?? timeoutMs) }
       return { ok: false, error: networkError(ctx.origin, describeNetworkFailure(err)) }
     }
     if ("tooLarge" in body) return { ok: false, error: unreadableError("the answer was far larger than a quota answer can be") }
@@ -155,7 +167,7 @@ export async function getData(ctx: RequestContext, path: string, query?: Record<
     const left = timeoutMs - (Date.now() - started)
     if (wait > 2000 || wait > left - 500) return result
     await sleep(wait)
-    if (signal.aborted) return ctx.signal?.aborted ? result : { ok: false, error: timeoutError(timeoutMs) }
+    if (signal.aborted) return ctx.signal?.aborted ? result : { ok: false, error: timeoutError(ctx.timeoutLabelMs ?? timeoutMs) }
   }
   return last
 }

@@ -17,6 +17,7 @@ export interface SourceOptions {
   fileCache?: boolean
   freshMs?: number
   timeoutMs?: number
+  timeoutLabelMs?: number
   /** A key given directly (the demo); otherwise env and auth.json are searched. */
   credentials?: Credentials | null
 }
@@ -34,7 +35,7 @@ export function openSource(opts: SourceOptions): { ok: true; value: QuotaSource 
   if (credentials === null) return { ok: false, error: noKeyError() }
   const origin = originFor(credentials.region, opts.baseUrl ?? opts.env.GLM_QUOTA_BASE_URL ?? null)
   const dir = opts.fileCache === false ? null : cacheDir(opts.env)
-  const ctx = { key: credentials.key, region: credentials.region, origin, fetch: opts.fetch, timeoutMs: opts.timeoutMs }
+  const ctx = { key: credentials.key, region: credentials.region, origin, fetch: opts.fetch, timeoutMs: opts.timeoutMs, timeoutLabelMs: opts.timeoutLabelMs }
   const make = (history: boolean) =>
     new SnapshotCache({
       dir,

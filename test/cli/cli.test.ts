@@ -36,7 +36,8 @@ describe("report", () => {
     const run = await runCli(["--json"], env())
     expect(run.code).toBe(0)
     const r = JSON.parse(run.stdout)
-    expect(Object.keys(r)).toEqual(["schema", "plan", "region", "fetchedAt", "stale", "windows", "binding", "peak", "recommendation"])
+    expect(Object.keys(r)).toEqual(["schema", "plan", "region", "fetchedAt", "stale", "windows", "binding", "peak", "recommendation", "local"])
+    expect(r.local).toBeNull() // no OpenCode record on this machine
     expect(r).toMatchObject({ schema: 1, plan: "pro", region: "international", stale: false, binding: "weekly" })
     expect(r.fetchedAt).toBe("2026-03-02T07:30:00.000Z")
     expect(r.windows.map((w: { kind: string }) => w.kind)).toEqual(["five_hour", "weekly", "mcp_monthly"])

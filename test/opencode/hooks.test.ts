@@ -33,6 +33,7 @@ let cacheHome: string
 beforeAll(async () => {
   cacheHome = mkdtempSync(join(tmpdir(), "glmq-hooks-"))
   process.env.XDG_CACHE_HOME = cacheHome
+  process.env.XDG_STATE_HOME = cacheHome
   process.env.XDG_DATA_HOME = cacheHome
   process.env.ZAI_API_KEY = CANARY_KEY
   process.env.TZ = "UTC"

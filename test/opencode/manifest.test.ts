@@ -13,6 +13,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"))
 describe("plugin.json", () => {
   it("matches the registered command, tools and options", async () => {
     process.env.XDG_CACHE_HOME = join(ROOT, ".tmp", "manifest-cache")
+    process.env.XDG_STATE_HOME = join(ROOT, ".tmp", "manifest-cache")
     const client = { app: { log: async () => true }, tui: { showToast: async () => true }, session: { prompt: async () => ({}) } }
     const hooks = await plugin.server({ client, directory: ROOT, worktree: ROOT } as unknown as PluginInput, { baseUrl: "http://127.0.0.1:9" })
     const cfg: { command?: Record<string, { description?: string }> } = {}
