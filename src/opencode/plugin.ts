@@ -213,7 +213,10 @@ export const server: Plugin = async (input, options) => {
       try {
         if (subagents.has(input.sessionID)) return
         const model = output?.message?.model ?? input.model
-        recorder?.prompt(input.sessionID, model?.providerID, model?.modelID)
+        // Our own report arrives here too (a no-reply message whose parts are all ignored): not a prompt.
+        const parts = output?.parts ?? []
+        const ownReport = parts.length > 0 && parts.every((p) => p.type === "text" && p.ignored === true)
+        if (!ownReport) recorder?.prompt(input.sessionID, model?.providerID, model?.modelID)
         if (model?.modelID) remember(sessionModel, input.sessionID, model.modelID)
         sessionSeen = true
         showProblems()

@@ -1,0 +1,58 @@
+// This machine's record in the real binary: three prompts on the coding-plan provider show up in /glm-quota as three
+// prompts and the right number of model calls; the title requests on another provider are not counted.
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { CANARY_KEY, ROOT } from "../helpers.ts"
+import { mockProviderConfig, startMockModel, startOpencode, type MockModel, type OpencodeServer } from "./harness.ts"
+
+const NOW = "2026-03-07T07:30:00Z"
+
+describe.sequential("local record", { timeout: 120_000 }, () => {
+  let sim: Simulator
+  let mock: MockModel
+  let oc: OpencodeServer
+
+  beforeAll(async () => {
+    sim = await startSimulator({ now: () => new Date(NOW), state: { keys: [CANARY_KEY] } })
+    mock = await startMockModel({
+      models: ["glm-4.7", "mock-model"],
+      script: [{ text: "one", usage: { prompt_tokens: 1000, completion_tokens: 10 } }, { toolCall: { name: "glm_model", args: {} }, usage: { prompt_tokens: 1100, completion_tokens: 5 } }, { text: "two", usage: { prompt_tokens: 1200, completion_tokens: 20 } }, { text: "three", usage: { prompt_tokens: 1300, completion_tokens: 30 } }],
+    })
+    oc = await startOpencode({
+      pluginSpec: join(ROOT, "src", "index.ts"),
+      mock,
+      env: { ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: NOW, TZ: "UTC" },
+      extraConfig: { model: "zai-coding-plan/glm-4.7", provider: { "zai-coding-plan": mockProviderConfig(mock.url, ["glm-4.7"]) } },
+    })
+  }, 120_000)
+
+  afterAll(async () => {
+    await oc?.stop()
+    await mock?.close()
+    await sim?.close()
+  })
+
+  test("three prompts, four model calls (one prompt used a tool), counted once each", async () => {
+    const sid = await oc.createSession()
+    for (const text of ["first", "second", "third"]) {
+      const since = oc.events.cursor()
+      await oc.client.session.prompt({ path: { id: sid }, body: { parts: [{ type: "text", text }] } })
+      await oc.events.waitForType("session.idle", (e) => e.properties.sessionID === sid, 20_000, since)
+    }
+    expect(mock.requests.filter((r) => !r.isTitle && r.model === "glm-4.7")).toHaveLength(4)
+    const report = await oc.createSession()
+    await oc.client.session.command({ path: { id: report }, body: { command: "glm-quota", arguments: "" } })
+    const text = await oc.sessionText(report)
+    expect(text).toContain("This machine's record")
+    expect(text).toMatch(/This machine, last 5 h: 3 prompts of ~600, 4 model calls \(1\.3 per prompt\)/)
+    const json = await oc.createSession()
+    await oc.client.session.command({ path: { id: json }, body: { command: "glm-quota", arguments: "json" } })
+    const body = await oc.sessionText(json)
+    const r = JSON.parse(body.slice(body.indexOf("{"), body.lastIndexOf("}") + 1))
+    expect(r.local.scope).toBe("this machine")
+    expect(r.local.summary).toMatchObject({ prompts: 3, calls: 4 })
+    expect(r.local.summary.tokens.input).toBeGreaterThan(0)
+    expect(r.local.summary.sessions[0]).toMatchObject({ session: sid, prompts: 3, calls: 4 })
+  })
+})

@@ -1,0 +1,56 @@
+// What users install: `npm pack`, installed into a fresh directory, loads in the real binary and answers /glm-quota.
+import { execFileSync } from "node:child_process"
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { CANARY_KEY, ROOT } from "../helpers.ts"
+import { startMockModel, startOpencode, type MockModel, type OpencodeServer } from "./harness.ts"
+
+describe.sequential("the packed tarball", { timeout: 180_000 }, () => {
+  let work: string
+  let installed: string
+  let sim: Simulator
+  let mock: MockModel
+  let oc: OpencodeServer
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "glmq-pack-"))
+    const out = execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+    const tarball = join(work, (JSON.parse(out) as { filename: string }[])[0]!.filename)
+    const app = join(work, "app")
+    execFileSync("mkdir", ["-p", app])
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true }))
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--omit=dev", tarball], { cwd: app, stdio: "ignore" })
+    installed = join(app, "node_modules", "glm-quota")
+    sim = await startSimulator({ now: () => new Date("2026-03-07T07:30:00Z"), state: { keys: [CANARY_KEY], fiveHourPercent: 61 } })
+    mock = await startMockModel()
+    oc = await startOpencode({
+      pluginSpec: installed,
+      mock,
+      env: { ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: "2026-03-07T07:30:00Z", TZ: "UTC" },
+    })
+  }, 180_000)
+
+  afterAll(async () => {
+    await oc?.stop()
+    await mock?.close()
+    await sim?.close()
+    if (work) rmSync(work, { recursive: true, force: true })
+  })
+
+  test("holds the built entry, the manifest and the README, and no sources or tests", () => {
+    expect(existsSync(join(installed, "dist", "index.js"))).toBe(true)
+    expect(existsSync(join(installed, "dist", "cli.js"))).toBe(true)
+    expect(existsSync(join(installed, "plugin.json"))).toBe(true)
+    expect(readdirSync(installed).sort()).toEqual(["README.md", "dist", "package.json", "plugin.json"])
+  })
+
+  test("loads in opencode and answers /glm-quota with no model call", async () => {
+    const sid = await oc.createSession()
+    await oc.client.session.command({ path: { id: sid }, body: { command: "glm-quota", arguments: "" } })
+    expect(await oc.sessionText(sid)).toMatch(/\*\*5-hour\*\* `█+░+` 61 % used/)
+    expect(mock.calls).toBe(0)
+  })
+})

@@ -1,0 +1,46 @@
+// The server half's /glm-quota typed in the real TUI (no TUI plugin): the report shows, no error does.
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { CANARY_KEY, ROOT } from "../helpers.ts"
+import { startMockModel, type MockModel } from "./harness.ts"
+import { HAS_TMUX, startTui, type Tui } from "./tmux.ts"
+
+describe.skipIf(!HAS_TMUX).sequential("TUI: /glm-quota from the server plugin", { timeout: 180_000 }, () => {
+  let sim: Simulator
+  let mock: MockModel
+  let tui: Tui
+
+  beforeAll(async () => {
+    sim = await startSimulator({ now: () => new Date("2026-03-07T07:30:00Z"), state: { keys: [CANARY_KEY], fiveHourPercent: 58, weeklyPercent: 33 } })
+    mock = await startMockModel()
+    tui = await startTui({
+      pluginSpec: join(ROOT, "src", "index.ts"),
+      mock,
+      env: { ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: "2026-03-07T07:30:00Z", TZ: "UTC" },
+    })
+  }, 120_000)
+
+  afterAll(async () => {
+    await tui?.stop()
+    await mock?.close()
+    await sim?.close()
+  })
+
+  test("typing /glm-quota shows the report on screen and no error", async () => {
+    await tui.waitFor(/ctrl\+p|Ask anything/i, 90_000)
+    tui.type("/glm-quota")
+    await tui.waitFor(/\/glm-quota\s+GLM Coding Plan quota/)
+    tui.key("Enter") // accepts the autocomplete
+    await new Promise((r) => setTimeout(r, 500))
+    tui.key("Enter") // runs it
+    const screen = await tui.waitFor(/5-hour.*58 % used/s, 30_000)
+    expect(screen).toMatch(/Weekly.*33 % used/s)
+    expect(screen).toMatch(/Model:.*GLM-5/)
+    await new Promise((r) => setTimeout(r, 2000))
+    const later = tui.screen()
+    expect(later).not.toMatch(/error|failed|Unexpected server/i)
+    expect(later).not.toContain(CANARY_KEY)
+    expect(mock.calls).toBe(0)
+  })
+})
