@@ -2,6 +2,7 @@
 import { DEFAULT_PEAK_SCHEDULE, parsePeakSchedule, type PeakSchedule } from "../core/peak.ts"
 import type { Policy, Region } from "../core/types.ts"
 import { parseRegion } from "../zai/regions.ts"
+import { DEFAULT_GUARD, type GuardSettings } from "./guard.ts"
 
 export type ModelMode = "suggest" | "apply" | "off"
 
@@ -15,6 +16,7 @@ export interface Settings {
   toasts: boolean
   /** Seconds between quota requests, at least 30. */
   refreshInterval: number
+  guard: GuardSettings
 }
 
 export const DEFAULTS: Settings = {
@@ -26,6 +28,7 @@ export const DEFAULTS: Settings = {
   model: "suggest",
   toasts: true,
   refreshInterval: 60,
+  guard: DEFAULT_GUARD,
 }
 
 export const MIN_REFRESH_SECONDS = 30
@@ -43,6 +46,22 @@ export const OPTIONS_SCHEMA = {
     model: { type: "string", enum: ["suggest", "apply", "off"], default: "suggest", description: "suggest: say which model; apply: set it on the coding-plan provider; off: neither." },
     toasts: { type: "boolean", default: true, description: "Show warnings as TUI toasts." },
     refreshInterval: { type: "number", minimum: 30, default: 60, description: "Seconds between quota requests (minimum 30)." },
+    guard: {
+      description: "Request guard for the coding-plan providers: \"off\", or { limits: { model: n, default: n }, peakLimits: { … }, retries }.",
+      oneOf: [
+        { type: "string", enum: ["off", "on"] },
+        { type: "boolean" },
+        {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            limits: { type: "object", additionalProperties: { type: "integer", minimum: 1 }, default: { default: 2 } },
+            peakLimits: { type: "object", additionalProperties: { type: "integer", minimum: 1 }, default: { default: 1 } },
+            retries: { type: "integer", minimum: 0, maximum: 10, default: 4 },
+          },
+        },
+      ],
+    },
   },
 } as const
 
@@ -95,5 +114,34 @@ export function parseOptions(input: unknown): { settings: Settings; problems: st
     if (typeof r === "number" && Number.isFinite(r) && r >= MIN_REFRESH_SECONDS) s.refreshInterval = r
     else problems.push(`refreshInterval (expected seconds, at least ${MIN_REFRESH_SECONDS})`)
   }
+  if (o.guard !== undefined) {
+    const g = parseGuard(o.guard)
+    if (g === null) problems.push("guard (use \"off\", or { limits, peakLimits, retries })")
+    else s.guard = g
+  }
   return { settings: s, problems }
+}
+
+function limitTable(v: unknown, base: Record<string, number>): Record<string, number> | null {
+  if (v === undefined) return base
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return null
+  const out: Record<string, number> = { ...base }
+  for (const [k, n] of Object.entries(v)) {
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 1) return null
+    out[k] = n
+  }
+  return out
+}
+
+function parseGuard(v: unknown): Settings["guard"] | null {
+  if (v === false || v === "off") return { ...DEFAULT_GUARD, enabled: false }
+  if (v === true || v === "on") return DEFAULT_GUARD
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return null
+  const o = v as Record<string, unknown>
+  if (Object.keys(o).some((k) => !["limits", "peakLimits", "retries"].includes(k))) return null
+  const limits = limitTable(o.limits, DEFAULT_GUARD.limits)
+  const peakLimits = limitTable(o.peakLimits, DEFAULT_GUARD.peakLimits)
+  const retries = o.retries === undefined ? DEFAULT_GUARD.retries : o.retries
+  if (limits === null || peakLimits === null || typeof retries !== "number" || !Number.isInteger(retries) || retries < 0 || retries > 10) return null
+  return { ...DEFAULT_GUARD, limits, peakLimits, retries }
 }

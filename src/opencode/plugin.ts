@@ -8,9 +8,10 @@ import { modelWarning, peakWarning, quotaWarnings, type Warning } from "../core/
 import { peakState } from "../core/peak.ts"
 import { clockFromEnv } from "../zai/clock.ts"
 import { applyModel } from "./apply.ts"
-import { parseOptions } from "./options.ts"
-import { clocks, commandText, localTimeZone, parseCommandArgs } from "./present.ts"
-import { Recorder, zaiProvidersOf } from "./recorder.ts"
+import { parseOptions, type Settings } from "./options.ts"
+import { clocks, commandText, FAILURE_PREFIX, localTimeZone, parseCommandArgs } from "./present.ts"
+import { RequestGuard, type FetchFn } from "./guard.ts"
+import { CODING_PLAN_IDS, Recorder, zaiProvidersOf } from "./recorder.ts"
 import { sharedService } from "./service.ts"
 import { tools } from "./tools.ts"
 
@@ -43,6 +44,37 @@ function sharedRecorder(env: NodeJS.ProcessEnv, now: () => Date): Recorder | nul
   return recorderSingleton
 }
 
+export function guardLine(guard: RequestGuard): string {
+  if (!guard.settings.enabled) return "Request guard: off."
+  const s = guard.stats
+  const l = guard.settings
+  return `Request guard (this OpenCode process): ${s.inFlight} in flight, ${s.queued} queued, ${s.retried} retried after 1302/1305 · limit ${l.limits.default ?? 1} per model, ${l.peakLimits.default ?? 1} at the throttling peak.`
+}
+
+let guardSingleton: RequestGuard | undefined
+/** One guard per process: its queue spans every session and every plugin instance. */
+function sharedGuard(settings: Settings, throttlePeak: () => boolean): RequestGuard {
+  guardSingleton ??= new RequestGuard(settings.guard, { throttlePeak })
+  return guardSingleton
+}
+
+const GUARDED = Symbol.for("glm-quota.guarded")
+
+/** Wraps the fetch of every declared coding-plan provider (and any provider on a Z.ai or BigModel host). */
+function installGuard(cfg: Config, guard: RequestGuard): string[] {
+  const providers = (cfg.provider ?? {}) as Record<string, { options?: Record<string | symbol, unknown> }>
+  const ids = [...new Set([...CODING_PLAN_IDS.filter((id) => id in providers), ...zaiProvidersOf(cfg)])]
+  for (const id of ids) {
+    const p = providers[id]!
+    p.options ??= {}
+    if (p.options[GUARDED]) continue
+    const inner = (typeof p.options.fetch === "function" ? p.options.fetch : fetch) as FetchFn
+    p.options.fetch = guard.wrap(inner)
+    p.options[GUARDED] = true
+  }
+  return ids
+}
+
 export const server: Plugin = async (input, options) => {
   const client: Client = input.client
   const env = process.env
@@ -53,6 +85,7 @@ export const server: Plugin = async (input, options) => {
   const service = sharedService(settings, { env, fetch: (u, i) => fetch(u, i), now, recorder: sharedRecorder(env, now) })
   const recorder = service.recorder
   const localTz = localTimeZone(env)
+  const guard = sharedGuard(settings, () => peakState(now(), settings.peak).periods.includes("throttle"))
   const clk = clocks(service, localTz)
 
   const log = (level: Level, message: string) => {
@@ -149,6 +182,10 @@ export const server: Plugin = async (input, options) => {
         liveConfig = cfg
         reapply()
         recorder?.addProviders(zaiProvidersOf(cfg))
+        if (settings.guard.enabled) {
+          const ids = installGuard(cfg, guard)
+          if (ids.length > 0) log("info", `request guard on for ${ids.join(", ")}`)
+        }
       } catch (err) {
         log("error", `config hook failed: ${(err as Error).message}`)
       }
@@ -232,7 +269,9 @@ export const server: Plugin = async (input, options) => {
       if (input.command !== COMMAND) return
       let text: string
       try {
-        text = await commandText(service, parseCommandArgs(input.arguments ?? ""), localTz)
+        const format = parseCommandArgs(input.arguments ?? "")
+        text = await commandText(service, format, localTz)
+        if (format !== "json" && !text.startsWith(FAILURE_PREFIX)) text += `\n\n${guardLine(guard)}`
       } catch (err) {
         text = "**glm-quota:** the report could not be made just now: try again in a minute."
         log("error", `command failed: ${(err as Error).message}`)

@@ -40,8 +40,10 @@ export async function commandText(service: QuotaService, format: ReportFormat, l
   return renderResult(service, res, format, localTz)
 }
 
+export const FAILURE_PREFIX = "**glm-quota:** "
+
 export function renderResult(service: QuotaService, res: CachedResult, format: ReportFormat, localTz: string): string {
-  if (!res.ok) return `**glm-quota:** ${res.error.message}`
+  if (!res.ok) return `${FAILURE_PREFIX}${res.error.message}`
   const report = service.report({ snapshot: res.value, stale: res.stale, error: res.error ?? null })!
   if (format === "json") return "```json\n" + renderJson(report) + "```"
   return renderMarkdown(report, {

@@ -138,6 +138,27 @@ describe("/glm-quota", () => {
   })
 })
 
+describe("request guard", () => {
+  it("wraps the fetch of declared coding-plan providers and of providers on a Z.ai host; off leaves them alone", async () => {
+    const { hooks } = await load()
+    const cfg = { provider: { "zai-coding-plan": { options: {} }, relay: { options: { baseURL: "https://api.z.ai/api/coding/paas/v4" } }, other: { options: { baseURL: "https://example.com/v1" } } } } as Record<string, Record<string, { options: Record<string, unknown> }>>
+    await hooks.config!(cfg as never)
+    expect(typeof cfg.provider!["zai-coding-plan"]!.options.fetch).toBe("function")
+    expect(typeof cfg.provider!.relay!.options.fetch).toBe("function")
+    expect(cfg.provider!.other!.options.fetch).toBeUndefined()
+    const off = await load({ guard: "off" })
+    const cfg2 = { provider: { "zai-coding-plan": { options: {} } } } as Record<string, Record<string, { options: Record<string, unknown> }>>
+    await off.hooks.config!(cfg2 as never)
+    expect(cfg2.provider!["zai-coding-plan"]!.options.fetch).toBeUndefined()
+  })
+
+  it("/glm-quota shows the guard's requests in flight, queued and retried", async () => {
+    const { hooks, fake } = await load()
+    await hooks["command.execute.before"]!({ command: COMMAND, sessionID: "g", arguments: "" }, { parts: [] }).catch(() => undefined)
+    expect(fake.prompts[0]!.body.parts[0]!.text).toMatch(/Request guard \(this OpenCode process\): \d+ in flight, \d+ queued, \d+ retried after 1302\/1305/)
+  })
+})
+
 describe("tools", () => {
   it("glm_quota gives the report or one window; glm_model the model and why", async () => {
     const { hooks } = await load()

@@ -1,0 +1,112 @@
+// The request guard in the real binary: a Z.ai-like inference endpoint that admits one request in flight and answers
+// 429 code 1302 beyond it; four sessions prompt at once.
+import { createServer, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { CANARY_KEY, ROOT } from "../helpers.ts"
+import { startOpencode, type OpencodeServer } from "./harness.ts"
+
+interface Endpoint {
+  url: string
+  inFlight: number
+  maxInFlight: number
+  rejected: number
+  completed: number
+  close(): Promise<void>
+}
+
+/** One request in flight; beyond it 429 {"error":{"code":"1302"}} like the Coding Plan under load. Streams take 400 ms. */
+async function oneAtATime(): Promise<Endpoint> {
+  const e = { inFlight: 0, maxInFlight: 0, rejected: 0, completed: 0 }
+  const server: Server = createServer((req, res) => {
+    let raw = ""
+    req.on("data", (d: Buffer) => (raw += d.toString()))
+    req.on("end", async () => {
+      if (!req.url?.endsWith("/chat/completions")) {
+        res.writeHead(200, { "content-type": "application/json" })
+        return res.end(JSON.stringify({ object: "list", data: [{ id: "glm-4.7", object: "model" }] }))
+      }
+      if (e.inFlight >= 1) {
+        e.rejected++
+        res.writeHead(429, { "content-type": "application/json", "retry-after-ms": "50" })
+        return res.end(JSON.stringify({ error: { code: "1302", message: "High concurrency usage of this API, please reduce concurrency or contact customer service to increase limits" } }))
+      }
+      e.inFlight++
+      e.maxInFlight = Math.max(e.maxInFlight, e.inFlight)
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" })
+      const chunk = (delta: object, finish: string | null = null) =>
+        `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "glm-4.7", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
+      res.write(chunk({ role: "assistant", content: "" }))
+      for (const word of ["all ", "done ", "here"]) {
+        await new Promise((r) => setTimeout(r, 130))
+        res.write(chunk({ content: word }))
+      }
+      res.write(chunk({}, "stop"))
+      res.write(`data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "glm-4.7", choices: [], usage: { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 } })}\n\n`)
+      res.end("data: [DONE]\n\n")
+      e.inFlight--
+      e.completed++
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`
+  return Object.assign(e, { url, close: () => new Promise<void>((r) => server.close(() => r())) })
+}
+
+const NOW = "2026-03-07T07:30:00Z"
+
+for (const guard of ["off", "on"] as const) {
+  describe.sequential(`guard ${guard}`, { timeout: 150_000 }, () => {
+    let sim: Simulator
+    let zai: Endpoint
+    let oc: OpencodeServer
+
+    beforeAll(async () => {
+      sim = await startSimulator({ now: () => new Date(NOW), state: { keys: [CANARY_KEY] } })
+      zai = await oneAtATime()
+      oc = await startOpencode({
+        pluginSpec: join(ROOT, "src", "index.ts"),
+        pluginOptions: { guard: guard === "off" ? "off" : { limits: { default: 1 } }, toasts: false },
+        env: { ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: NOW },
+        extraConfig: {
+          model: "zai-coding-plan/glm-4.7",
+          provider: {
+            "zai-coding-plan": {
+              npm: "@ai-sdk/openai-compatible",
+              name: "Z.ai Coding Plan (test endpoint)",
+              options: { baseURL: zai.url, apiKey: "dummy" },
+              models: { "glm-4.7": { name: "GLM-4.7", tool_call: true, limit: { context: 100000, output: 4096 } } },
+            },
+          },
+        },
+      })
+    }, 120_000)
+
+    afterAll(async () => {
+      await oc?.stop()
+      await zai?.close()
+      await sim?.close()
+    })
+
+    test(guard === "off" ? "four sessions at once: the endpoint refuses some with 1302" : "four sessions at once: all complete, never two in flight, no 1302", async () => {
+      const sessions = await Promise.all([1, 2, 3, 4].map(() => oc.createSession()))
+      await Promise.all(
+        sessions.map((id, i) => oc.client.session.prompt({ path: { id }, body: { parts: [{ type: "text", text: `task ${i}` }] } }).catch(() => undefined)),
+      )
+      if (guard === "off") {
+        expect(zai.rejected).toBeGreaterThan(0)
+        expect(zai.maxInFlight).toBe(1)
+        return
+      }
+      expect(zai.rejected).toBe(0)
+      expect(zai.maxInFlight).toBe(1)
+      expect(zai.completed).toBe(4)
+      for (const id of sessions) expect(await oc.sessionText(id)).toContain("assistant: all done here")
+      const report = await oc.createSession()
+      await oc.client.session.command({ path: { id: report }, body: { command: "glm-quota", arguments: "" } })
+      expect(await oc.sessionText(report)).toMatch(/Request guard \(this OpenCode process\): 0 in flight, 0 queued, 0 retried/)
+    })
+  })
+}
