@@ -73,11 +73,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   if (!POLICIES.has(policy)) return fail(`Unknown policy "${args.policy}": use quality, balanced or economy.`)
 
   let sim: Simulator | null = null
+  const http = nodeFetch()
   try {
     if (args.demo) sim = await startSimulator({ now })
     const source = openSource({
       env,
-      fetch: nodeFetch(),
+      fetch: http.fetch,
       now,
       region,
       baseUrl: sim?.url ?? null,
@@ -113,6 +114,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     if (res.stale) process.stderr.write(`glm-quota: ${redact(staleReason(res.error) ?? "showing the last good reading.", key)}\n`)
     return exitStatus(report)
   } finally {
+    await http.close()
     await sim?.close()
   }
 }

@@ -282,3 +282,22 @@ export function formatClock(isoInstant: string, timeZone: string): string {
 export function formatDayClock(isoInstant: string, timeZone: string): string {
   return formatIn(isoInstant, timeZone, "EEE HH:mm", "--- --:--")
 }
+
+/**
+ * `peakState` remembered until its next boundary (the peak's end, or the next start): the state only changes there,
+ * and the hooks on OpenCode's chat path ask for it on every call. Pure apart from its own memory.
+ */
+export function memoPeakState(schedule: PeakSchedule = DEFAULT_PEAK_SCHEDULE): (now: Date) => PeakState {
+  let state: PeakState | null = null
+  let from = Infinity
+  let until = -Infinity
+  return (now) => {
+    const t = now.getTime()
+    if (state !== null && t >= from && t < until) return state
+    state = peakState(now, schedule)
+    const next = state.active ? state.endsAt : state.nextStartsAt
+    from = t
+    until = next === null ? t + 3_600_000 : Date.parse(next)
+    return state
+  }
+}

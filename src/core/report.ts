@@ -3,7 +3,7 @@ import { runway, summarise, type LocalRecord } from "./local.ts"
 import { recommendModel } from "./model.ts"
 import { DEFAULT_PEAK_SCHEDULE, peakState, type PeakSchedule } from "./peak.ts"
 import { PLAN_CATALOG, type PlanCatalog } from "./plans.ts"
-import type { LocalReport, Policy, QuotaSnapshot, QuotaWindow, Report } from "./types.ts"
+import type { LocalReport, PeakState, Policy, QuotaSnapshot, QuotaWindow, Report } from "./types.ts"
 import { bindingWindow } from "./windows.ts"
 
 export interface ReportSettings {
@@ -12,6 +12,8 @@ export interface ReportSettings {
   schedule?: PeakSchedule
   policy?: Policy
   catalog?: PlanCatalog
+  /** The peak state at `now`, when the caller already has it (the plugin keeps it until its next boundary). */
+  peak?: PeakState
   /** This machine's record; undefined leaves `local` out of the report, null or [] makes it null. */
   local?: readonly LocalRecord[] | null
 }
@@ -33,7 +35,7 @@ export function localReport(records: readonly LocalRecord[], windows: QuotaWindo
 export function buildReport(snapshot: QuotaSnapshot, settings: ReportSettings): Report {
   const schedule = settings.schedule ?? DEFAULT_PEAK_SCHEDULE
   const windows = snapshot.windows.map((w) => withClockNotes(w, settings.now))
-  const peak = peakState(settings.now, schedule)
+  const peak = settings.peak ?? peakState(settings.now, schedule)
   const report: Report = {
     schema: 1,
     plan: snapshot.plan,

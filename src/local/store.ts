@@ -29,7 +29,7 @@
 // (Two processes setting the same file aside at once check its inode first; only one of them moves it.)
 //
 // Size: raw lines for 30 days at Max-plan pace would be ~100 MB (a busy day is ~43,000 lines of ~85 bytes). So
-// `compact` rolls records older than a day (`rawMs`), in closed segments, into hourly aggregates per session and model
+// `compact` rolls records older than six hours (`rawMs`), in closed segments, into hourly aggregates per session and model
 // (src/local/rollup.ts) and drops everything older than 35 days: 30 such days take ~4 MB (bench/local.ts). Between two
 // compactions the last day stays raw. `compact` remembers what it saw of each closed segment, so running it hourly
 // reads a segment again only when something in it has come due.
@@ -59,7 +59,8 @@ import { rollUp } from "./rollup.ts"
 export type { CallEvent, HourAggregate, LocalEvent, LocalRecord, McpEvent, PromptEvent, SnapshotEvent } from "../core/local.ts"
 
 export const RETENTION_MS = 35 * DAY_MS
-export const RAW_MS = DAY_MS
+/** Raw events older than this are rolled up (6 h: the 5-hour window and the hour of burn stay raw, the disk stays small). */
+export const RAW_MS = 6 * HOUR_MS
 export const CLOSE_GRACE_MS = HOUR_MS
 
 /** `$XDG_STATE_HOME/glm-quota`, default `~/.local/state/glm-quota`. */

@@ -5,7 +5,6 @@ import type { Config, Hooks, Plugin, PluginInput } from "@opencode-ai/plugin"
 import { adviceFor } from "../core/advice.ts"
 import { runwayWarning } from "../core/local.ts"
 import { modelWarning, peakWarning, quotaWarnings, type Warning } from "../core/warnings.ts"
-import { peakState } from "../core/peak.ts"
 import { clockFromEnv } from "../zai/clock.ts"
 import { applyModel } from "./apply.ts"
 import { parseOptions, type Settings } from "./options.ts"
@@ -85,7 +84,7 @@ export const server: Plugin = async (input, options) => {
   const service = sharedService(settings, { env, fetch: (u, i) => fetch(u, i), now, recorder: sharedRecorder(env, now) })
   const recorder = service.recorder
   const localTz = localTimeZone(env)
-  const guard = sharedGuard(settings, () => peakState(now(), settings.peak).periods.includes("throttle"))
+  const guard = sharedGuard(settings, () => service.peak(now()).periods.includes("throttle"))
   const clk = clocks(service, localTz)
 
   const log = (level: Level, message: string) => {
@@ -128,14 +127,16 @@ export const server: Plugin = async (input, options) => {
     toast({ key: "options", title: "glm-quota: invalid options", message: `Ignored, defaults used: ${problems.join(", ")}.`, variant: "warning" }, true)
   }
 
-  const checkPeak = () => once(peakWarning(peakState(now(), settings.peak), clk))
+  const checkPeak = () => once(peakWarning(service.peak(now()), clk))
 
-  const checkQuota = () => {
+  /** Quota warnings; with `runway`, also the runway of this machine's record (a read of the record: not on chat.message). */
+  const checkQuota = (runway = true) => {
     const known = service.latest()
     if (known === null || known.stale) return
     const { show, alsoSeen } = quotaWarnings(known.snapshot.windows, settings.thresholds, clk)
     for (const k of alsoSeen) service.seen.add(k)
     for (const w of show) once(w)
+    if (!runway) return
     const local = service.report(known)?.local
     if (local === undefined || local === null || local.runway.window === null) return
     const binding = known.snapshot.windows.find((w) => w.kind === local.runway.window)
@@ -146,15 +147,16 @@ export const server: Plugin = async (input, options) => {
   let liveConfig: Config | null = null
   const reapply = () => {
     if (settings.model !== "apply" || liveConfig === null) return
-    const change = applyModel(liveConfig, service.report(), service.latest()?.snapshot.plan ?? null)
+    const change = applyModel(liveConfig, service.report(undefined, false), service.latest()?.snapshot.plan ?? null)
     if (change !== null) log("info", change)
   }
 
   const checkModel = (sessionID: string) => {
     if (settings.model === "off") return
     const modelID = sessionModel.get(sessionID)
-    const report = service.report()
-    if (modelID === undefined || report === null) return
+    if (modelID === undefined) return
+    const report = service.report(undefined, false)
+    if (report === null) return
     once(modelWarning({ sessionID, modelID, report, policy: settings.policy, clocks: clk }))
   }
 
@@ -257,7 +259,7 @@ export const server: Plugin = async (input, options) => {
         if (model?.modelID) remember(sessionModel, input.sessionID, model.modelID)
         sessionSeen = true
         showProblems()
-        checkQuota()
+        checkQuota(false)
         checkPeak()
         checkModel(input.sessionID)
       } catch (err) {

@@ -62,5 +62,6 @@ export function windowLine(report: Report, kind: WindowKind, localTz: string, no
   const idx = report.windows.findIndex((w: QuotaWindow) => w.kind === kind)
   const w = v.windows[idx]
   if (idx < 0 || w === undefined) return `The API reported no ${kind} window for this plan.`
-  return [`${w.title}: ${w.percentText} used`, w.counters, w.reset, w.tools].filter((x) => x !== null).join("; ") + (report.stale ? " (stale)" : "")
+  const note = w.note === null ? null : `note: ${w.note}`
+  return [`${w.title}: ${w.percentText} used`, w.counters, w.reset, w.tools, note].filter((x) => x !== null).join("; ") + (report.stale ? " (stale)" : "")
 }

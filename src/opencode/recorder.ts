@@ -40,7 +40,6 @@ export function zaiProvidersOf(cfg: unknown): string[] {
   return ids
 }
 
-const RAW_MS = 6 * HOUR_MS
 const MAX_TRACKED = 5000
 
 export class Recorder {
@@ -55,7 +54,7 @@ export class Recorder {
   warnings: string[] = []
 
   constructor(dir: string, private readonly now: () => Date) {
-    this.store = new LocalStore({ dir, now, rawMs: RAW_MS })
+    this.store = new LocalStore({ dir, now })
     this.live = this.store.live()
   }
 

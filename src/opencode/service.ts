@@ -1,9 +1,9 @@
 // The quota as the plugin sees it: one per process, shared by every plugin instance and session.
 // Reads are synchronous (the last snapshot in memory); refreshes run in the background, at most one request
 // per refresh interval however many commands, tools and toasts ask.
-import type { PeakSchedule } from "../core/peak.ts"
+import { memoPeakState, type PeakSchedule } from "../core/peak.ts"
 import { buildReport } from "../core/report.ts"
-import type { Policy, QuotaError, QuotaSnapshot, Report } from "../core/types.ts"
+import type { PeakState, Policy, QuotaError, QuotaSnapshot, Report } from "../core/types.ts"
 import type { CachedResult } from "../zai/cache.ts"
 import type { Env } from "../zai/credentials.ts"
 import type { FetchLike } from "../zai/http.ts"
@@ -38,7 +38,9 @@ export class QuotaService {
   constructor(
     readonly settings: Settings,
     private readonly deps: ServiceDeps,
-  ) {}
+  ) {
+    this.peak = memoPeakState(settings.peak)
+  }
 
   get now(): () => Date {
     return this.deps.now
@@ -79,10 +81,18 @@ export class QuotaService {
     return this.deps.recorder ?? null
   }
 
-  report(known: Known | null = this.latest()): Report | null {
+  /** The peak state now, remembered until its next boundary (cheap on the chat path). */
+  readonly peak: (now: Date) => PeakState
+
+  /**
+   * The report of a reading. `withLocal: false` leaves this machine's record out (the chat path needs only the
+   * windows, the peak and the model, not a read of the record).
+   */
+  report(known: Known | null = this.latest(), withLocal = true): Report | null {
     if (known === null) return null
-    const local = this.deps.recorder ? this.deps.recorder.records() : undefined
-    return buildReport(known.snapshot, { now: this.deps.now(), stale: known.stale, schedule: this.settings.peak, policy: this.settings.policy, local })
+    const now = this.deps.now()
+    const local = withLocal && this.deps.recorder ? this.deps.recorder.records() : undefined
+    return buildReport(known.snapshot, { now, stale: known.stale, schedule: this.settings.peak, policy: this.settings.policy, peak: this.peak(now), local })
   }
 
   /** The quota now: fresh from cache, else one shared request. For commands and tools, which may wait. */

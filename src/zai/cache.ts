@@ -1,5 +1,6 @@
 // A small file cache for quota snapshots: 60 s fresh, shared by concurrent callers (one request in flight),
-// the last good snapshot served as `stale` when the API fails — never after an auth error.
+// the last good snapshot served as `stale` when the API fails — never after an auth error. While the API is
+// throttling (rate_limited), no request is made until the fresh interval, or a longer Retry-After, has passed.
 // Files are keyed by a hash of region, origin and key: the key itself is never written.
 import { createHash, randomBytes } from "node:crypto"
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
@@ -58,10 +59,14 @@ export interface SnapshotCacheOptions {
 }
 
 const AUTH_KINDS = new Set(["auth", "no_key"])
+/** The longest a Retry-After keeps the cache from asking again. */
+const MAX_BACKOFF_MS = 15 * 60_000
 
 export class SnapshotCache {
   private memory: Entry | null = null
   private inflight: Promise<CachedResult> | null = null
+  /** Set while the API is throttling: no request before `until` (the fresh interval, or Retry-After if longer). */
+  private throttled: { until: number; error: QuotaError } | null = null
   private readonly file: string | null
 
   constructor(private readonly opts: SnapshotCacheOptions) {
@@ -89,6 +94,8 @@ export class SnapshotCache {
       if (known !== null && this.fresh({ savedAt: known.savedAt, snapshot: known.snapshot })) {
         return Promise.resolve({ ok: true, value: known.snapshot, stale: false, fromCache: true })
       }
+      const held = this.heldBack()
+      if (held !== null) return Promise.resolve(held)
     }
     if (this.inflight !== null) return this.inflight
     this.inflight = this.refresh().finally(() => {
@@ -97,12 +104,29 @@ export class SnapshotCache {
     return this.inflight
   }
 
+  /** While the API is throttling: the last good snapshot (stale) or the throttling error, without a request. */
+  private heldBack(): CachedResult | null {
+    const t = this.throttled
+    if (t === null) return null
+    if (this.opts.now().getTime() >= t.until) {
+      this.throttled = null
+      return null
+    }
+    const last = this.peek()
+    return last === null ? { ok: false, error: t.error } : { ok: true, value: last.snapshot, stale: true, fromCache: true, error: t.error }
+  }
+
   private async refresh(): Promise<CachedResult> {
     let res: Result<QuotaSnapshot>
     try {
       res = await this.opts.load()
     } catch {
       res = { ok: false, error: { kind: "bad_response", message: "Reading the quota failed unexpectedly: try again, and report it if it keeps happening." } }
+    }
+    this.throttled = null
+    if (!res.ok && res.error.kind === "rate_limited") {
+      const wait = Math.max(this.opts.freshMs ?? DEFAULT_FRESH_MS, Math.min(res.error.retryAfterMs ?? 0, MAX_BACKOFF_MS))
+      this.throttled = { until: this.opts.now().getTime() + wait, error: res.error }
     }
     if (res.ok) {
       const entry = { savedAt: this.opts.now().getTime(), snapshot: res.value }

@@ -13,17 +13,20 @@ export function toFiniteOrNull(value: unknown): number | null {
   return null
 }
 
+/** The first instant of the year 10000: later "times" are junk, and near JavaScript's last date no zone can show them. */
+const MAX_EPOCH_MS = 253402300800000
+
 /** An epoch in milliseconds (seconds are scaled up), a numeric string, or an ISO date string; else null. */
 export function toEpochMsOrNull(value: unknown): number | null {
   const n = toFiniteOrNull(value)
   if (n !== null) {
     if (n <= 0) return null
-    const ms = n < 1e11 ? n * 1000 : n
-    return ms > 8.64e15 ? null : Math.round(ms)
+    const ms = Math.round(n < 1e11 ? n * 1000 : n)
+    return ms > 0 && ms < MAX_EPOCH_MS ? ms : null
   }
   if (typeof value === "string") {
     const t = Date.parse(value)
-    return Number.isFinite(t) ? t : null
+    return Number.isFinite(t) && t > 0 && t < MAX_EPOCH_MS ? t : null
   }
   return null
 }

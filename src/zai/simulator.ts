@@ -1,6 +1,7 @@
 // A built-in Z.ai monitor simulator: a real HTTP server on a loopback port answering the monitor endpoints the way
 // the real API does (every schema era, the China envelope, the error shapes). The demo runs against it; so do tests.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { createServer as createTlsServer } from "node:https"
 import type { AddressInfo } from "node:net"
 import type { PlanId } from "../core/types.ts"
 import { PATHS } from "./client.ts"
@@ -194,6 +195,8 @@ export interface SimulatorOptions {
   /** The simulator's clock (resets are relative to it). */
   now?: () => Date
   port?: number
+  /** Serve https with this key and certificate (PEM) instead of plain http: for proxy (CONNECT) and TLS tests. */
+  tls?: { key: string | Buffer; cert: string | Buffer }
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
@@ -258,16 +261,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     return send(res, 404, JSON.stringify({ code: 404, msg: "Not Found", success: false }))
   }
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, 500, "{}")
     })
-  })
+  }
+  const server = opts.tls ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert }, listener) : createServer(listener)
   server.keepAliveTimeout = 1000
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve))
   const port = (server.address() as AddressInfo).port
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`,
     port,
     state,
     requests,

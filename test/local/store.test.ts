@@ -17,7 +17,7 @@ let store: LocalStore
 beforeEach(() => {
   dir = join(mkdtempSync(join(tmpdir(), "glmq-local-")), "state", "glm-quota")
   now = T0
-  store = new LocalStore({ dir, now: () => new Date(now) })
+  store = new LocalStore({ dir, now: () => new Date(now), rawMs: DAY_MS }) // these tests pin the roll-up age at a day
 })
 
 afterEach(() => {
@@ -337,7 +337,7 @@ describe("compaction", () => {
     expect(store.read(0).records.filter((r) => r.kind === "call" && r.t < cutoff + HOUR_MS)).toEqual([])
     expect(store.compact().rewritten).toEqual([])
     // another process (no memory) agrees there is nothing to do
-    expect(new LocalStore({ dir, now: () => new Date(now) }).compact().rewritten).toEqual([])
+    expect(new LocalStore({ dir, now: () => new Date(now), rawMs: DAY_MS }).compact().rewritten).toEqual([])
   })
 
   it("does not touch yesterday within the grace hour after midnight", () => {
