@@ -1,6 +1,6 @@
 // Small text helpers shared by the renderers. Pure: instants, zones and "now" are arguments.
 import { TZDate } from "@date-fns/tz"
-import { format } from "date-fns"
+import { format } from "date-fns/format"
 import type { QuotaWindow } from "./types.ts"
 
 export const BEIJING_TZ = "Asia/Shanghai"

@@ -1,7 +1,8 @@
 // The peak-hours schedule as data, and the peak state at an instant. Pure: the clock is a parameter.
 
 import { TZDate, tz } from "@date-fns/tz"
-import { addDays, format } from "date-fns"
+import { addDays } from "date-fns/addDays"
+import { format } from "date-fns/format"
 import type { PeakState } from "./types.ts"
 
 export interface PeakPeriod {

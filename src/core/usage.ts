@@ -1,6 +1,7 @@
 // The 24-hour usage history: the range the vendor asks for, and the shape we keep. Pure.
 import { TZDate } from "@date-fns/tz"
-import { format, subDays } from "date-fns"
+import { format } from "date-fns/format"
+import { subDays } from "date-fns/subDays"
 import type { UsageHistory } from "./types.ts"
 
 export const BEIJING = "Asia/Shanghai"

@@ -21,8 +21,8 @@ export function localTimeZone(env: Record<string, string | undefined>): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone
 }
 
-export function clocks(service: QuotaService, localTz: string): Clocks {
-  return { twoClocks: (iso) => twoClocks(iso, service.settings.peak.timeZone ?? BEIJING_TZ, localTz, service.now()) }
+export function clocks(service: QuotaService, localTz: () => string): Clocks {
+  return { twoClocks: (iso) => twoClocks(iso, service.settings.peak.timeZone ?? BEIJING_TZ, localTz(), service.now()) }
 }
 
 export type ReportFormat = "markdown" | "full" | "json"

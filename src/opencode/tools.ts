@@ -16,7 +16,7 @@ function tool<A extends z.ZodRawShape>(def: { description: string; args: A; exec
   return def as unknown as ToolDefinition
 }
 
-export function tools(service: QuotaService, localTz: string): Record<(typeof TOOL_NAMES)[number], ToolDefinition> {
+export function tools(service: QuotaService, localTz: () => string): Record<(typeof TOOL_NAMES)[number], ToolDefinition> {
   return {
     glm_quota: tool({
       description:
@@ -30,9 +30,9 @@ export function tools(service: QuotaService, localTz: string): Record<(typeof TO
       async execute(args) {
         try {
           const res = await service.get()
-          if (!res.ok || args.window === undefined || args.window === "all") return renderResult(service, res, "markdown", localTz)
+          if (!res.ok || args.window === undefined || args.window === "all") return renderResult(service, res, "markdown", localTz())
           const report = service.report({ snapshot: res.value, stale: res.stale, error: res.error ?? null })!
-          return windowLine(report, args.window as WindowKind, localTz, service.now())
+          return windowLine(report, args.window as WindowKind, localTz(), service.now())
         } catch {
           return "glm-quota could not read the quota just now: try again in a minute."
         }
