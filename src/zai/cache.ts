@@ -8,6 +8,7 @@ import { homedir } from "node:os"
 import { join } from "node:path"
 import type { QuotaError, QuotaSnapshot, Result } from "../core/types.ts"
 import type { Env } from "./credentials.ts"
+import { withLease } from "./lock.ts"
 
 export const DEFAULT_FRESH_MS = 60_000
 
@@ -56,6 +57,11 @@ export interface SnapshotCacheOptions {
   now: () => Date
   freshMs?: number
   load: () => Promise<Result<QuotaSnapshot>>
+  /**
+   * The refresh lease across threads and processes (lock.ts): with a directory, one context asks the API per interval
+   * and the others read its answer from disk. On by default when `dir` is set; false turns it off.
+   */
+  lease?: false | { ttlMs?: number; waitMs?: number; pollMs?: number }
 }
 
 const AUTH_KINDS = new Set(["auth", "no_key"])
@@ -98,10 +104,23 @@ export class SnapshotCache {
       if (held !== null) return Promise.resolve(held)
     }
     if (this.inflight !== null) return this.inflight
-    this.inflight = this.refresh().finally(() => {
+    this.inflight = this.refreshUnderLease(Boolean(opts.force)).finally(() => {
       this.inflight = null
     })
     return this.inflight
+  }
+
+  /** A fresh entry another context wrote to disk meanwhile, as a result; null when there is none. */
+  private freshOnDisk(): CachedResult | null {
+    const known = this.peek()
+    if (known === null || !this.fresh({ savedAt: known.savedAt, snapshot: known.snapshot })) return null
+    return { ok: true, value: known.snapshot, stale: false, fromCache: true }
+  }
+
+  private refreshUnderLease(force: boolean): Promise<CachedResult> {
+    const lease = this.opts.lease
+    if (this.opts.dir === null || lease === false) return this.refresh()
+    return withLease({ dir: this.opts.dir, id: this.opts.id, ...lease, reuse: () => (force ? null : this.freshOnDisk()) }, () => this.refresh())
   }
 
   /** While the API is throttling: the last good snapshot (stale) or the throttling error, without a request. */

@@ -31,9 +31,9 @@ describe.skipIf(!HAS_TMUX).sequential("TUI: /glm-quota from the server plugin", 
     await tui.waitFor(/ctrl\+p|Ask anything/i, 90_000)
     tui.type("/glm-quota")
     await tui.waitFor(/\/glm-quota\s+GLM Coding Plan quota/)
-    tui.key("Enter") // accepts the autocomplete
+    tui.press("Enter") // accepts the autocomplete
     await new Promise((r) => setTimeout(r, 500))
-    tui.key("Enter") // runs it
+    tui.press("Enter") // runs it
     const screen = await tui.waitFor(/5-hour.*58 % used/s, 30_000)
     expect(screen).toMatch(/Weekly.*33 % used/s)
     expect(screen).toMatch(/Model:.*GLM-5/)

@@ -34,6 +34,8 @@ describe("plugin.json", () => {
     expect(pkg.exports["."]).toBe(manifest.entry.server)
     expect(pkg.exports["./server"]).toBe(manifest.entry.server)
     expect(existsSync(join(ROOT, manifest.entry.server))).toBe(true)
+    expect(pkg.exports["./tui"]).toBe(manifest.entry.tui)
+    expect(existsSync(join(ROOT, manifest.entry.tui))).toBe(true)
     expect(pkg.files).toEqual(expect.arrayContaining(["dist", "plugin.json"]))
   })
 })
