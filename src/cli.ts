@@ -12,7 +12,7 @@ import { nodeFetch } from "./zai/node-fetch.ts"
 import { parseRegion } from "./zai/regions.ts"
 import { startSimulator, type Simulator } from "./zai/simulator.ts"
 import { openSource } from "./zai/source.ts"
-import { clockFromEnv } from "./zai/clock.ts"
+import { clockFromEnv, localTimeZone } from "./zai/clock.ts"
 import { LocalStore, stateDir } from "./local/store.ts"
 import type { LocalRecord } from "./core/local.ts"
 
@@ -135,18 +135,6 @@ function staleReason(error: QuotaError | undefined): string | null {
   return error === undefined ? null : error.message
 }
 
-function localTimeZone(env: NodeJS.ProcessEnv): string {
-  const tz = env.TZ?.trim()
-  if (tz) {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: tz })
-      return tz
-    } catch {
-      // fall through to the system zone
-    }
-  }
-  return Intl.DateTimeFormat().resolvedOptions().timeZone
-}
 
 main(process.argv.slice(2), process.env).then(
   (code) => {

@@ -41,11 +41,11 @@ export interface CliRun {
   ms: number
 }
 
-/** Runs `node dist/cli.js` with exactly `env` (plus PATH), never the developer's own keys. */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<CliRun> {
+/** Runs `node dist/cli.js` with exactly `env` (plus PATH), never the developer's own keys. `nodeArgs` go before it. */
+export function runCli(args: string[], env: Record<string, string>, timeoutMs = 20_000, nodeArgs: string[] = []): Promise<CliRun> {
   return new Promise((resolvePromise) => {
     const started = Date.now()
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1", TZ: "UTC", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     })

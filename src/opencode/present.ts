@@ -8,19 +8,6 @@ import type { Clocks } from "../core/warnings.ts"
 import type { CachedResult } from "../zai/cache.ts"
 import type { QuotaService } from "./service.ts"
 
-export function localTimeZone(env: Record<string, string | undefined>): string {
-  const tz = env.TZ?.trim()
-  if (tz) {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: tz })
-      return tz
-    } catch {
-      // the system zone then
-    }
-  }
-  return Intl.DateTimeFormat().resolvedOptions().timeZone
-}
-
 export function clocks(service: QuotaService, localTz: () => string): Clocks {
   return { twoClocks: (iso) => twoClocks(iso, service.settings.peak.timeZone ?? BEIJING_TZ, localTz(), service.now()) }
 }

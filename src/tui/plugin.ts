@@ -7,7 +7,7 @@
 import type { TuiPlugin } from "@opencode-ai/plugin/tui"
 import { createSignal } from "solid-js"
 import { BEIJING_TZ } from "../core/format.ts"
-import { localTimeZone } from "../opencode/present.ts"
+import { localTimeZone } from "../zai/clock.ts"
 import { clockFromEnv } from "../zai/clock.ts"
 import { noKeyError } from "../zai/errors.ts"
 import { problemDialog, reportDialog, type DialogText } from "./dialog-text.ts"

@@ -17,3 +17,17 @@ export function clockFromEnv(env: Env, mode: "frozen" | "running" = "frozen"): R
   const started = performance.now()
   return { ok: true, value: () => new Date(t + Math.round(performance.now() - started)) }
 }
+
+/** The user's time zone: TZ when Intl knows it, else the system's. (Intl's first call loads ICU: call it when needed.) */
+export function localTimeZone(env: Env): string {
+  const tz = env.TZ?.trim()
+  if (tz) {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: tz })
+      return tz
+    } catch {
+      // the system zone then
+    }
+  }
+  return Intl.DateTimeFormat().resolvedOptions().timeZone
+}

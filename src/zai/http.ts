@@ -36,7 +36,6 @@ export interface RequestContext {
 export const DEFAULT_TIMEOUT_MS = 8000
 const DEFAULT_MAX_BODY = 2 * 1024 * 1024
 const MAX_ATTEMPTS = 3
-const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504])
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 

@@ -1,14 +1,14 @@
 // Shared by the hardening suites: a recording fake OpenCode client, the CLI with a max-RSS probe, a loopback CONNECT
 // proxy, a throw-away TLS certificate, and a walk over every file a run left behind. No module is mocked: the CLI is
 // a real process, the servers are real sockets.
-import { execFileSync, spawn } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import { createServer, type IncomingMessage } from "node:http"
 import { connect, type AddressInfo, type Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { PluginInput } from "@opencode-ai/plugin"
-import { CANARY_KEY, CLI, ROOT, type CliRun } from "../helpers.ts"
+import { CANARY_KEY, ROOT, runCli, type CliRun } from "../helpers.ts"
 
 export const HARDENING = join(ROOT, "test", "hardening")
 
@@ -86,27 +86,13 @@ export function runCliProbed(args: string[], env: Record<string, string>, timeou
   return slot(() => spawnProbed(args, env, timeoutMs))
 }
 
-function spawnProbed(args: string[], env: Record<string, string>, timeoutMs: number): Promise<ProbedRun> {
+async function spawnProbed(args: string[], env: Record<string, string>, timeoutMs: number): Promise<ProbedRun> {
   const dir = mkdtempSync(join(tmpdir(), "glmq-rss-"))
   const rssFile = join(dir, "rss")
-  return new Promise((resolvePromise) => {
-    const started = Date.now()
-    const child = spawn(process.execPath, ["--import", join(HARDENING, "fixtures", "max-rss.mjs"), CLI, ...args], {
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1", TZ: "UTC", ...env, GLMQ_RSS_FILE: rssFile },
-      stdio: ["ignore", "pipe", "pipe"],
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs)
-    child.on("close", (code) => {
-      clearTimeout(timer)
-      const maxRssKiB = existsSync(rssFile) ? Number(readFileSync(rssFile, "utf8")) : null
-      rmSync(dir, { recursive: true, force: true })
-      resolvePromise({ code, stdout, stderr, ms: Date.now() - started, maxRssKiB })
-    })
-  })
+  const run = await runCli(args, { ...env, GLMQ_RSS_FILE: rssFile }, timeoutMs, ["--import", join(HARDENING, "fixtures", "max-rss.mjs")])
+  const maxRssKiB = existsSync(rssFile) ? Number(readFileSync(rssFile, "utf8")) : null
+  rmSync(dir, { recursive: true, force: true })
+  return { ...run, maxRssKiB }
 }
 
 export interface ConnectProxy {
