@@ -29,6 +29,7 @@ type Listener = (known: Known) => void
 
 export class QuotaService {
   private source: { ok: true; value: QuotaSource } | { ok: false; error: QuotaError } | null = null
+  private openedAt = 0
   private known: Known | null = null
   private lastError: QuotaError | null = null
   private listeners = new Set<Listener>()
@@ -48,7 +49,10 @@ export class QuotaService {
 
   /** Credentials and cache, opened on first use (reads env and auth.json once). */
   private open(): { ok: true; value: QuotaSource } | { ok: false; error: QuotaError } {
+    // Without a key, look again at most every 30 s: a key added with /connect is picked up without a restart.
+    if (this.source !== null && !this.source.ok && this.deps.now().getTime() - this.openedAt >= 30_000) this.source = null
     if (this.source === null) {
+      this.openedAt = this.deps.now().getTime()
       this.source = openSource({
         env: this.deps.env,
         fetch: this.deps.fetch,

@@ -265,3 +265,19 @@ describe("request economy", () => {
     await own.close()
   })
 })
+
+describe("a key added while OpenCode runs", () => {
+  it("is picked up without a restart (looked for again after 30 s)", async () => {
+    const { QuotaService } = await import("../../src/opencode/service.ts")
+    const { DEFAULTS } = await import("../../src/opencode/options.ts")
+    let t = Date.parse("2026-03-07T07:30:00Z")
+    const env: Record<string, string | undefined> = { XDG_CACHE_HOME: cacheHome, XDG_DATA_HOME: `${cacheHome}/none` }
+    const service = new QuotaService({ ...DEFAULTS, baseUrl: sim.url }, { env, fetch, now: () => new Date(t) })
+    expect(await service.get()).toMatchObject({ ok: false, error: { kind: "no_key" } })
+    env.ZAI_API_KEY = CANARY_KEY
+    t += 10_000
+    expect((await service.get()).ok).toBe(false) // not looked for again yet
+    t += 25_000
+    expect((await service.get()).ok).toBe(true)
+  })
+})
