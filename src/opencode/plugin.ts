@@ -74,7 +74,21 @@ function installGuard(cfg: Config, guard: RequestGuard): string[] {
   return ids
 }
 
+/** The factory never throws either: if starting fails, OpenCode gets a plugin that does nothing, and a log line. */
 export const server: Plugin = async (input, options) => {
+  try {
+    return await start(input, options)
+  } catch (err) {
+    try {
+      void input.client.app.log({ body: { service: "glm-quota", level: "error", message: `glm-quota could not start: ${(err as Error)?.message ?? "unknown error"}` } }).catch(() => undefined)
+    } catch {
+      // nothing left to tell
+    }
+    return {}
+  }
+}
+
+const start: Plugin = async (input, options) => {
   const client: Client = input.client
   const env = process.env
   const { settings, problems } = parseOptions(options)

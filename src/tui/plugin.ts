@@ -29,7 +29,16 @@ function paletteOf(theme: ThemeLike | undefined): Palette {
   return { text: c.text, textMuted: c.textMuted, success: c.success, warning: c.warning, error: c.error, accent: c.accent ?? c.primary }
 }
 
-export const tui: TuiPlugin = async (api, options) => {
+/** Starting never throws into the TUI: on failure the plugin simply does nothing. */
+export const tui: TuiPlugin = async (api, options, meta) => {
+  try {
+    await start(api, options, meta)
+  } catch {
+    // no widget then; the TUI itself carries on
+  }
+}
+
+const start: TuiPlugin = async (api, options) => {
   const env = process.env
   const { settings, problems } = parseTuiOptions(options, env)
   const clock = clockFromEnv(env, "running")

@@ -281,3 +281,13 @@ describe("a key added while OpenCode runs", () => {
     expect((await service.get()).ok).toBe(true)
   })
 })
+
+describe("start-up failures", () => {
+  it("a factory that cannot start returns a plugin that does nothing, and logs why", async () => {
+    const logs: unknown[] = []
+    const client = { app: { log: async (x: unknown) => (logs.push(x), true) } }
+    const hooks = await plugin.server({ client, get directory(): string { throw new Error("boom") } } as unknown as PluginInput, { get refreshInterval(): number { throw new Error("options exploded") } })
+    expect(hooks).toEqual({})
+    expect(JSON.stringify(logs)).toMatch(/could not start: options exploded/)
+  })
+})
