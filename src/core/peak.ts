@@ -1,8 +1,8 @@
 // The peak-hours schedule as data, and the peak state at an instant. Pure: the clock is a parameter.
 
-import { TZDate, tz } from "@date-fns/tz"
+import { TZDate } from "@date-fns/tz"
 import { addDays } from "date-fns/addDays"
-import { format } from "date-fns/format"
+import { dayHm, hm, wallClock } from "./format.ts"
 import type { PeakState } from "./types.ts"
 
 export interface PeakPeriod {
@@ -268,20 +268,20 @@ export function parsePeakSchedule(
   return { schedule, problems }
 }
 
-function formatIn(isoInstant: string, timeZone: string, pattern: string, fallback: string): string {
-  const date = new Date(isoInstant)
-  if (Number.isNaN(date.getTime()) || !isValidTimeZone(timeZone)) return fallback
-  return format(date, pattern, { in: tz(timeZone) })
+function formatIn(isoInstant: string, timeZone: string, pattern: typeof hm, fallback: string): string {
+  const ms = new Date(isoInstant).getTime()
+  if (Number.isNaN(ms) || !isValidTimeZone(timeZone)) return fallback
+  return pattern(wallClock(ms, timeZone))
 }
 
 /** "18:00": the instant's wall clock (24 h) in the zone; "--:--" for an invalid instant or zone. */
 export function formatClock(isoInstant: string, timeZone: string): string {
-  return formatIn(isoInstant, timeZone, "HH:mm", "--:--")
+  return formatIn(isoInstant, timeZone, hm, "--:--")
 }
 
 /** "Mon 18:00": weekday and wall clock in the zone; "--- --:--" for an invalid instant or zone. */
 export function formatDayClock(isoInstant: string, timeZone: string): string {
-  return formatIn(isoInstant, timeZone, "EEE HH:mm", "--- --:--")
+  return formatIn(isoInstant, timeZone, dayHm, "--- --:--")
 }
 
 /**

@@ -1,6 +1,6 @@
 // The 24-hour usage history: the range the vendor asks for, and the shape we keep. Pure.
 import { TZDate } from "@date-fns/tz"
-import { format } from "date-fns/format"
+import { hm, wallClock, ymd } from "./format.ts"
 import { subDays } from "date-fns/subDays"
 import type { UsageHistory } from "./types.ts"
 
@@ -9,10 +9,11 @@ export const BEIJING = "Asia/Shanghai"
 /** "yesterday at this hour :00" to "today at this hour :59:59", Beijing time, as the vendor's console asks. */
 export function usageRange(now: Date): { startTime: string; endTime: string } {
   const bj = new TZDate(now.getTime(), BEIJING)
-  const start = subDays(bj, 1)
+  const end = wallClock(bj.getTime(), BEIJING)
+  const start = wallClock(subDays(bj, 1).getTime(), BEIJING)
   return {
-    startTime: format(start, "yyyy-MM-dd HH:00:00"),
-    endTime: format(bj, "yyyy-MM-dd HH:59:59"),
+    startTime: `${ymd(start)} ${hm(start).slice(0, 2)}:00:00`,
+    endTime: `${ymd(end)} ${hm(end).slice(0, 2)}:59:59`,
   }
 }
 
