@@ -54,6 +54,11 @@ async function load(options: Record<string, unknown> = {}, now = NOW): Promise<{
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 150))
+/**
+ * Waits for the plugin's start-up refresh to land: a tool call shares that one request in flight (or reads the
+ * snapshot it left), so once it answers the hooks see the reading. A fixed sleep was not enough on a loaded CI machine.
+ */
+const ready = async (hooks: Hooks) => void (await hooks.tool!.glm_quota!.execute({}, {} as never))
 const ev = (type: string, properties: Record<string, unknown>) => ({ event: { type, properties } }) as never
 
 describe("entry", () => {
@@ -196,7 +201,7 @@ describe("warnings", () => {
   it("quota: one toast at 85 % of the five-hour window, not two; another at 95 %", async () => {
     sim.set({ fiveHourPercent: 85, weeklyPercent: 10 })
     const { hooks, fake } = await load({ toasts: true }, "2026-03-07T07:30:00Z")
-    await settle() // the start-up refresh lands
+    await ready(hooks)
     await hooks.event!(ev("session.idle", { sessionID: "q" }))
     await hooks.event!(ev("session.idle", { sessionID: "q" }))
     const q = () => fake.toasts.filter((t) => t.title.startsWith("GLM 5-hour window"))
@@ -204,7 +209,7 @@ describe("warnings", () => {
     expect(q()[0]!.title).toBe("GLM 5-hour window 85 % used")
     sim.set({ fiveHourPercent: 96 })
     const more = await load({ refreshInterval: 30 }, "2026-03-07T07:30:00Z")
-    await settle()
+    await ready(more.hooks)
     await more.hooks.event!(ev("session.idle", { sessionID: "q" }))
     expect(more.fake.toasts.filter((t) => t.title.startsWith("GLM 5-hour window"))).toHaveLength(1)
     expect(more.fake.toasts.find((t) => t.title.startsWith("GLM 5-hour window"))!.variant).toBe("error")
@@ -213,13 +218,13 @@ describe("warnings", () => {
 
   it("model: GLM-5 at quota peak under balanced, and on a plan without it", async () => {
     const { hooks, fake } = await load()
-    await settle()
+    await ready(hooks)
     await hooks["chat.message"]!({ sessionID: "m", model: { providerID: "zai-coding-plan", modelID: "glm-5" } } as never, {} as never)
     expect(fake.toasts.find((t) => t.title === "GLM-5 costs more right now")?.message).toMatch(/3× quota.*GLM-4\.7/)
 
     sim.set({ plan: "lite" })
     const lite = await load({}, "2026-03-07T07:30:00Z")
-    await settle()
+    await ready(lite.hooks)
     await lite.hooks["chat.message"]!({ sessionID: "l", model: { providerID: "zai-coding-plan", modelID: "glm-5" } } as never, {} as never)
     expect(lite.fake.toasts.find((t) => t.title === "GLM-5 is not in your plan")?.message).toMatch(/Lite plan does not include/)
     sim.set({ plan: "pro" })
