@@ -60,3 +60,12 @@ export function runCli(args: string[], env: Record<string, string>, timeoutMs = 
     })
   })
 }
+
+/**
+ * Resolves once `cond` holds (polled every 5 ms), or after `ms`: tests wait for what they expect instead of
+ * sleeping a guessed time, which a loaded machine overruns. The caller's assertion afterwards says what was missing.
+ */
+export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 5))
+}

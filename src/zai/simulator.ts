@@ -187,6 +187,11 @@ export interface Simulator {
   /** How many requests reached a path (e.g. PATHS.quota). */
   count(path?: string): number
   set(patch: Partial<SimState>): void
+  /**
+   * Holds every answer from now on until the returned function is called: a request that is "still on its way" for
+   * exactly as long as a test needs, however slow the machine (a fixed latency is a guess).
+   */
+  hold(): () => void
   close(): Promise<void>
 }
 
@@ -203,6 +208,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const state: SimState = { ...DEMO_STATE, ...opts.state }
   const now = opts.now ?? (() => new Date())
   const requests: RecordedRequest[] = []
+  let gate: Promise<void> | null = null
+  const releases = new Set<() => void>()
 
   const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
     res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers })
@@ -213,6 +220,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const url = new URL(req.url ?? "/", "http://127.0.0.1")
     requests.push({ path: url.pathname, authorization: req.headers.authorization, query: Object.fromEntries(url.searchParams) })
     if (state.latencyMs > 0) await new Promise((r) => setTimeout(r, state.latencyMs))
+    if (gate !== null) await gate
     const auth = (req.headers.authorization ?? "").replace(/^Bearer\s+/i, "").trim()
     if (auth === "") {
       const msg = state.china ? "Header中未收到Authorization参数，无法进行身份验证。" : "Authorization Token Missing"
@@ -277,8 +285,22 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     requests,
     count: (path?: string) => (path === undefined ? requests.length : requests.filter((r) => r.path === path).length),
     set: (patch) => Object.assign(state, patch),
+    hold: () => {
+      let release = () => {}
+      const held = new Promise<void>((r) => (release = r))
+      gate = held
+      releases.add(release)
+      return () => {
+        if (gate === held) gate = null
+        releases.delete(release)
+        release()
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const release of releases) release()
+        releases.clear()
+        gate = null
         server.closeAllConnections()
         server.close(() => resolve())
       }),

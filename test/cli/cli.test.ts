@@ -128,12 +128,13 @@ describe("every failure: exit 1, one sentence naming cause and fix, no key", () 
     expect(sim.count()).toBe(0)
   })
 
-  it("a server that never answers: within the 8 s timeout plus a second", async () => {
+  it("a server that never answers: gives up once, after the 8 s budget", async () => {
     sim.set({ fault: { kind: "hang" } })
     const run = await runCli([], env())
     expectOneSentence(run, /did not answer within 8 seconds/, /network or proxy/)
-    expect(run.ms).toBeLessThan(9000)
-  }, 15_000)
+    expect(run.ms).toBeGreaterThanOrEqual(7900) // waited the budget out
+    expect(run.ms).toBeLessThan(8000 + 4000) // and did not try again (another 8 s); the rest is slack for a loaded machine
+  }, 25_000)
 
   it("connection refused", async () => {
     const blocker: Server = createServer()

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
-import { CANARY_KEY, ROOT } from "../helpers.ts"
+import { CANARY_KEY, ROOT, until } from "../helpers.ts"
 import { startOpencode, type OpencodeServer } from "./harness.ts"
 
 interface Endpoint {
@@ -17,9 +17,9 @@ interface Endpoint {
   close(): Promise<void>
 }
 
-/** One request in flight; beyond it 429 {"error":{"code":"1302"}} like the Coding Plan under load. Streams take 400 ms. */
+/** One request in flight; beyond it 429 {"error":{"code":"1302"}} like the Coding Plan under load. A stream waits for the next arrival (at most 1 s), then takes 400 ms. */
 async function oneAtATime(): Promise<Endpoint> {
-  const e = { inFlight: 0, maxInFlight: 0, rejected: 0, completed: 0 }
+  const e = { inFlight: 0, maxInFlight: 0, rejected: 0, completed: 0, arrivals: 0 }
   const server: Server = createServer((req, res) => {
     let raw = ""
     req.on("data", (d: Buffer) => (raw += d.toString()))
@@ -28,6 +28,7 @@ async function oneAtATime(): Promise<Endpoint> {
         res.writeHead(200, { "content-type": "application/json" })
         return res.end(JSON.stringify({ object: "list", data: [{ id: "glm-4.7", object: "model" }] }))
       }
+      e.arrivals++
       if (e.inFlight >= 1) {
         e.rejected++
         res.writeHead(429, { "content-type": "application/json", "retry-after-ms": "50" })
@@ -39,6 +40,10 @@ async function oneAtATime(): Promise<Endpoint> {
       const chunk = (delta: object, finish: string | null = null) =>
         `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "glm-4.7", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
       res.write(chunk({ role: "assistant", content: "" }))
+      // The stream stays open until another request arrives (or a second passes), so that requests sent together
+      // overlap here however slowly a loaded machine sends them.
+      const arrived = e.arrivals
+      await until(() => e.arrivals > arrived, 1000)
       for (const word of ["all ", "done ", "here"]) {
         await new Promise((r) => setTimeout(r, 130))
         res.write(chunk({ content: word }))

@@ -32,7 +32,7 @@ describe.skipIf(!HAS_TMUX).sequential("TUI: /glm-quota from the server plugin", 
     tui.type("/glm-quota")
     await tui.waitFor(/\/glm-quota\s+GLM Coding Plan quota/)
     tui.press("Enter") // accepts the autocomplete
-    await new Promise((r) => setTimeout(r, 500))
+    await tui.waitFor((s) => !/\/glm-quota\s+GLM Coding Plan quota/.test(s), 20_000, "the autocomplete closed")
     tui.press("Enter") // runs it
     const screen = await tui.waitFor(/5-hour.*58 % used/s, 30_000)
     expect(screen).toMatch(/Weekly.*33 % used/s)

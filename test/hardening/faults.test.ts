@@ -16,6 +16,8 @@ import { CANARY_KEY, fakeClient, runCliProbed, until, type FakeClient, type Prob
 const NOW = "2026-03-02T07:30:00Z" // Monday 15:30 Beijing
 const NOW_MS = Date.parse(NOW)
 const TIMEOUT_MS = 8000
+/** Room for a loaded machine beyond the request budget; a second attempt after a timeout would need 8 s more. */
+const SLACK_MS = 3000
 const MiB = 1024 * 1024
 
 const answer = (status: number, body: string, headers?: Record<string, string>): Fault => ({ kind: "answer", status, body, ...(headers ? { headers } : {}) })
@@ -189,8 +191,8 @@ describe.concurrent("CLI: each fault ends in one sentence on stderr and exit 1",
       const done = await run
       const finished = Date.now()
       oneSentence(done, c.sentence)
-      // Whatever the fault, the process ends within the request budget plus a second of the moment it asked.
-      expect(finished - arrived).toBeLessThan(TIMEOUT_MS + 1000)
+      // Whatever the fault, the process ends within the request budget (plus slack) of the moment it asked.
+      expect(finished - arrived).toBeLessThan(TIMEOUT_MS + SLACK_MS)
       if (c.requests !== undefined) expect(sim.count(PATHS.quota)).toBe(c.requests)
     }, 30_000)
   }
@@ -312,7 +314,7 @@ describe.concurrent("plugin hooks: each fault ends in one sentence, and no hook 
         hooks.tool!.glm_quota!.execute({ window: "five_hour" }, ctx),
         hooks.tool!.glm_model!.execute({}, ctx),
       ])
-      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1000)
+      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + SLACK_MS)
       expectSentinel(thrown)
       expect(fake.prompts).toHaveLength(1)
       const text = fake.prompts[0]!.body.parts[0]!.text

@@ -212,11 +212,7 @@ export function walkFiles(dir: string): FoundFile[] {
   return out
 }
 
-/** Resolves once `cond` holds (polled every 5 ms), or after `ms`. */
-export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 5))
-}
+export { until } from "../helpers.ts"
 
 export const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms))
 

@@ -3,12 +3,14 @@ import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { DEFAULT_GUARD, modelOfBody, RequestGuard } from "../../src/opencode/guard.ts"
+import { until } from "../helpers.ts"
 
 let server: Server
 let url = ""
 let inFlight = 0
 let maxInFlight = 0
-let plan: (path: string) => { status: number; body: string; headers?: Record<string, string>; delayMs?: number; chunks?: string[] } = () => ({ status: 200, body: "ok" })
+/** What the server answers to a path. `gate`: the answer (or, for `chunks`, every chunk after the first) waits for it. */
+let plan: (path: string) => { status: number; body: string; headers?: Record<string, string>; delayMs?: number; chunks?: string[]; gate?: Promise<void> } = () => ({ status: 200, body: "ok" })
 const seen: string[] = []
 
 beforeAll(async () => {
@@ -22,15 +24,17 @@ beforeAll(async () => {
     }
     res.on("close", finish)
     setTimeout(async () => {
-      res.writeHead(p.status, { "content-type": "text/plain", ...p.headers })
       if (p.chunks) {
-        for (const c of p.chunks) {
+        res.writeHead(p.status, { "content-type": "text/plain", ...p.headers })
+        for (const [i, c] of p.chunks.entries()) {
+          if (i === 1) await p.gate
           res.write(c)
-          await new Promise((r) => setTimeout(r, 300))
         }
         res.end()
         return
       }
+      await p.gate
+      res.writeHead(p.status, { "content-type": "text/plain", ...p.headers })
       res.end(p.body)
     }, p.delayMs ?? 0)
   })
@@ -43,6 +47,16 @@ const body = (model: string) => JSON.stringify({ model, messages: [{ role: "user
 const reset = () => {
   maxInFlight = 0
   seen.length = 0
+}
+
+/** A gate that opens by itself once `n` requests are in flight at the server (then `extraMs` more), or after 3 s. */
+function openAt(n: number, extraMs = 0): Promise<void> {
+  return until(() => inFlight >= n, 3000).then(() => new Promise((r) => setTimeout(r, extraMs)))
+}
+function manualGate(): { gate: Promise<void>; open: () => void } {
+  let open = () => {}
+  const gate = new Promise<void>((r) => (open = r))
+  return { gate, open }
 }
 
 describe("RequestGuard", () => {
@@ -66,13 +80,16 @@ describe("RequestGuard", () => {
 
   it("different models do not wait for each other; the peak limit applies at the throttling peak", async () => {
     reset()
-    plan = () => ({ status: 200, body: "x", delayMs: 150 })
+    // Answers wait until two requests are at the server at once (or 3 s): overlap that holds however slow the machine.
+    let gate = openAt(2)
+    plan = () => ({ status: 200, body: "x", gate })
     let peak = false
     const guard = new RequestGuard({ ...DEFAULT_GUARD, limits: { default: 2 }, peakLimits: { default: 1 } }, { throttlePeak: () => peak })
     const f = guard.wrap(fetch)
     await Promise.all([f(url, { method: "POST", body: body("glm-4.7") }), f(url, { method: "POST", body: body("glm-4.7") })].map((p) => p.then((r) => r.text())))
     expect(maxInFlight).toBe(2)
     reset()
+    gate = openAt(2, 200) // a third request let through would arrive within those 200 ms
     peak = true
     await Promise.all([f(url, { method: "POST", body: body("glm-4.7") }), f(url, { method: "POST", body: body("glm-4.7") }), f(url, { method: "POST", body: body("glm-5") })].map((p) => p.then((r) => r.text())))
     expect(maxInFlight).toBe(2) // one glm-4.7 and one glm-5
@@ -110,20 +127,23 @@ describe("RequestGuard", () => {
 
   it("a request aborted while queued leaves the queue at once and frees its place", async () => {
     reset()
-    plan = (p) => ({ status: 200, body: p, delayMs: p === "/slow" ? 400 : 0 })
+    const held = manualGate()
+    plan = (p) => ({ status: 200, body: p, gate: p === "/slow" ? held.gate : undefined })
     const guard = new RequestGuard({ ...DEFAULT_GUARD, limits: { default: 1 } }, { throttlePeak: () => false })
     const f = guard.wrap(fetch)
-    const slow = f(`${url}/slow`, { method: "POST", body: body("m") }).then((r) => r.text())
+    let slowDone = false
+    const slow = f(`${url}/slow`, { method: "POST", body: body("m") }).then((r) => r.text()).finally(() => (slowDone = true))
     const ac = new AbortController()
     const aborted = f(`${url}/aborted`, { method: "POST", body: body("m"), signal: ac.signal })
     const third = f(`${url}/third`, { method: "POST", body: body("m") }).then((r) => r.text())
-    await new Promise((r) => setTimeout(r, 50))
+    await until(() => guard.stats.queued === 2)
     expect(guard.stats.queued).toBe(2)
-    const t = performance.now()
     ac.abort()
+    // "At once": it rejects while the request ahead of it is still held at the server.
     await expect(aborted).rejects.toThrow(/abort/i)
-    expect(performance.now() - t).toBeLessThan(100)
+    expect(slowDone).toBe(false)
     expect(guard.stats.queued).toBe(1)
+    held.open()
     expect(await slow).toBe("/slow")
     expect(await third).toBe("/third")
     expect(seen).toEqual(["/slow", "/third"])
@@ -131,18 +151,19 @@ describe("RequestGuard", () => {
 
   it("streams chunk by chunk, and holds the slot until the body ends", async () => {
     reset()
-    plan = (p) => (p === "/stream" ? { status: 200, body: "", chunks: ["data: one\n\n", "data: two\n\n", "data: [DONE]\n\n"] } : { status: 200, body: "after" })
+    const rest = manualGate()
+    plan = (p) => (p === "/stream" ? { status: 200, body: "", chunks: ["data: one\n\n", "data: two\n\n", "data: [DONE]\n\n"], gate: rest.gate } : { status: 200, body: "after" })
     const guard = new RequestGuard({ ...DEFAULT_GUARD, limits: { default: 1 } }, { throttlePeak: () => false })
     const f = guard.wrap(fetch)
-    const started = performance.now()
     const res = await f(`${url}/stream`, { method: "POST", body: body("m") })
     const reader = res.body!.getReader()
+    // Not buffered: the first chunk arrives while the server still holds the rest back.
     const first = await reader.read()
     expect(new TextDecoder().decode(first.value)).toBe("data: one\n\n")
-    expect(performance.now() - started).toBeLessThan(250) // not buffered: the rest takes 600 ms more
     const next = f(`${url}/next`, { method: "POST", body: body("m") }).then((r) => r.text())
     await new Promise((r) => setTimeout(r, 100))
     expect(seen).toEqual(["/stream"]) // still queued behind the open stream
+    rest.open()
     while (!(await reader.read()).done) {
       // drain
     }
