@@ -95,16 +95,26 @@ for (const guard of ["off", "on"] as const) {
       await sim?.close()
     })
 
-    test(guard === "off" ? "four sessions at once: the endpoint refuses some with 1302" : "four sessions at once: all complete, never two in flight, no 1302", async () => {
+    test(guard === "off" ? "four sessions at once: the endpoint refuses some with 1302, and at least one session fails on it" : "four sessions at once: all complete, never two in flight, no 1302", async () => {
       const sessions = await Promise.all([1, 2, 3, 4].map(() => oc.createSession()))
       await Promise.all(
         sessions.map((id, i) => oc.client.session.prompt({ path: { id }, body: { parts: [{ type: "text", text: `task ${i}` }] } }).catch(() => undefined)),
       )
+      // The error each session's turn ended with, if any (OpenCode and its AI SDK retry a 1302 a few times first).
+      const errors = await Promise.all(
+        sessions.map(async (id) => {
+          const r = await oc.client.session.messages({ path: { id } })
+          const info = r.data?.at(-1)?.info as { error?: { data?: { message?: string } } } | undefined
+          return info?.error?.data?.message ?? null
+        }),
+      )
       if (guard === "off") {
         expect(zai.rejected).toBeGreaterThan(0)
         expect(zai.maxInFlight).toBe(1)
+        expect(errors.filter((m) => m !== null && /High concurrency/.test(m)).length, `errors: ${JSON.stringify(errors)}`).toBeGreaterThan(0)
         return
       }
+      expect(errors).toEqual([null, null, null, null])
       expect(zai.rejected).toBe(0)
       expect(zai.maxInFlight).toBe(1)
       expect(zai.completed).toBe(4)
