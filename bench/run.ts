@@ -173,7 +173,7 @@ try {
       baseline: `${ms(median(base.imp))} empty plugin`,
       ratio: ratio(median(mine.imp), median(base.imp)),
       runs: `${startupRuns} processes each`,
-      note: "loading zod, @date-fns/tz, date-fns and the plugin's modules",
+      note: "loading zod, @date-fns/tz and the plugin's modules",
     })
   }
 

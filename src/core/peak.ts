@@ -1,7 +1,6 @@
 // The peak-hours schedule as data, and the peak state at an instant. Pure: the clock is a parameter.
 
 import { TZDate } from "@date-fns/tz"
-import { addDays } from "date-fns/addDays"
 import { dayHm, hm, wallClock } from "./format.ts"
 import type { PeakState } from "./types.ts"
 
@@ -84,7 +83,9 @@ function occurrences(now: Date, schedule: PeakSchedule, fromDay: number, toDay: 
   const today = new TZDate(now.getTime(), schedule.timeZone)
   const intervals: Interval[] = []
   for (let offset = fromDay; offset <= toDay; offset += 1) {
-    const day = addDays(today, offset)
+    // Noon of that calendar day in the zone: only its date and weekday are read, and noon exists on every day
+    // (a DST change at midnight would make "midnight" ambiguous or missing).
+    const day = new TZDate(today.getFullYear(), today.getMonth(), today.getDate() + offset, 12, 0, schedule.timeZone)
     const year = day.getFullYear()
     const month = day.getMonth()
     const date = day.getDate()

@@ -1,7 +1,6 @@
 // The 24-hour usage history: the range the vendor asks for, and the shape we keep. Pure.
 import { TZDate } from "@date-fns/tz"
 import { hm, wallClock, ymd } from "./format.ts"
-import { subDays } from "date-fns/subDays"
 import type { UsageHistory } from "./types.ts"
 
 export const BEIJING = "Asia/Shanghai"
@@ -10,7 +9,9 @@ export const BEIJING = "Asia/Shanghai"
 export function usageRange(now: Date): { startTime: string; endTime: string } {
   const bj = new TZDate(now.getTime(), BEIJING)
   const end = wallClock(bj.getTime(), BEIJING)
-  const start = wallClock(subDays(bj, 1).getTime(), BEIJING)
+  // The same hour one calendar day earlier (Beijing keeps no DST, so that is 24 hours).
+  const yesterday = new TZDate(bj.getFullYear(), bj.getMonth(), bj.getDate() - 1, bj.getHours(), bj.getMinutes(), BEIJING)
+  const start = wallClock(yesterday.getTime(), BEIJING)
   return {
     startTime: `${ymd(start)} ${hm(start).slice(0, 2)}:00:00`,
     endTime: `${ymd(end)} ${hm(end).slice(0, 2)}:59:59`,

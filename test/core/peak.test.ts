@@ -241,6 +241,19 @@ describe("isQuotaPeak", () => {
   })
 })
 
+describe("a schedule written in a zone whose DST change skips midnight", () => {
+  // America/Santiago, Sun 2026-09-06: 00:00 does not exist (clocks go from 24:00 Saturday, UTC−4, to 01:00, UTC−3).
+  const daily: PeakSchedule = {
+    timeZone: "America/Santiago",
+    periods: [{ name: "quota", days: [1, 2, 3, 4, 5, 6, 7], start: "10:00", end: "11:00", glm5Multiplier: 3 }],
+    offPeakGlm5Multiplier: 1,
+  }
+  it("finds the next day's period across the missing midnight, at its new offset", () => {
+    expect(peakState(wall("America/Santiago", 2026, 9, 5, 23, 30), daily)).toEqual(OFF("2026-09-06T13:00:00.000Z"))
+    expect(peakState(wall("America/Santiago", 2026, 9, 6, 10, 30), daily)).toEqual(ON(["quota"], "2026-09-06T14:00:00.000Z", 3))
+  })
+})
+
 describe("formatClock and formatDayClock", () => {
   const iso = "2026-03-04T10:00:00.000Z"
   it.each([
