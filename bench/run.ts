@@ -2,6 +2,7 @@
 // in the same run on the same machine (absolute times depend on the machine; the ratios are what to compare).
 //
 //   1. plugin start-up (import + factory)           vs an empty plugin of the same shape        (fresh processes)
+//      and an OpenCode instance starting in the real binary with it vs with the empty plugin
 //   2. chat.message, chat.params, event per call     vs no-op hooks                              (in process)
 //   3. /glm-quota cold, simulator at 50 ms latency   vs one raw fetch of quota/limit             (ratio near 1)
 //   4. /glm-quota warm (cache fresh)                 vs that raw fetch; 0 requests must be made
@@ -175,6 +176,40 @@ try {
       runs: `${startupRuns} processes each`,
       note: "loading zod, @date-fns/tz and the plugin's modules",
     })
+  }
+
+  // -------------------------------------------------------------------------------------------------------------------
+  // 1b. The same cost where users pay it: an OpenCode instance starting in the real binary (offline, isolated HOME)
+
+  step("opencode instance start-up, real binary")
+  {
+    const { startOpencode, OPENCODE_BIN } = await import("../test/e2e/harness.ts")
+    if (!existsSync(OPENCODE_BIN)) {
+      rows.push({ name: "opencode instance start-up", value: "skipped", baseline: "—", ratio: "—", runs: "—", note: "no opencode binary in node_modules" })
+    } else {
+      const pairs = scale(4)
+      const boot = async (spec: string) => {
+        const oc = await startOpencode({ pluginSpec: spec, pluginOptions: spec === ours ? { baseUrl: fast.url } : {}, env: { ZAI_API_KEY: KEY } })
+        const t = oc.timings.listenToReadyMs
+        await oc.stop()
+        return t
+      }
+      await boot(ours) // warms the disk cache for the binary and both plugins
+      const a: number[] = []
+      const b: number[] = []
+      for (let i = 0; i < pairs; i++) {
+        a.push(await boot(ours))
+        b.push(await boot(empty))
+      }
+      rows.push({
+        name: "opencode instance start-up (listening → ready)",
+        value: ms(median(a)),
+        baseline: `${ms(median(b))} empty plugin`,
+        ratio: ratio(median(a), median(b)),
+        runs: `${pairs} starts each, interleaved`,
+        note: `the instance's bootstrap (config, plugins, event stream) in the real binary; glm-quota adds ${ms(median(a) - median(b))}, once per OpenCode process`,
+      })
+    }
   }
 
   // -------------------------------------------------------------------------------------------------------------------
