@@ -5,7 +5,10 @@ import { DEFAULT_PEAK_SCHEDULE } from "./core/peak.ts"
 import { buildReport, exitStatus } from "./core/report.ts"
 import { renderJson } from "./core/render-json.ts"
 import { renderTerminal } from "./core/render-terminal.ts"
-import type { Policy, QuotaError } from "./core/types.ts"
+import type { Policy, QuotaError, Result } from "./core/types.ts"
+import type { ModelCatalog } from "./core/catalog.ts"
+import { parseModels, type ModelPreference } from "./core/model.ts"
+import { modelList } from "./zai/models.ts"
 import { redact } from "./zai/errors.ts"
 import { DEFAULT_TIMEOUT_MS } from "./zai/http.ts"
 import { nodeFetch } from "./zai/node-fetch.ts"
@@ -24,12 +27,15 @@ Usage: glm-quota [options]
   --full             add the last 24 hours of model and tool usage
   --region <r>       international (Z.ai) or china (BigModel); default: where the key was found
   --policy <p>       model policy: quality, balanced (default) or economy
+  --heavy <id>       preferred GLM-5-class model id (used when the key's model list has it)
+  --light <id>       preferred GLM-4.7-class model id (likewise)
   --no-cache         ask the API now; do not read or write the 60-second cache
   --demo             run against the built-in Z.ai simulator (no account needed)
   -h, --help         this help
 
 Keys: ZAI_API_KEY (Z.ai), ZHIPU_API_KEY or ZHIPUAI_API_KEY (BigModel), else OpenCode's auth.json.
-Environment: GLM_QUOTA_BASE_URL (API origin), GLM_QUOTA_NOW (ISO instant for the clock), HTTPS_PROXY, NO_PROXY, NO_COLOR.
+Environment: GLM_QUOTA_BASE_URL (API origin), GLM_QUOTA_NOW (ISO instant for the clock), GLM_QUOTA_MODELS (JSON:
+{ heavy, light, catalog }), HTTPS_PROXY, NO_PROXY, NO_COLOR.
 Exit status: 0 report printed; 2 report printed and the 5-hour or weekly window is used up; 1 no report.
 `
 
@@ -50,6 +56,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         full: { type: "boolean" },
         region: { type: "string" },
         policy: { type: "string" },
+        heavy: { type: "string" },
+        light: { type: "string" },
         "no-cache": { type: "boolean" },
         demo: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -71,11 +79,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   if (args.region !== undefined && region === null) return fail(`Unknown region "${args.region}": use --region international or --region china.`)
   const policy = (args.policy ?? "balanced") as Policy
   if (!POLICIES.has(policy)) return fail(`Unknown policy "${args.policy}": use quality, balanced or economy.`)
+  const overrides = modelOverrides(env.GLM_QUOTA_MODELS, args.heavy, args.light)
+  if (!overrides.ok) return fail(overrides.error)
 
   let sim: Simulator | null = null
   const http = nodeFetch()
   try {
-    if (args.demo) sim = await startSimulator({ now })
+    // The demo's plan generation follows the clock: a token plan before the credit plans (30 Jul 2026), a credit plan
+    // without an MCP row after, as most accounts then have.
+    if (args.demo) sim = await startSimulator({ now, state: now().getTime() >= Date.parse("2026-07-30T00:00:00+08:00") ? { era: "credit", mcpRow: false } : {} })
     const source = openSource({
       env,
       fetch: http.fetch,
@@ -92,11 +104,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     if (!source.ok) return fail(source.error.message)
     const key = source.value.credentials.key
     const cache = args.full ? source.value.full : source.value.quota
-    const res = await cache.get({ force: Boolean(args["no-cache"]) })
+    // The key's model list (cached for a day) is asked beside the quota, so it adds no wait.
+    const listP = modelList({ key, region: source.value.credentials.region, origin: source.value.origin, fetch: http.fetch, env, now, fileCache: !args["no-cache"] && sim === null, timeoutMs: 4000 })
+    const [res, list] = await Promise.all([cache.get({ force: Boolean(args["no-cache"]) }), listP])
     if (!res.ok) return fail(res.error.message, key)
 
     const local = sim === null ? localRecords(env, now) : undefined
-    const report = buildReport(res.value, { now: now(), stale: res.stale, policy, schedule: DEFAULT_PEAK_SCHEDULE, local })
+    const report = buildReport(res.value, {
+      now: now(), stale: res.stale, policy, schedule: DEFAULT_PEAK_SCHEDULE, local,
+      models: list.ids, modelCatalog: overrides.value.catalog, prefer: overrides.value.prefer,
+    })
     if (args.json) {
       process.stdout.write(renderJson(report))
     } else {
@@ -108,6 +125,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         staleReason: staleReason(res.error),
         history: res.value.usage ?? null,
         color,
+        width: process.stdout.columns,
       })
       process.stdout.write(redact(sim ? `${text}\n  (demo: a built-in simulator of the Z.ai API, Pro plan mid-window)\n` : text, key))
     }
@@ -129,6 +147,25 @@ function localRecords(env: NodeJS.ProcessEnv, now: () => Date): readonly LocalRe
   } catch {
     return null
   }
+}
+
+/** GLM_QUOTA_MODELS (the plugin's `models` option as JSON) with --heavy / --light on top; a bad value stops the run. */
+function modelOverrides(json: string | undefined, heavy: string | undefined, light: string | undefined): Result<{ prefer: ModelPreference; catalog: ModelCatalog }, string> {
+  let input: Record<string, unknown> = {}
+  if (json !== undefined && json.trim() !== "") {
+    try {
+      const parsed: unknown = JSON.parse(json)
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object")
+      input = parsed as Record<string, unknown>
+    } catch {
+      return { ok: false, error: 'GLM_QUOTA_MODELS is not a JSON object: set it like {"heavy":"glm-5.3","light":"glm-4.7"}, or unset it.' }
+    }
+  }
+  if (heavy !== undefined) input.heavy = heavy
+  if (light !== undefined) input.light = light
+  const m = parseModels(input)
+  if (m.problems.length > 0) return { ok: false, error: `Unusable model overrides (${m.problems.join(", ")}): fix GLM_QUOTA_MODELS, --heavy or --light.` }
+  return { ok: true, value: { prefer: m.prefer, catalog: m.catalog } }
 }
 
 function staleReason(error: QuotaError | undefined): string | null {

@@ -1,6 +1,5 @@
 // Plain-language advice for the Z.ai inference errors an OpenCode session meets (zai-monitor-api.md). Pure.
-import { TZDate } from "@date-fns/tz"
-import { BEIJING_TZ } from "./format.ts"
+import { beijingWallClockToIso } from "./beijing.ts"
 
 export type ZaiErrorCode = "1302" | "1305" | "1308" | "1310" | "1311" | "1113"
 
@@ -24,10 +23,7 @@ export function findZaiCode(text: string): ZaiErrorCode | null {
 /** A "2026-03-02 18:12:00" in the message is Beijing time. */
 export function findResetTime(text: string): string | null {
   const m = RESET_AT.exec(text)
-  if (m === null) return null
-  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0))
-  const t = new TZDate(y!, mo! - 1, d!, h!, mi!, s ?? 0, BEIJING_TZ)
-  return Number.isFinite(t.getTime()) ? new Date(t.getTime()).toISOString() : null
+  return m === null ? null : beijingWallClockToIso(m[0])
 }
 
 /**
@@ -45,11 +41,11 @@ export function adviceFor(text: string, when: (iso: string) => string): Provider
     case "1305":
       return { code, resetsAt, title: "GLM: platform overloaded (1305)", message: "Z.ai's servers are overloaded right now: wait a minute and retry." }
     case "1308":
-      return { code, resetsAt, title: "GLM: 5-hour limit reached (1308)", message: `Your 5-hour window is used up.${back} Until then, switch to GLM-4.7 if you were on GLM-5, or pause.` }
+      return { code, resetsAt, title: "GLM: 5-hour limit reached (1308)", message: `Your 5-hour window is used up.${back} Until then, pause, or use a reset card if you have one (Z.ai console).` }
     case "1310":
       return { code, resetsAt, title: "GLM: weekly or monthly limit reached (1310)", message: `Your weekly or monthly allowance is used up.${back} Run /glm-quota to see which window.` }
     case "1311":
-      return { code, resetsAt, title: "GLM: model not in your plan (1311)", message: "Your plan does not include this model (GLM-5 needs Pro or Max): switch to GLM-4.7 with /models." }
+      return { code, resetsAt, title: "GLM: model not in your plan (1311)", message: "Your plan does not include this model on this date: switch with /models to one it has." }
     case "1113":
       return { code, resetsAt, title: "GLM: wrong endpoint or key (1113)", message: "The key was used on an endpoint it does not pay for: check that the provider's baseURL ends in /api/coding/paas/v4 and that the key's region matches (api.z.ai or open.bigmodel.cn)." }
   }

@@ -1,8 +1,7 @@
 // Small text helpers shared by the renderers. Pure: instants, zones and "now" are arguments.
 import { TZDate } from "@date-fns/tz"
 import type { QuotaWindow } from "./types.ts"
-
-export const BEIJING_TZ = "Asia/Shanghai"
+import { windowName } from "./vocabulary.ts"
 
 export function bar(percent: number | null, width = 20): string {
   if (percent === null) return "·".repeat(width)
@@ -62,8 +61,7 @@ export function groupDigits(n: number): string {
 }
 
 export function windowTitle(w: QuotaWindow): string {
-  if (w.kind === "five_hour") return "5-hour"
-  if (w.kind === "weekly") return "Weekly"
+  if (w.kind === "five_hour" || w.kind === "weekly") return windowName(w.kind)
   if (w.kind === "mcp_monthly") return "MCP tools (month)"
   return `${w.type ?? "UNKNOWN"} (unit ${w.unit ?? "?"}, number ${w.number ?? "?"})`
 }
@@ -90,13 +88,4 @@ export function toolsText(tools: Record<string, number> | undefined): string | n
   const entries = Object.entries(tools)
   if (entries.length === 0) return null
   return entries.map(([name, n]) => `${name} ${groupDigits(n)}`).join(" · ")
-}
-
-export function modelName(id: string): string {
-  return id.toUpperCase().replace(/^GLM-/, "GLM-")
-}
-
-export function planTitle(plan: string | null, label: string | null): string {
-  if (plan !== null) return plan[0]!.toUpperCase() + plan.slice(1)
-  return label ?? "unknown plan"
 }

@@ -84,7 +84,8 @@ export interface HourAggregate {
 /** What the store gives back: raw events, and hourly aggregates of older ones. */
 export type LocalRecord = LocalEvent | HourAggregate
 
-export type QuotaWindowKind = "five_hour" | "weekly"
+export type { QuotaWindowKind } from "./types.ts"
+import type { QuotaWindowKind } from "./types.ts"
 
 /** Whether instant `t` lies in the window of length `lengthMs` ending at `nowMs`: (now − length, now]. */
 export function inWindow(t: number, nowMs: number, lengthMs: number): boolean {

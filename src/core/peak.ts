@@ -3,6 +3,7 @@
 import { TZDate } from "@date-fns/tz"
 import { dayHm, hm, wallClock } from "./format.ts"
 import type { PeakState } from "./types.ts"
+import { PEAK_TZ } from "./vocabulary.ts"
 
 export interface PeakPeriod {
   /** "throttle" | "quota" | user-defined. */
@@ -16,7 +17,7 @@ export interface PeakPeriod {
    * means the period runs past midnight into the next day.
    */
   end: string
-  /** Cost multiplier for GLM-5-class models while this period is on. */
+  /** Cost multiplier for GLM-5-class models while this period is on; unset: the dated catalog's for the plan. */
   glm5Multiplier?: number
 }
 
@@ -24,20 +25,22 @@ export interface PeakSchedule {
   /** IANA time zone the periods are written in. */
   timeZone: string
   periods: PeakPeriod[]
-  /** GLM-5-class multiplier when no active period sets one. */
-  offPeakGlm5Multiplier: number
+  /** GLM-5-class multiplier off-peak; unset: the dated catalog's for the plan generation (catalog.ts). */
+  offPeakGlm5Multiplier?: number
 }
 
 const WEEKDAYS = [1, 2, 3, 4, 5]
 
-/** Z.ai defaults (2026): quota-cost peak weekdays 14–18, throttling peak weekdays 15–18, Beijing time. */
+/**
+ * Z.ai defaults (unchanged through 2026): quota-cost peak weekdays 14–18, throttling peak weekdays 15–18, Beijing
+ * time. What the quota peak costs differs by plan generation and date: that is data in catalog.ts, not here.
+ */
 export const DEFAULT_PEAK_SCHEDULE: PeakSchedule = {
-  timeZone: "Asia/Shanghai",
+  timeZone: PEAK_TZ,
   periods: [
-    { name: "quota", days: WEEKDAYS, start: "14:00", end: "18:00", glm5Multiplier: 3 },
+    { name: "quota", days: WEEKDAYS, start: "14:00", end: "18:00" },
     { name: "throttle", days: WEEKDAYS, start: "15:00", end: "18:00" },
   ],
-  offPeakGlm5Multiplier: 1,
 }
 
 /** How far ahead `nextStartsAt` looks. */
@@ -114,7 +117,8 @@ const iso = (epochMs: number): string => new Date(epochMs).toISOString()
  *   contiguous with it (so 14–18 "quota" plus 15–18 "throttle" ends at 18:00; back-to-back periods chain).
  *   The chain is followed within the search horizon (8 days ahead).
  * - `nextStartsAt` (inactive only): the next start of any period within 8 days, else null.
- * - `glm5Multiplier`: the largest multiplier among active periods that set one, else the off-peak one.
+ * - `glm5Multiplier`: the largest multiplier among active periods that set one, else the schedule's off-peak one, else 1;
+ *   the report replaces it with the plan's (catalog.ts) unless the schedule names one (`explicitMultipliers`).
  */
 export function peakState(now: Date, schedule: PeakSchedule = DEFAULT_PEAK_SCHEDULE): PeakState {
   const t = now.getTime()
@@ -128,7 +132,7 @@ export function peakState(now: Date, schedule: PeakSchedule = DEFAULT_PEAK_SCHED
       periods: [],
       endsAt: null,
       nextStartsAt: next ? iso(next.start) : null,
-      glm5Multiplier: schedule.offPeakGlm5Multiplier,
+      glm5Multiplier: schedule.offPeakGlm5Multiplier ?? 1,
     }
   }
 
@@ -148,20 +152,32 @@ export function peakState(now: Date, schedule: PeakSchedule = DEFAULT_PEAK_SCHED
     periods: [...new Set(names)],
     endsAt: iso(endsAt),
     nextStartsAt: null,
-    glm5Multiplier: multipliers.length > 0 ? Math.max(...multipliers) : schedule.offPeakGlm5Multiplier,
+    glm5Multiplier: multipliers.length > 0 ? Math.max(...multipliers) : (schedule.offPeakGlm5Multiplier ?? 1),
+  }
+}
+
+/** The GLM-5-class multipliers a user's schedule names itself (they win over the catalog's): peak and off-peak. */
+export function explicitMultipliers(schedule: PeakSchedule, state: PeakState): { peak?: number; offPeak?: number } {
+  const named = schedule.periods
+    .filter((p) => state.periods.includes(p.name) && typeof p.glm5Multiplier === "number")
+    .map((p) => p.glm5Multiplier as number)
+  return {
+    ...(named.length > 0 ? { peak: Math.max(...named) } : {}),
+    ...(schedule.offPeakGlm5Multiplier === undefined ? {} : { offPeak: schedule.offPeakGlm5Multiplier }),
   }
 }
 
 /**
- * Whether GLM-5-class models cost extra right now.
- * Choice: a peak is a quota peak when it is active and either its multiplier exceeds the off-peak
- * baseline (1 unless given — PeakState does not carry the schedule's off-peak value) or a period
- * named "quota" is among the active ones (a user schedule may name the quota period without a
- * multiplier). A throttle-only peak is not a quota peak.
+ * Whether the quota peak is on: a period named "quota" is active, or an active period sets a multiplier above the
+ * off-peak baseline (a user schedule may name its own periods). A throttle-only peak is not a quota peak. Whether the
+ * heavy class really costs more then is the plan's pricing (vocabulary.ts `peakCostsMore`).
  */
-export function isQuotaPeak(state: PeakState, offPeakGlm5Multiplier = 1): boolean {
+export function isQuotaPeak(state: PeakState, schedule?: PeakSchedule): boolean {
   if (!state.active) return false
-  return state.glm5Multiplier > offPeakGlm5Multiplier || state.periods.includes("quota")
+  if (state.periods.includes("quota")) return true
+  if (schedule === undefined) return false
+  const peak = explicitMultipliers(schedule, state).peak
+  return peak !== undefined && peak > (schedule.offPeakGlm5Multiplier ?? 1)
 }
 
 /** Whether Intl knows the time zone (a RangeError means it does not). */
@@ -221,7 +237,7 @@ function parsePeriod(input: unknown, where: string): { period: PeakPeriod | null
 const copySchedule = (schedule: PeakSchedule): PeakSchedule => ({
   timeZone: schedule.timeZone,
   periods: schedule.periods.map((period) => ({ ...period, days: [...period.days] })),
-  offPeakGlm5Multiplier: schedule.offPeakGlm5Multiplier,
+  ...(schedule.offPeakGlm5Multiplier === undefined ? {} : { offPeakGlm5Multiplier: schedule.offPeakGlm5Multiplier }),
 })
 
 /**

@@ -15,6 +15,7 @@ export function renderMarkdown(report: Report, ctx: ViewContext): string {
     if (w.note !== null) out.push(`  - note: ${w.note}`)
   }
   if (v.windows.length === 0) out.push("- The API reported no quota windows.")
+  if (v.resetCard !== null) out.push("", v.resetCard)
   out.push("", `${v.peakActive ? "⏰ " : ""}${v.peak}`, "", `**Model:** ${v.model} — ${v.modelReason}`)
   if (v.local !== null) {
     out.push("", "**This machine's record** (OpenCode sessions here; the figures above are account-wide):", ...v.local.map((l) => `- ${l}`))

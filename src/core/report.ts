@@ -1,7 +1,9 @@
 // Snapshot + clock + settings → the Report of the JSON contract (schema 1). Pure.
 import { runway, summarise, type LocalRecord } from "./local.ts"
-import { recommendModel } from "./model.ts"
-import { DEFAULT_PEAK_SCHEDULE, peakState, type PeakSchedule } from "./peak.ts"
+import { MODEL_CATALOG, multiplierNow, pricingAt, type ModelCatalog, type PlanGeneration, type Pricing } from "./catalog.ts"
+import { resetCardsReport } from "./reset-cards.ts"
+import { recommendModel, type ModelPreference } from "./model.ts"
+import { DEFAULT_PEAK_SCHEDULE, explicitMultipliers, isQuotaPeak, peakState, type PeakSchedule } from "./peak.ts"
 import { PLAN_CATALOG, type PlanCatalog } from "./plans.ts"
 import type { LocalReport, PeakState, Policy, QuotaSnapshot, QuotaWindow, Report } from "./types.ts"
 import { bindingWindow } from "./windows.ts"
@@ -16,6 +18,31 @@ export interface ReportSettings {
   peak?: PeakState
   /** This machine's record; undefined leaves `local` out of the report, null or [] makes it null. */
   local?: readonly LocalRecord[] | null
+  /** The model ids the user can pick (the provider's list, or the coding endpoint's); null: the catalog for the date. */
+  models?: readonly string[] | null
+  modelCatalog?: ModelCatalog
+  prefer?: ModelPreference
+}
+
+/** The plan generation the windows show: credits on credit plans, tokens on the legacy ones; null when none says. */
+export function generationOf(windows: readonly QuotaWindow[]): PlanGeneration | null {
+  if (windows.some((w) => w.meter === "credits")) return "credit"
+  if (windows.some((w) => w.meter === "tokens" && (w.kind === "five_hour" || w.kind === "weekly"))) return "legacy"
+  return null
+}
+
+/** The plan's pricing now and the peak state carrying the GLM-5-class multiplier that applies now. */
+export function pricedPeak(snapshot: QuotaSnapshot, settings: ReportSettings): { peak: PeakState; pricing: Pricing } {
+  const schedule = settings.schedule ?? DEFAULT_PEAK_SCHEDULE
+  const state = settings.peak ?? peakState(settings.now, schedule)
+  const pricing = pricingAt({
+    catalog: settings.modelCatalog ?? MODEL_CATALOG,
+    generation: generationOf(snapshot.windows),
+    at: settings.now.getTime(),
+    quotaPeak: isQuotaPeak(state, schedule),
+    explicit: explicitMultipliers(schedule, state),
+  })
+  return { peak: { ...state, glm5Multiplier: multiplierNow(pricing, "glm-5") }, pricing }
 }
 
 function withClockNotes(w: QuotaWindow, now: Date): QuotaWindow {
@@ -35,7 +62,7 @@ export function localReport(records: readonly LocalRecord[], windows: QuotaWindo
 export function buildReport(snapshot: QuotaSnapshot, settings: ReportSettings): Report {
   const schedule = settings.schedule ?? DEFAULT_PEAK_SCHEDULE
   const windows = snapshot.windows.map((w) => withClockNotes(w, settings.now))
-  const peak = settings.peak ?? peakState(settings.now, schedule)
+  const { peak, pricing } = pricedPeak(snapshot, settings)
   const report: Report = {
     schema: 1,
     plan: snapshot.plan,
@@ -45,14 +72,23 @@ export function buildReport(snapshot: QuotaSnapshot, settings: ReportSettings): 
     windows,
     binding: bindingWindow(windows),
     peak,
+    pricing,
     recommendation: recommendModel({
       plan: snapshot.plan,
       windows,
       peak,
+      pricing,
+      now: settings.now,
+      region: snapshot.region,
+      listed: settings.models ?? null,
       policy: settings.policy ?? "balanced",
-      catalog: settings.catalog ?? PLAN_CATALOG,
+      catalog: settings.modelCatalog ?? MODEL_CATALOG,
+      prefer: settings.prefer,
       peakTimeZone: schedule.timeZone,
     }),
+  }
+  if (snapshot.resetCards !== undefined) {
+    report.resetCards = snapshot.resetCards === null ? null : resetCardsReport(snapshot.resetCards, windows, report.binding, settings.now)
   }
   if (settings.local !== undefined) {
     report.local = settings.local === null || settings.local.length === 0 ? null : localReport(settings.local, windows, snapshot, settings)

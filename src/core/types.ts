@@ -1,10 +1,13 @@
 // Domain types shared by core/, zai/, opencode/ and the CLI. No I/O here.
+import type { ModelClass, Pricing } from "./catalog.ts"
+import type { ResetCardsReport } from "./reset-cards.ts"
 
 export type Region = "international" | "china"
 export type PlanId = "lite" | "pro" | "max"
 export type WindowKind = "five_hour" | "weekly" | "mcp_monthly" | "other"
 export type Meter = "tokens" | "credits" | "calls"
-export type ModelId = "glm-4.7" | "glm-5"
+/** The two windows the quota is bound by (the MCP allowance is counted apart). */
+export type QuotaWindowKind = "five_hour" | "weekly"
 export type Policy = "quality" | "balanced" | "economy"
 
 /** One quota window, normalised from one entry of `limits`. Absent counters stay null. */
@@ -39,6 +42,8 @@ export interface QuotaSnapshot {
   /** Best-effort extras; null when not asked for or unavailable. */
   subscription?: Subscription | null
   usage?: UsageHistory | null
+  /** The account's reset cards (customer-package-reset/list); null when the host or key reports none. */
+  resetCards?: ResetCards | null
 }
 
 export interface Subscription {
@@ -68,7 +73,11 @@ export interface PeakState {
 }
 
 export interface Recommendation {
-  model: ModelId
+  /** A concrete id the user can pick: from the provider's (or the coding endpoint's) list, else the dated catalog. */
+  model: string
+  /** Heavy (`glm-5`) or light (`glm-4.7`) class. */
+  class: ModelClass
+  /** One line naming the rule and the multiplier in force. */
   reason: string
 }
 
@@ -80,11 +89,15 @@ export interface Report {
   fetchedAt: string
   stale: boolean
   windows: QuotaWindow[]
-  binding: "five_hour" | "weekly" | null
+  binding: QuotaWindowKind | null
   peak: PeakState
+  /** What each model class costs per phase on this plan generation now (extension of schema 1). */
+  pricing?: Pricing
   recommendation: Recommendation
   /** This machine's own record (the plugin's local 5-hour window); null when there is none. Extension of schema 1. */
   local?: LocalReport | null
+  /** Reset cards the account holds and which window one would help now; null when the host reports none. */
+  resetCards?: ResetCardsReport | null
 }
 
 /** This machine's record, beside the account-wide figures of the API. */
@@ -92,7 +105,7 @@ export interface LocalReport {
   scope: "this machine"
   summary: import("./local.ts").LocalSummary
   /** The binding window's runway at the pace of the API snapshots of the last hour. */
-  runway: { window: "five_hour" | "weekly" | null } & import("./local.ts").Runway
+  runway: { window: QuotaWindowKind | null } & import("./local.ts").Runway
 }
 
 /** Errors are values at the boundaries. */
@@ -105,6 +118,7 @@ export type ErrorKind =
   | "server"
   | "bad_response"
   | "wrong_region"
+  | "no_plan"
 
 export interface QuotaError {
   kind: ErrorKind
@@ -115,3 +129,14 @@ export interface QuotaError {
 }
 
 export type Result<T, E = QuotaError> = { ok: true; value: T } | { ok: false; error: E }
+
+/**
+ * Reset cards the account holds, read only (never used from here). A five-hour card resets the 5-hour window; a week
+ * card resets the weekly and the 5-hour window. Counts are of cards available and not expired at fetch time.
+ */
+export interface ResetCards {
+  fiveHour: { available: number; nextExpiresAt: string | null }
+  weekly: { available: number; nextExpiresAt: string | null }
+  lastFiveHourResetAt: string | null
+  lastWeeklyResetAt: string | null
+}

@@ -1,17 +1,18 @@
 // The 24-hour usage history: the range the vendor asks for, and the shape we keep. Pure.
+import { PEAK_TZ } from "./vocabulary.ts"
 import { TZDate } from "@date-fns/tz"
 import { hm, wallClock, ymd } from "./format.ts"
 import type { UsageHistory } from "./types.ts"
 
-export const BEIJING = "Asia/Shanghai"
+
 
 /** "yesterday at this hour :00" to "today at this hour :59:59", Beijing time, as the vendor's console asks. */
 export function usageRange(now: Date): { startTime: string; endTime: string } {
-  const bj = new TZDate(now.getTime(), BEIJING)
-  const end = wallClock(bj.getTime(), BEIJING)
+  const bj = new TZDate(now.getTime(), PEAK_TZ)
+  const end = wallClock(bj.getTime(), PEAK_TZ)
   // The same hour one calendar day earlier (Beijing keeps no DST, so that is 24 hours).
-  const yesterday = new TZDate(bj.getFullYear(), bj.getMonth(), bj.getDate() - 1, bj.getHours(), bj.getMinutes(), BEIJING)
-  const start = wallClock(yesterday.getTime(), BEIJING)
+  const yesterday = new TZDate(bj.getFullYear(), bj.getMonth(), bj.getDate() - 1, bj.getHours(), bj.getMinutes(), PEAK_TZ)
+  const start = wallClock(yesterday.getTime(), PEAK_TZ)
   return {
     startTime: `${ymd(start)} ${hm(start).slice(0, 2)}:00:00`,
     endTime: `${ymd(end)} ${hm(end).slice(0, 2)}:59:59`,

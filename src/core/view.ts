@@ -1,6 +1,8 @@
 // A report as neutral lines of text, shared by the Markdown and terminal renderers. Pure.
-import { bar, BEIJING_TZ, clockIn, countdown, countersText, groupDigits, percentText, planTitle, toolsText, windowTitle } from "./format.ts"
-import type { LocalReport, PeakState, Report, UsageHistory } from "./types.ts"
+import type { Pricing } from "./catalog.ts"
+import { bar, clockIn, countdown, countersText, groupDigits, percentText, toolsText, windowTitle } from "./format.ts"
+import type { LocalReport, PeakState, QuotaWindow, Report, UsageHistory } from "./types.ts"
+import { costPhrase, PEAK_TZ, planTitle, windowName, zoneLabel } from "./vocabulary.ts"
 import { sparkline, sumSeries } from "./usage.ts"
 
 export interface ViewContext {
@@ -39,31 +41,50 @@ export interface ReportView {
   history: string[] | null
   /** This machine's record, when the report has one. */
   local: string[] | null
+  /** A reset card that would help now, in a sentence; null when none would. */
+  resetCard: string | null
 }
 
-function zoneName(timeZone: string): string {
-  return timeZone === BEIJING_TZ ? "Beijing time" : timeZone
+/** "A five-hour reset card is available (1, expires Dec 11 18:00): …" — only when the report suggests one. */
+function resetCardLine(report: Report, ctx: ViewContext): string | null {
+  const cards = report.resetCards
+  if (cards === undefined || cards === null || cards.suggested === null) return null
+  const useWeek = cards.suggested === "weekly" || cards.fiveHour.available === 0
+  const c = useWeek ? cards.weekly : cards.fiveHour
+  const what = useWeek ? "week reset card" : "five-hour reset card"
+  const expires = c.nextExpiresAt === null ? "" : `, the next expires ${clockIn(c.nextExpiresAt, ctx.localTimeZone, ctx.now)}`
+  const resets = useWeek ? "the weekly and the 5-hour window" : "the 5-hour window"
+  const console = report.region === "china" ? "BigModel" : "Z.ai"
+  return `Reset card: you have ${c.available} ${what}${c.available === 1 ? "" : "s"}${expires}; using one in the ${console} console resets ${resets} now.`
 }
 
 /** "18:00 Beijing time (11:00 your time)"; the local part is left out when the zones agree. */
 export function twoClocks(iso: string, peakTz: string, localTz: string, now: Date): string {
-  const there = `${clockIn(iso, peakTz, now)} ${zoneName(peakTz)}`
+  const there = `${clockIn(iso, peakTz, now)} ${zoneLabel(peakTz)}`
   if (peakTz === localTz) return there
   const here = clockIn(iso, localTz, now)
   return `${there} (${here} your time)`
 }
 
-export function peakLine(peak: PeakState, peakTz: string, localTz: string, now: Date): string {
+/** What the peak costs in a sentence's clause: the plan's multiplier now, or the schedule's when the report has none. */
+export function peakCost(peak: PeakState, pricing: Pricing | undefined): string | null {
+  if (pricing !== undefined) return pricing.phase === "peak" || pricing["glm-5"].offPeak !== 1 ? costPhrase(pricing) : null
+  return peak.active && peak.glm5Multiplier > 1 ? `GLM-5-class models cost ${peak.glm5Multiplier}× quota` : null
+}
+
+export function peakLine(peak: PeakState, peakTz: string, localTz: string, now: Date, pricing?: Pricing): string {
+  const cost = peakCost(peak, pricing)
   if (peak.active) {
     const until = peak.endsAt === null ? "" : ` until ${twoClocks(peak.endsAt, peakTz, localTz, now)}`
     const costs: string[] = []
-    if (peak.glm5Multiplier > 1) costs.push(`GLM-5-class models cost ${peak.glm5Multiplier}× quota`)
+    if (cost !== null && (pricing === undefined || pricing.phase === "peak")) costs.push(cost)
     if (peak.periods.includes("throttle")) costs.push("answers are slower and parallel requests may fail with 1302 concurrency errors")
     const what = costs.length === 0 ? "" : `: ${costs.join("; ")}`
     return `Peak hours (${peak.periods.join(", ")})${until}${what}.`
   }
-  if (peak.nextStartsAt === null) return "Off-peak."
-  return `Off-peak; the next peak starts ${twoClocks(peak.nextStartsAt, peakTz, localTz, now)}.`
+  const offPeak = cost === null ? "Off-peak" : `Off-peak: ${cost}`
+  if (peak.nextStartsAt === null) return `${offPeak}.`
+  return `${offPeak}; the next peak starts ${twoClocks(peak.nextStartsAt, peakTz, localTz, now)}.`
 }
 
 function historyLines(h: UsageHistory): string[] {
@@ -85,8 +106,6 @@ function historyLines(h: UsageHistory): string[] {
   return lines
 }
 
-const WINDOW_NAME = { five_hour: "5-hour", weekly: "weekly" } as const
-
 function localLines(l: LocalReport, ctx: ViewContext): string[] {
   const s = l.summary
   const at = (iso: string) => `${clockIn(iso, ctx.localTimeZone, ctx.now)} (in ${countdown(Date.parse(iso) - ctx.now.getTime())})`
@@ -98,11 +117,11 @@ function localLines(l: LocalReport, ctx: ViewContext): string[] {
   if (s.oldestPromptAgesOutAt !== null) lines.push(`Oldest prompt in the window ages out ${at(s.oldestPromptAgesOutAt)}`)
   const pts = l.runway.window === null ? null : s.burn.pointsPerHour[l.runway.window === "five_hour" ? "fiveHour" : "weekly"]
   const pace = [`${s.burn.promptsPerHour} prompts and ${s.burn.callsPerHour} calls in the last hour`]
-  if (pts !== null && l.runway.window !== null) pace.push(`${WINDOW_NAME[l.runway.window]} window ${pts >= 0 ? "+" : ""}${pts} points/h`)
+  if (pts !== null && l.runway.window !== null) pace.push(`${windowName(l.runway.window, "window")} ${pts >= 0 ? "+" : ""}${pts} points/h`)
   lines.push(`Pace: ${pace.join("; ")}`)
   const r = l.runway
   if (r.window !== null) {
-    const name = WINDOW_NAME[r.window]
+    const name = windowName(r.window, "lower")
     if (r.state === "runs_out") lines.push(`Runway: at this pace the ${name} window runs out ${at(r.exhaustsAt)}, ${countdown(r.beforeResetMs)} before it resets`)
     else if (r.state === "ok") lines.push(`Runway: at this pace the ${name} window lasts until it resets`)
     else if (r.state === "no_burn") lines.push(`Runway: no burn in the last hour`)
@@ -114,12 +133,21 @@ function localLines(l: LocalReport, ctx: ViewContext): string[] {
   return lines
 }
 
+/** "resets 05:11 (in 2h 41m)"; an idle 5-hour window without a reset has not started (none is invented). */
+function resetText(w: QuotaWindow, ctx: ViewContext): string | null {
+  if (w.resetsAt === null) return w.kind === "five_hour" && (w.usedPercent ?? 0) === 0 ? "not started (starts with your next request)" : null
+  return `resets ${clockIn(w.resetsAt, ctx.localTimeZone, ctx.now)} (in ${countdown(Date.parse(w.resetsAt) - ctx.now.getTime())})`
+}
+
+/** The MCP row of a plan that does not report one (credit plans): shown as such, never as 0 %. */
+const MCP_NOT_REPORTED: WindowView = {
+  title: "MCP tools (month)", percent: null, percentText: "—", bar: bar(null), counters: "not reported by this plan", reset: null, tools: null, note: null,
+}
+
 export function viewReport(report: Report, ctx: ViewContext): ReportView {
-  const peakTz = ctx.peakTimeZone ?? BEIJING_TZ
+  const peakTz = ctx.peakTimeZone ?? PEAK_TZ
   const windows = report.windows.map((w): WindowView => {
-    const reset = w.resetsAt === null
-      ? null
-      : `resets ${clockIn(w.resetsAt, ctx.localTimeZone, ctx.now)} (in ${countdown(Date.parse(w.resetsAt) - ctx.now.getTime())})`
+    const reset = resetText(w, ctx)
     return {
       title: windowTitle(w),
       percent: w.usedPercent,
@@ -131,6 +159,11 @@ export function viewReport(report: Report, ctx: ViewContext): ReportView {
       note: w.note ?? null,
     }
   })
+  const quotaShown = report.windows.some((w) => w.kind === "five_hour" || w.kind === "weekly")
+  if (quotaShown && !report.windows.some((w) => w.kind === "mcp_monthly")) {
+    const at = report.windows.findIndex((w) => w.kind === "other")
+    windows.splice(at < 0 ? windows.length : at, 0, MCP_NOT_REPORTED)
+  }
   const age = ctx.now.getTime() - Date.parse(report.fetchedAt)
   const updated = Number.isFinite(age) && age >= 60_000 ? `updated ${countdown(age)} ago` : "updated just now"
   return {
@@ -139,11 +172,12 @@ export function viewReport(report: Report, ctx: ViewContext): ReportView {
     updated,
     stale: report.stale ? `Stale: showing the last good reading (${updated.replace("updated ", "")}). ${ctx.staleReason ?? ""}`.trim() : null,
     windows,
-    peak: peakLine(report.peak, peakTz, ctx.localTimeZone, ctx.now),
+    peak: peakLine(report.peak, peakTz, ctx.localTimeZone, ctx.now, report.pricing),
     peakActive: report.peak.active,
-    model: report.recommendation.model === "glm-5" ? "GLM-5" : "GLM-4.7",
+    model: report.recommendation.model,
     modelReason: report.recommendation.reason,
     history: ctx.history === undefined || ctx.history === null ? null : historyLines(ctx.history),
     local: report.local === undefined || report.local === null ? null : localLines(report.local, ctx),
+    resetCard: resetCardLine(report, ctx),
   }
 }

@@ -1,7 +1,7 @@
 // Which warnings to show now, and the keys that make each appear once per period. Pure: the caller keeps `seen`.
-import type { PeakState, Policy, Report, QuotaWindow } from "./types.ts"
-import { isGlm5Class } from "./model.ts"
-import { PLAN_CATALOG, planHasModel, type PlanCatalog } from "./plans.ts"
+import { classOf, MODEL_CATALOG, tierHasClass, type ModelCatalog, type Pricing } from "./catalog.ts"
+import type { PeakState, Policy, QuotaWindow, QuotaWindowKind, Report } from "./types.ts"
+import { className, costPhrase, peakCostsMore, planTitle, windowName } from "./vocabulary.ts"
 
 export type ToastVariant = "info" | "success" | "warning" | "error"
 
@@ -18,11 +18,11 @@ export interface Clocks {
   twoClocks: (iso: string) => string
 }
 
-/** A peak warning once per peak period (identified by its end). */
-export function peakWarning(peak: PeakState, clocks: Clocks): Warning | null {
+/** A peak warning once per peak period (identified by its end), with what the quota peak costs on this plan now. */
+export function peakWarning(peak: PeakState, pricing: Pricing, clocks: Clocks): Warning | null {
   if (!peak.active || peak.endsAt === null) return null
   const costs: string[] = []
-  if (peak.glm5Multiplier > 1) costs.push(`GLM-5-class models cost ${peak.glm5Multiplier}× quota`)
+  if (pricing.phase === "peak") costs.push(costPhrase(pricing))
   if (peak.periods.includes("throttle")) costs.push("expect slower answers and 1302 concurrency errors")
   return {
     key: `peak:${peak.periods.join(",")}:${peak.endsAt}`,
@@ -31,8 +31,6 @@ export function peakWarning(peak: PeakState, clocks: Clocks): Warning | null {
     variant: "warning",
   }
 }
-
-const TITLE: Record<"five_hour" | "weekly", string> = { five_hour: "5-hour", weekly: "weekly" }
 
 /**
  * Quota warnings: for each five-hour and weekly window, the highest threshold it has reached, once per threshold per
@@ -51,8 +49,8 @@ export function quotaWarnings(windows: QuotaWindow[], thresholds: number[], cloc
     const back = w.resetsAt === null ? "" : ` It resets at ${clocks.twoClocks(w.resetsAt)}.`
     show.push({
       key: id(top),
-      title: `GLM ${TITLE[w.kind]} window ${w.usedPercent} % used`,
-      message: `Your ${TITLE[w.kind]} window has reached ${w.usedPercent} %.${back}${w.usedPercent >= 100 ? " Requests will fail until then." : " GLM-4.7 stretches what is left."}`,
+      title: `GLM ${windowName(w.kind as QuotaWindowKind, "lower")} window ${w.usedPercent} % used`,
+      message: `Your ${windowName(w.kind as QuotaWindowKind, "lower")} window has reached ${w.usedPercent} %.${back}${w.usedPercent >= 100 ? " Requests will fail until then." : ` A ${className("glm-4.7")} model stretches what is left.`}`,
       variant: w.usedPercent >= 95 ? "error" : "warning",
     })
     alsoSeen.push(...reached.slice(1).map(id))
@@ -65,29 +63,36 @@ export interface ModelWarningInput {
   modelID: string
   report: Report
   policy: Policy
-  catalog?: PlanCatalog
+  catalog?: ModelCatalog
   clocks: Clocks
 }
 
-/** Using a GLM-5-class model on a plan without it, or at quota peak under balanced/economy → suggest GLM-4.7. */
+/**
+ * A GLM-5-class model on a plan that has none that day, or during the quota peak under balanced/economy when the heavy
+ * class costs more then → suggest the recommended light id (a concrete one the user can pick).
+ */
 export function modelWarning(input: ModelWarningInput): Warning | null {
-  if (!isGlm5Class(input.modelID)) return null
+  const catalog = input.catalog ?? MODEL_CATALOG
+  if (classOf(input.modelID, catalog) !== "glm-5") return null
   const { report } = input
   const plan = report.plan
-  if (plan !== null && !planHasModel(input.catalog ?? PLAN_CATALOG, plan, "glm-5")) {
+  const rec = report.recommendation
+  const pick = rec.class === "glm-4.7" ? rec.model : "a GLM-4.7-class model"
+  if (plan !== null && !tierHasClass(catalog, plan, "glm-5", report.region, Date.parse(report.fetchedAt))) {
     return {
       key: `model:${input.sessionID}:plan:${plan}`,
-      title: "GLM-5 is not in your plan",
-      message: `This session uses ${input.modelID}, which the ${plan[0]!.toUpperCase()}${plan.slice(1)} plan does not include (error 1311): switch to GLM-4.7 with /models.`,
+      title: "GLM-5 class not in your plan",
+      message: `This session uses ${input.modelID}, which the ${planTitle(plan)} plan does not include (error 1311): switch to ${pick} with /models.`,
       variant: "warning",
     }
   }
-  const quotaPeak = report.peak.active && report.peak.glm5Multiplier > 1
-  if (quotaPeak && input.policy !== "quality" && report.recommendation.model === "glm-4.7" && report.peak.endsAt !== null) {
+  const pricing = report.pricing
+  if (pricing === undefined || pricing.phase !== "peak" || !peakCostsMore(pricing)) return null
+  if (input.policy !== "quality" && rec.class === "glm-4.7" && report.peak.endsAt !== null) {
     return {
       key: `model:${input.sessionID}:peak:${report.peak.endsAt}`,
-      title: "GLM-5 costs more right now",
-      message: `Peak hours until ${input.clocks.twoClocks(report.peak.endsAt)}: ${input.modelID} costs ${report.peak.glm5Multiplier}× quota. GLM-4.7 is the better pick until then (/models).`,
+      title: "GLM-5 class costs more right now",
+      message: `Peak hours until ${input.clocks.twoClocks(report.peak.endsAt)}: ${costPhrase(pricing)}. ${pick} is the better pick until then (/models).`,
       variant: "info",
     }
   }

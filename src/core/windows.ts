@@ -1,5 +1,5 @@
 // Window normalisation: one raw `limits` entry → one QuotaWindow, identified by type and unit, never by position.
-import type { Meter, QuotaWindow, WindowKind } from "./types.ts"
+import type { Meter, QuotaWindow, QuotaWindowKind, WindowKind } from "./types.ts"
 
 /** A `limits` entry after tolerant parsing: every field optional, numbers already finite or null. */
 export interface RawLimit {
@@ -61,13 +61,15 @@ export function normaliseWindow(raw: RawLimit): QuotaWindow {
   const used = counter(raw.currentValue, notes, "used")
   const remaining = counter(raw.remaining, notes, "remaining")
 
+  // The counters are exact; the API's own percentage is rounded down (569 / 12,000 credits is sent as 4).
   let usedPercent: number | null = null
-  if (raw.percentage !== null) {
+  if (used !== null && limit !== null && limit > 0) {
+    // Used beyond the cap happens (the API documents it): 100 %, the counters kept as sent.
+    usedPercent = Math.min(100, Math.max(0, Math.round((used / limit) * 1000) / 10))
+  } else if (raw.percentage !== null) {
     const p = clampPercent(raw.percentage)
     if (p.clamped) notes.push(`the API reported ${raw.percentage} %, shown as ${p.value} %`)
     usedPercent = p.value
-  } else if (used !== null && limit !== null && limit > 0) {
-    usedPercent = clampPercent((used / limit) * 100).value
   }
 
   const window: QuotaWindow = {
@@ -108,7 +110,7 @@ export function sortWindows(windows: QuotaWindow[]): QuotaWindow[] {
 }
 
 /** The five-hour or weekly window nearest exhaustion; ties go to the later reset. */
-export function bindingWindow(windows: QuotaWindow[]): "five_hour" | "weekly" | null {
+export function bindingWindow(windows: QuotaWindow[]): QuotaWindowKind | null {
   let best: QuotaWindow | null = null
   for (const w of windows) {
     if (w.kind !== "five_hour" && w.kind !== "weekly") continue
@@ -120,13 +122,9 @@ export function bindingWindow(windows: QuotaWindow[]): "five_hour" | "weekly" | 
     if (w.usedPercent > best.usedPercent) best = w
     else if (w.usedPercent === best.usedPercent && resetMs(w) > resetMs(best)) best = w
   }
-  return best === null ? null : (best.kind as "five_hour" | "weekly")
+  return best === null ? null : (best.kind as QuotaWindowKind)
 }
 
 function resetMs(w: QuotaWindow): number {
   return w.resetsAt === null ? -Infinity : Date.parse(w.resetsAt)
-}
-
-export function findWindow(windows: QuotaWindow[], kind: WindowKind): QuotaWindow | undefined {
-  return windows.find((w) => w.kind === kind)
 }

@@ -1,4 +1,6 @@
 // Plugin options from `["glm-quota", { … }]`: validated once, invalid ones named and replaced by defaults.
+import { MODEL_CATALOG, type ModelCatalog } from "../core/catalog.ts"
+import { parseModels, type ModelPreference } from "../core/model.ts"
 import { DEFAULT_PEAK_SCHEDULE, parsePeakSchedule, type PeakSchedule } from "../core/peak.ts"
 import type { Policy, Region } from "../core/types.ts"
 import { parseRegion } from "../zai/regions.ts"
@@ -17,6 +19,10 @@ export interface Settings {
   /** Seconds between quota requests, at least 30. */
   refreshInterval: number
   guard: GuardSettings
+  /** Preferred ids per class (`models.heavy` / `models.light`), used when the provider lists them. */
+  prefer: ModelPreference
+  /** The dated model catalog with the user's `models.catalog` entries merged in. */
+  modelCatalog: ModelCatalog
 }
 
 export const DEFAULTS: Settings = {
@@ -29,6 +35,8 @@ export const DEFAULTS: Settings = {
   toasts: true,
   refreshInterval: 60,
   guard: DEFAULT_GUARD,
+  prefer: {},
+  modelCatalog: MODEL_CATALOG,
 }
 
 export const MIN_REFRESH_SECONDS = 30
@@ -46,6 +54,16 @@ export const OPTIONS_SCHEMA = {
     model: { type: "string", enum: ["suggest", "apply", "off"], default: "suggest", description: "suggest: say which model; apply: set it on the coding-plan provider; off: neither." },
     toasts: { type: "boolean", default: true, description: "Show warnings as TUI toasts." },
     refreshInterval: { type: "number", minimum: 30, default: 60, description: "Seconds between quota requests (minimum 30)." },
+    models: {
+      type: "object",
+      additionalProperties: false,
+      description: "Model choice overrides: { heavy, light } preferred ids per class (used when the provider lists them), catalog: [{ id, class, rank, tiers, from, until, vision }] added to or replacing the dated catalog.",
+      properties: {
+        heavy: { type: "string", description: "Preferred GLM-5-class id, e.g. glm-5.3." },
+        light: { type: "string", description: "Preferred GLM-4.7-class id, e.g. glm-4.7." },
+        catalog: { type: "array", items: { type: "object" }, description: "Catalog entries { id, class: glm-5 | glm-4.7, rank?, tiers?, from?, until?, vision? }." },
+      },
+    },
     guard: {
       description: "Request guard for the coding-plan providers: \"off\", or { limits: { model: n, default: n }, peakLimits: { … }, retries }.",
       oneOf: [
@@ -114,6 +132,12 @@ export function parseOptions(input: unknown): { settings: Settings; problems: st
     if (typeof r === "number" && Number.isFinite(r) && r >= MIN_REFRESH_SECONDS) s.refreshInterval = r
     else problems.push(`refreshInterval (expected seconds, at least ${MIN_REFRESH_SECONDS})`)
   }
+  if (o.models !== undefined) {
+    const m = parseModels(o.models)
+    problems.push(...m.problems)
+    s.prefer = m.prefer
+    s.modelCatalog = m.catalog
+  }
   if (o.guard !== undefined) {
     const g = parseGuard(o.guard)
     if (g === null) problems.push("guard (use \"off\", or { limits, peakLimits, retries })")
@@ -145,3 +169,4 @@ function parseGuard(v: unknown): Settings["guard"] | null {
   if (limits === null || peakLimits === null || typeof retries !== "number" || !Number.isInteger(retries) || retries < 0 || retries > 10) return null
   return { ...DEFAULT_GUARD, limits, peakLimits, retries }
 }
+

@@ -7,10 +7,16 @@ import { runwayWarning } from "../core/local.ts"
 import { modelWarning, peakWarning, quotaWarnings, type Warning } from "../core/warnings.ts"
 import { clockFromEnv, localTimeZone } from "../zai/clock.ts"
 import { applyModel } from "./apply.ts"
+import { ProviderModels, type ProvidersClient } from "./models.ts"
+import { pricedPeak } from "../core/report.ts"
+import { pricingAt } from "../core/catalog.ts"
+import { isQuotaPeak } from "../core/peak.ts"
+import { pickModelList, providerOf } from "../core/providers.ts"
 import { parseOptions, type Settings } from "./options.ts"
 import { clocks, commandText, FAILURE_PREFIX, parseCommandArgs } from "./present.ts"
 import { RequestGuard, type FetchFn } from "./guard.ts"
-import { CODING_PLAN_IDS, Recorder, zaiProvidersOf } from "./recorder.ts"
+import { CODING_PLAN_IDS, zaiProvidersOf } from "../core/providers.ts"
+import { Recorder } from "./recorder.ts"
 import { sharedService } from "./service.ts"
 import { tools } from "./tools.ts"
 
@@ -48,6 +54,13 @@ export function guardLine(guard: RequestGuard): string {
   const s = guard.stats
   const l = guard.settings
   return `Request guard (this OpenCode process): ${s.inFlight} in flight, ${s.queued} queued, ${s.retried} retried after 1302/1305 · limit ${l.limits.default ?? 1} per model, ${l.peakLimits.default ?? 1} at the throttling peak.`
+}
+
+let modelsSingleton: ProviderModels | undefined
+/** One view of the providers' model lists per process. */
+function sharedModels(env: NodeJS.ProcessEnv): ProviderModels {
+  modelsSingleton ??= new ProviderModels(env)
+  return modelsSingleton
 }
 
 let guardSingleton: RequestGuard | undefined
@@ -143,7 +156,17 @@ const start: Plugin = async (input, options) => {
     toast({ key: "options", title: "glm-quota: invalid options", message: `Ignored, defaults used: ${problems.join(", ")}.`, variant: "warning" }, true)
   }
 
-  const checkPeak = () => once(peakWarning(service.peak(now()), clk))
+  /** The peak now, priced for this plan's generation (from the last reading; by date when there is none yet). */
+  const checkPeak = () => {
+    const t = now()
+    const known = service.latest()
+    if (known !== null) {
+      const { peak, pricing } = pricedPeak(known.snapshot, { now: t, schedule: settings.peak, peak: service.peak(t), modelCatalog: settings.modelCatalog })
+      return once(peakWarning(peak, pricing, clk))
+    }
+    const peak = service.peak(t)
+    once(peakWarning(peak, pricingAt({ catalog: settings.modelCatalog, generation: null, at: t.getTime(), quotaPeak: isQuotaPeak(peak, settings.peak) }), clk))
+  }
 
   /** Quota warnings; with `runway`, also the runway of this machine's record (a read of the record: not on chat.message). */
   const checkQuota = (runway = true) => {
@@ -161,10 +184,23 @@ const start: Plugin = async (input, options) => {
 
   /** apply mode: the live config object from the `config` hook, re-applied whenever the quota or the peak changes. */
   let liveConfig: Config | null = null
+  const models = sharedModels(env)
+  /** The recommendation picks from the list of the provider the user's model is on (else their region's). */
+  const syncModels = () => {
+    const lists = models.current()
+    const region = service.latest()?.snapshot.region ?? settings.region
+    service.models = lists === null ? null : (pickModelList(lists, providerOf(liveConfig?.model), region)?.ids ?? null)
+  }
   const reapply = () => {
+    syncModels()
     if (settings.model !== "apply" || liveConfig === null) return
-    const change = applyModel(liveConfig, service.report(undefined, false), service.latest()?.snapshot.plan ?? null)
-    if (change !== null) log("info", change)
+    const change = applyModel(liveConfig, service.report(undefined, false), models.current())
+    if (change.kind === "set") log("info", change.line)
+    if (change.kind === "kept" && !service.seen.has(`apply:${change.why}`)) {
+      service.seen.add(`apply:${change.why}`)
+      log("warn", `apply: ${change.why}`)
+      toast({ key: `apply:${change.why}`, title: "glm-quota: model left as it is", message: `${change.why}.`, variant: "info" })
+    }
   }
 
   const checkModel = (sessionID: string) => {
@@ -189,8 +225,14 @@ const start: Plugin = async (input, options) => {
     }
   })
 
-  // Start-up: no network wait, not even the start of a request. The first refresh runs on the next tick.
-  const first = setTimeout(() => service.refreshSoon(), 0)
+  // Start-up: no network wait, not even the start of a request. The first refresh runs on the next tick, and so does
+  // the one question to the running OpenCode: which models its Coding Plan providers list (never awaited by a hook).
+  const first = setTimeout(() => {
+    service.refreshSoon()
+    void models.load(client as unknown as ProvidersClient).then((lists) => {
+      if (lists !== null) reapply()
+    })
+  }, 0)
   first.unref?.()
 
   const hooks: Hooks = {
@@ -257,7 +299,10 @@ const start: Plugin = async (input, options) => {
           const advice = adviceFor(JSON.stringify(props.error ?? props), clk.twoClocks)
           if (advice === null) return
           const bucket = advice.resetsAt ?? String(Math.floor(now().getTime() / 600_000))
-          once({ key: `error:${advice.code}:${bucket}`, title: advice.title, message: advice.message, variant: "error" })
+          // A model the plan lacks: name the one to pick now, from the provider's list.
+          const pick = advice.code === "1311" ? service.report(undefined, false)?.recommendation.model : undefined
+          const message = pick === undefined ? advice.message : `${advice.message.replace(/\.$/, "")}, such as ${pick}.`
+          once({ key: `error:${advice.code}:${bucket}`, title: advice.title, message, variant: "error" })
           if (advice.code === "1308" || advice.code === "1310") service.refreshSoon()
         }
       } catch (err) {

@@ -1,5 +1,4 @@
 // What the plugin says: the report for /glm-quota and the tools, and the clocks used in toasts.
-import { BEIJING_TZ } from "../core/format.ts"
 import { renderJson } from "../core/render-json.ts"
 import { renderMarkdown } from "../core/render-markdown.ts"
 import type { QuotaWindow, Report, WindowKind } from "../core/types.ts"
@@ -9,7 +8,7 @@ import type { CachedResult } from "../zai/cache.ts"
 import type { QuotaService } from "./service.ts"
 
 export function clocks(service: QuotaService, localTz: () => string): Clocks {
-  return { twoClocks: (iso) => twoClocks(iso, service.settings.peak.timeZone ?? BEIJING_TZ, localTz(), service.now()) }
+  return { twoClocks: (iso) => twoClocks(iso, service.settings.peak.timeZone, localTz(), service.now()) }
 }
 
 export type ReportFormat = "markdown" | "full" | "json"

@@ -5,10 +5,7 @@ import { DAY_MS, HOUR_MS, type LocalRecord } from "../core/local.ts"
 import type { QuotaSnapshot } from "../core/types.ts"
 import { LocalStore, stateDir, type LocalEvent } from "../local/store.ts"
 import type { Env } from "../zai/credentials.ts"
-
-/** Provider ids of the coding plan; providers whose baseURL is a Z.ai or BigModel host join them from the config. */
-export const CODING_PLAN_IDS = ["zai-coding-plan", "zhipuai-coding-plan"]
-const ZAI_HOST = /(^|\.)(z\.ai|bigmodel\.cn)$/i
+import { CODING_PLAN_IDS } from "../core/providers.ts"
 
 /** Z.ai's MCP servers (web search, web reader, zread, vision) as OpenCode names their tools (`<server>_<tool>`). */
 const MCP_TOOLS: [RegExp, string][] = [
@@ -21,23 +18,6 @@ const MCP_TOOLS: [RegExp, string][] = [
 export function mcpToolName(tool: string): string | null {
   for (const [re, name] of MCP_TOOLS) if (re.test(tool)) return name
   return null
-}
-
-/** Provider ids from the config whose baseURL points at Z.ai or BigModel. */
-export function zaiProvidersOf(cfg: unknown): string[] {
-  const providers = (cfg as { provider?: Record<string, { options?: { baseURL?: unknown } }> } | null)?.provider
-  if (typeof providers !== "object" || providers === null) return []
-  const ids: string[] = []
-  for (const [id, p] of Object.entries(providers)) {
-    const url = p?.options?.baseURL
-    if (typeof url !== "string") continue
-    try {
-      if (ZAI_HOST.test(new URL(url).hostname)) ids.push(id)
-    } catch {
-      // not a URL
-    }
-  }
-  return ids
 }
 
 const MAX_TRACKED = 5000

@@ -35,6 +35,8 @@ export class QuotaService {
   private listeners = new Set<Listener>()
   /** Keys of warnings already shown in this process (see core/warnings.ts). */
   readonly seen = new Set<string>()
+  /** The ids the user can pick (their Coding Plan provider's list); null until known: the catalog for the date. */
+  models: readonly string[] | null = null
 
   constructor(
     readonly settings: Settings,
@@ -96,7 +98,11 @@ export class QuotaService {
     if (known === null) return null
     const now = this.deps.now()
     const local = withLocal && this.deps.recorder ? this.deps.recorder.records() : undefined
-    return buildReport(known.snapshot, { now, stale: known.stale, schedule: this.settings.peak, policy: this.settings.policy, peak: this.peak(now), local })
+    const s = this.settings
+    return buildReport(known.snapshot, {
+      now, stale: known.stale, schedule: s.peak, policy: s.policy, peak: this.peak(now), local,
+      models: this.models, modelCatalog: s.modelCatalog, prefer: s.prefer,
+    })
   }
 
   /** The quota now: fresh from cache, else one shared request. For commands and tools, which may wait. */
@@ -121,7 +127,7 @@ export class QuotaService {
   private take(res: CachedResult, full: boolean): void {
     if (!res.ok) {
       this.lastError = res.error
-      if (res.error.kind === "auth" || res.error.kind === "no_key") this.known = null
+      if (res.error.kind === "auth" || res.error.kind === "no_key" || res.error.kind === "no_plan") this.known = null
       return
     }
     this.lastError = res.error ?? null
@@ -150,7 +156,7 @@ const services = new Map<string, QuotaService>()
 
 /** One service per process and configuration: every instance of the plugin with the same settings shares it. */
 export function sharedService(settings: Settings, deps: ServiceDeps): QuotaService {
-  const id = JSON.stringify([settings.region, settings.baseUrl, settings.refreshInterval, settings.policy, settings.peak])
+  const id = JSON.stringify([settings.region, settings.baseUrl, settings.refreshInterval, settings.policy, settings.peak, settings.prefer, settings.modelCatalog])
   let s = services.get(id)
   if (s === undefined) {
     s = new QuotaService(settings, deps)

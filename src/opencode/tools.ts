@@ -20,7 +20,7 @@ export function tools(service: QuotaService, localTz: () => string): Record<(typ
   return {
     glm_quota: tool({
       description:
-        "Read the user's GLM Coding Plan quota (Z.ai / BigModel) without spending any: how much of the 5-hour window, the weekly window and the monthly MCP tool allowance (web search, web reader, zread) is used, when each resets, whether it is peak time (GLM-5 costs 3x quota then), and which model to use. Call it before starting heavy or long work (many subagents, large refactors, long agent loops) to decide whether there is quota for it. Pass `window` to get a single line for one window.",
+        "Read the user's GLM Coding Plan quota (Z.ai / BigModel) without spending any: how much of the 5-hour window, the weekly window and the monthly MCP tool allowance (web search, web reader, zread) is used, when each resets, whether it is peak time (GLM-5-class models cost more quota then on most plans), and which model id to use. Call it before starting heavy or long work (many subagents, large refactors, long agent loops) to decide whether there is quota for it. Pass `window` to get a single line for one window.",
       args: {
         window: z
           .enum(["all", "five_hour", "weekly", "mcp_monthly"])
@@ -40,7 +40,7 @@ export function tools(service: QuotaService, localTz: () => string): Record<(typ
     }),
     glm_model: tool({
       description:
-        "Which GLM model (glm-4.7 or glm-5) the user should use on their GLM Coding Plan right now, with the reason: the plan tier (Lite has no GLM-5), how full the 5-hour and weekly windows are, and Beijing peak hours (GLM-5 costs 3x quota then). Call it before choosing a model for a subagent or a long task. Costs no quota.",
+        "Which GLM model id the user should use on their GLM Coding Plan right now — a heavy GLM-5-class model (e.g. glm-5.3) or a light GLM-4.7-class one (e.g. glm-4.7, glm-5.3-flash), always one their provider lists — with the reason: the plan tier and date, how full the 5-hour and weekly windows are, and Beijing peak hours with the multiplier in force. Call it before choosing a model for a subagent or a long task. Costs no quota.",
       args: {},
       async execute() {
         try {
@@ -48,7 +48,8 @@ export function tools(service: QuotaService, localTz: () => string): Record<(typ
           if (!res.ok) return `glm-4.7 — the quota could not be read (${res.error.message}); GLM-4.7 is on every plan.`
           const report = service.report({ snapshot: res.value, stale: res.stale, error: res.error ?? null })!
           const plan = report.plan === null ? "unknown plan" : `${report.plan} plan`
-          return `${report.recommendation.model} — ${report.recommendation.reason} (${plan}${report.stale ? ", stale data" : ""})`
+          const rec = report.recommendation
+          return `${rec.model} (${rec.class === "glm-5" ? "GLM-5" : "GLM-4.7"} class) — ${rec.reason} (${plan}${report.stale ? ", stale data" : ""})`
         } catch {
           return "glm-4.7 — glm-quota could not decide just now; GLM-4.7 is on every plan."
         }

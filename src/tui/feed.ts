@@ -19,6 +19,8 @@ export interface FeedDeps extends ServiceDeps {
   hasKey?: () => boolean
   makeService?: (settings: Settings, deps: ServiceDeps) => QuotaService
   setTimer?: (fn: () => void, ms: number) => unknown
+  /** The ids the user can pick (the TUI's providers), asked at each report; null: the catalog for the date. */
+  models?: () => readonly string[] | null
   clearTimer?: (handle: unknown) => void
 }
 
@@ -115,6 +117,7 @@ export class QuotaFeed {
   }
 
   private fromKnown(known: Known, error: QuotaError | null): FeedState {
+    this.service.models = this.deps.models?.() ?? null
     const report = this.service.report(known)
     if (report === null) return { data: { kind: "loading" }, error }
     return { data: { kind: "report", report, planLabel: known.snapshot.planLabel }, error }

@@ -17,8 +17,8 @@ export interface TuiSettings extends Settings {
 export const TEST_REFRESH_ENV = "GLM_QUOTA_TEST_REFRESH_MS"
 
 const PLACES = new Set<WidgetPlace>(["sidebar", "prompt", "off"])
-/** Options the server half also reads (same meaning): region, origin, thresholds, peak schedule, model policy. */
-const SHARED = ["region", "baseUrl", "thresholds", "peak", "policy", "refreshInterval"] as const
+/** Options the server half also reads (same meaning): region, origin, thresholds, peak schedule, model policy and overrides. */
+const SHARED = ["region", "baseUrl", "thresholds", "peak", "policy", "refreshInterval", "models"] as const
 
 export const TUI_OPTION_NAMES = ["widget", ...SHARED] as const
 

@@ -6,12 +6,12 @@
 // Every callback catches its own errors; nothing here writes to the console (it would corrupt the TUI).
 import type { TuiPlugin } from "@opencode-ai/plugin/tui"
 import { createSignal } from "solid-js"
-import { BEIJING_TZ } from "../core/format.ts"
 import { localTimeZone } from "../zai/clock.ts"
 import { clockFromEnv } from "../zai/clock.ts"
 import { noKeyError } from "../zai/errors.ts"
 import { problemDialog, reportDialog, type DialogText } from "./dialog-text.ts"
 import { QuotaFeed } from "./feed.ts"
+import { pickModelList, providerModelLists, providerOf } from "../core/providers.ts"
 import { parseTuiOptions } from "./options.ts"
 import { linesBox, lineBox, type Palette } from "./render.ts"
 import { modelOfMessages, type MessageLike } from "./session-model.ts"
@@ -45,8 +45,17 @@ const start: TuiPlugin = async (api, options) => {
   if (!clock.ok) problems.push("GLM_QUOTA_NOW (not a date)")
   const now = clock.ok ? clock.value : () => new Date()
   const localTz = localTimeZone(env)
-  const peakTz = settings.peak.timeZone ?? BEIJING_TZ
-  const feed = new QuotaFeed(settings, { env, fetch: (u, i) => fetch(u, i), now })
+  const peakTz = settings.peak.timeZone
+  // The models the user can pick: the TUI's own provider list (OpenCode's catalog plus what the config declares).
+  const models = (): readonly string[] | null => {
+    try {
+      const configured = typeof api.state.config.model === "string" ? api.state.config.model : null
+      return pickModelList(providerModelLists(api.state.provider), providerOf(configured), settings.region)?.ids ?? null
+    } catch {
+      return null
+    }
+  }
+  const feed = new QuotaFeed(settings, { env, fetch: (u, i) => fetch(u, i), now, models })
 
   const toast = (title: string, message: string, variant: "info" | "warning" | "error" = "warning") => {
     try {

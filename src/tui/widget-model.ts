@@ -1,8 +1,9 @@
 // What the TUI widget says, as lines of coloured segments. Pure: the report, the clock, the zones and the session's
 // model come in; the renderer only maps tones to theme colours.
-import { BEIJING_TZ, bar, clockIn, countdown, percentText, planTitle } from "../core/format.ts"
-import { isGlm5Class } from "../core/model.ts"
-import type { QuotaError, QuotaWindow, Report } from "../core/types.ts"
+import { bar, clockIn, countdown, percentText } from "../core/format.ts"
+import { PEAK_TZ, planTitle, windowName, zoneLabel } from "../core/vocabulary.ts"
+import { classOf } from "../core/catalog.ts"
+import type { QuotaError, QuotaWindow, QuotaWindowKind, Report } from "../core/types.ts"
 
 export type Tone = "text" | "muted" | "ok" | "warn" | "danger" | "accent"
 
@@ -49,11 +50,11 @@ export function toneFor(percent: number | null, thresholds: number[]): Tone {
   return "ok"
 }
 
-function window(report: Report, kind: "five_hour" | "weekly"): QuotaWindow | undefined {
+function window(report: Report, kind: QuotaWindowKind): QuotaWindow | undefined {
   return report.windows.find((w) => w.kind === kind)
 }
 
-const LABEL = { five_hour: "5-hour", weekly: "Weekly" } as const
+
 const SHORT = { five_hour: "5h", weekly: "wk" } as const
 
 /** The window whose reset matters: the binding one, else the five-hour window. */
@@ -64,36 +65,25 @@ function resetWindow(report: Report): QuotaWindow | undefined {
   return report.windows.find((x) => (x.kind === "five_hour" || x.kind === "weekly") && x.resetsAt !== null)
 }
 
-function zoneName(tz: string): string {
-  return tz === BEIJING_TZ ? "Beijing" : tz
-}
-
 /** "10:00 (18:00 Beijing)" — local time first; the schedule's zone only when it differs. */
 function peakEnd(iso: string, ctx: WidgetContext): { local: string; there: string | null } {
-  const peakTz = ctx.peakTimeZone ?? BEIJING_TZ
+  const peakTz = ctx.peakTimeZone ?? PEAK_TZ
   const local = clockIn(iso, ctx.localTimeZone, ctx.now)
   if (peakTz === ctx.localTimeZone) return { local, there: null }
-  return { local, there: `${clockIn(iso, peakTz, ctx.now)} ${zoneName(peakTz)}` }
-}
-
-function isGlmModel(id: string): boolean {
-  return /(?:^|[^a-z0-9])glm-/i.test(id)
+  return { local, there: `${clockIn(iso, peakTz, ctx.now)} ${zoneLabel(peakTz, true)}` }
 }
 
 /**
- * The model to suggest, when it differs from the session's: GLM-4.7 while the session runs a GLM-5-class model,
- * GLM-5 while it runs another GLM model. Nothing for a session on a non-GLM model; the recommendation itself when the
- * session's model is not known yet.
+ * The model to suggest, when its class differs from the session's: the recommended light id while the session runs a
+ * GLM-5-class model, the heavy one while it runs a light GLM model. Nothing for a session on a non-GLM model or on a
+ * model of the recommended class; the recommendation itself when the session's model is not known yet.
  */
 export function modelAdvice(report: Report, sessionModel: string | null): string | null {
-  const rec = report.recommendation.model
-  const name = rec === "glm-5" ? "GLM-5" : "GLM-4.7"
-  if (sessionModel === null || sessionModel.trim() === "") return name
-  if (!isGlmModel(sessionModel)) return null
-  const onGlm5 = isGlm5Class(sessionModel)
-  if (rec === "glm-4.7" && onGlm5) return name
-  if (rec === "glm-5" && !onGlm5) return name
-  return null
+  const rec = report.recommendation
+  if (sessionModel === null || sessionModel.trim() === "") return rec.model
+  const cls = classOf(sessionModel)
+  if (cls === null || cls === rec.class) return null
+  return rec.model
 }
 
 function shortModel(id: string): string {
@@ -125,11 +115,11 @@ export function sidebarLines(data: WidgetData, ctx: WidgetContext): Line[] {
     const w = window(report, kind)
     if (w === undefined) continue
     const tone = toneFor(w.usedPercent, ctx.thresholds)
-    lines.push([seg(LABEL[kind].padEnd(7), "muted"), seg(bar(w.usedPercent, SIDEBAR_BAR), tone), seg(` ${percentText(w.usedPercent).padStart(5)}`, tone)])
+    lines.push([seg(windowName(kind).padEnd(7), "muted"), seg(bar(w.usedPercent, SIDEBAR_BAR), tone), seg(` ${percentText(w.usedPercent).padStart(5)}`, tone)])
   }
   const r = resetWindow(report)
   if (r !== undefined && r.resetsAt !== null) {
-    const name = r.kind === "weekly" ? "Weekly" : "5-hour"
+    const name = windowName(r.kind === "weekly" ? "weekly" : "five_hour")
     lines.push([
       seg(`${name} resets in `, "muted"),
       seg(countdown(Date.parse(r.resetsAt) - ctx.now.getTime()), "text"),

@@ -64,7 +64,8 @@ export interface SnapshotCacheOptions {
   lease?: false | { ttlMs?: number; waitMs?: number; pollMs?: number }
 }
 
-const AUTH_KINDS = new Set(["auth", "no_key"])
+/** After these the cached reading is no longer this key's to show: it is dropped, never served stale. */
+const AUTH_KINDS = new Set(["auth", "no_key", "no_plan"])
 /** The longest a Retry-After keeps the cache from asking again. */
 const MAX_BACKOFF_MS = 15 * 60_000
 

@@ -17,6 +17,8 @@ export const PROVIDER_REGIONS: [string, Region][] = [
   ["zhipuai-coding-plan", "china"],
   ["zhipuai", "china"],
   ["zhipu", "china"],
+  // Other quota monitors store the Z.ai key under "glm": last, so an OpenCode provider id always wins.
+  ["glm", "international"],
 ]
 
 const ENV_KEYS: [string, Region][] = [

@@ -1,9 +1,14 @@
 // Typed errors of the monitor client, each with one plain sentence: what happened, and what to do.
 // Messages are built from fixed templates: the key is never part of them (redact() guards the rest).
 import type { ErrorKind, QuotaError, Region } from "../core/types.ts"
+import { cleanText, MAX_MESSAGE } from "../core/sanitize.ts"
 import { otherRegion } from "./regions.ts"
 
 const RATE_LIMIT_TEXT = /rate.?limit|too many requests|限流|频率|稍后再试/i
+/** Envelope codes that mean the key itself was refused (1000–1004 "Authentication Failed", 401 expired or incorrect). */
+const KEY_REJECTED_CODES = new Set([401, 403, 1000, 1002, 1003, 1004])
+/** "当前用户不存在coding plan", "no coding plan", "does not have a coding plan" … */
+const NO_PLAN_TEXT = /(?:\bno|not have|n't have|without|不存在|没有)\s*(?:an?\s+)?(?:active\s+|valid\s+)?(?:glm\s*)?coding\s*plan/i
 
 export function quotaError(kind: ErrorKind, message: string, extra: Partial<QuotaError> = {}): QuotaError {
   return { kind, message, ...extra }
@@ -28,6 +33,11 @@ export function keyRejectedError(region: Region, status?: number): QuotaError {
     `The quota API rejected your key as expired or incorrect: create a new key in the ${region === "china" ? "BigModel" : "Z.ai"} console, or if the key is for the other region try ${regionFlag(region)}.`,
     status === undefined ? {} : { status },
   )
+}
+
+export function noPlanError(region: Region): QuotaError {
+  const where = region === "china" ? "bigmodel.cn" : "z.ai/subscribe"
+  return quotaError("no_plan", `This key has no GLM Coding Plan subscription: subscribe at ${where}, or use the key of the account that has the plan.`)
 }
 
 export function rateLimitedError(retryAfterMs?: number, status?: number): QuotaError {
@@ -62,11 +72,19 @@ export function unreadableError(detail: string): QuotaError {
   return quotaError("bad_response", `The quota API sent an answer that could not be read (${detail}): try again in a minute, and update glm-quota if it keeps happening.`)
 }
 
+/**
+ * A business error inside an HTTP 200 answer. `msg` is the server's own text with the key already redacted: it is
+ * cleaned and cut only here, after the redaction, so no part of an echoed key can survive the cut.
+ */
 export function apiError(code: number | null, msg: string | null, region: Region): QuotaError {
   if (code === 1001) return keyMissingAtApiError()
-  if (code === 401 || code === 403) return keyRejectedError(region)
+  if (code !== null && KEY_REJECTED_CODES.has(code)) return keyRejectedError(region)
+  if (msg !== null && NO_PLAN_TEXT.test(msg)) return noPlanError(region)
   if (code === 429 || (msg !== null && RATE_LIMIT_TEXT.test(msg))) return rateLimitedError()
-  const said = msg === null ? "" : `: "${msg.slice(0, 120)}"`
+  // Code 500 inside a 200 answer is how the monitor API says the key has no Coding Plan (see zai-monitor-api.md).
+  if (code === 500) return noPlanError(region)
+  const shown = msg === null ? "" : cleanText(msg, MAX_MESSAGE)
+  const said = shown === "" ? "" : `: "${shown}"`
   return quotaError("server", `The quota API refused the request (code ${code ?? "unknown"}${said}); try again in a few minutes.`)
 }
 

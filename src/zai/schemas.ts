@@ -1,6 +1,7 @@
 // zod schemas for every schema era of the monitor API (see zai-monitor-api.md). Tolerant: every field is
 // optional, unknown fields pass through, a field of the wrong type becomes null instead of failing the answer.
 import { z } from "zod"
+import { cleanText, MAX_NAME, MAX_SERVER_TEXT } from "../core/sanitize.ts"
 import type { RawLimit } from "../core/windows.ts"
 
 /** A finite number, or a numeric string; anything else is null. */
@@ -33,13 +34,24 @@ export function toEpochMsOrNull(value: unknown): number | null {
 
 const num = z.unknown().optional().transform(toFiniteOrNull)
 const epochMs = z.unknown().optional().transform(toEpochMsOrNull)
-const text = z.unknown().optional().transform((v) => (typeof v === "string" && v.trim() !== "" ? v : null))
+/** An untrusted string, cleaned (sanitize.ts) and cut to `max`; null when nothing visible is left. */
+const cleanedOrNull = (v: unknown, max: number): string | null => {
+  if (typeof v !== "string") return null
+  const t = cleanText(v, max)
+  return t === "" ? null : t
+}
+/** Names from the server (plan, tool, model, product, status): cleaned at the parse boundary, never printed raw. */
+const text = z.unknown().optional().transform((v) => cleanedOrNull(v, MAX_NAME))
+/** The envelope's message: cleaned here, cut to its shown length only after the key is redacted (errors.ts). */
+const message = z.unknown().optional().transform((v) => cleanedOrNull(v, MAX_SERVER_TEXT))
+/** Hour labels of the usage series: cleaned too (they are server text), kept as "" when empty to keep positions. */
+const labels = z.unknown().optional().transform((v) => (Array.isArray(v) ? v.map((x) => (typeof x === "string" ? cleanText(x, MAX_NAME) : "")) : []))
 
 /** The envelope every endpoint wraps its answer in. */
 export const Envelope = z.looseObject({
   code: num,
-  msg: text,
-  message: text,
+  msg: message,
+  message: message,
   success: z.unknown().optional().transform((v) => (typeof v === "boolean" ? v : null)),
   data: z.unknown().optional(),
 })
@@ -84,7 +96,7 @@ export type QuotaLimitData = z.infer<typeof QuotaLimitData>
 const series = z.unknown().optional().transform((v) => (Array.isArray(v) ? v.map(toFiniteOrNull) : []))
 
 export const ModelUsageData = z.looseObject({
-  x_time: z.unknown().optional().transform((v) => (Array.isArray(v) ? v.map((x) => (typeof x === "string" ? x : "")) : [])),
+  x_time: labels,
   modelCallCount: series,
   tokensUsage: series,
   totalUsage: z
@@ -99,7 +111,7 @@ export const ModelUsageData = z.looseObject({
 export type ModelUsageData = z.infer<typeof ModelUsageData>
 
 export const ToolUsageData = z.looseObject({
-  x_time: z.unknown().optional().transform((v) => (Array.isArray(v) ? v.map((x) => (typeof x === "string" ? x : "")) : [])),
+  x_time: labels,
   networkSearchCount: series,
   webReadMcpCount: series,
   zreadMcpCount: series,
@@ -114,7 +126,27 @@ export const SubscriptionItem = z.looseObject({
   productName: text,
   status: text,
   nextRenewTime: z.unknown().optional(),
-  billingCycle: z.unknown().optional().transform((v) => (typeof v === "string" || typeof v === "number" ? String(v) : null)),
+  billingCycle: z.unknown().optional().transform((v) => (typeof v === "string" || typeof v === "number" ? cleanedOrNull(String(v), MAX_NAME) : null)),
   autoRenew: z.unknown().optional().transform((v) => (typeof v === "boolean" ? v : null)),
 })
 export const SubscriptionData = z.unknown().optional().transform((v) => (Array.isArray(v) ? v : []))
+
+// customer-package-reset/list (reset cards). Times stay raw here (Beijing wall-clock text, or an epoch): the client
+// turns them into instants, so this file needs no clock or zone.
+const rawTime = z.unknown().optional().transform((v) => (typeof v === "string" || typeof v === "number" ? v : null))
+const list = z.unknown().optional().transform((v) => (Array.isArray(v) ? v : null))
+
+export const ResetCard = z.looseObject({
+  recordId: z.unknown().optional().transform((v) => (typeof v === "string" || typeof v === "number" ? String(v) : null)),
+  expireTime: rawTime,
+  available: z.unknown().optional().transform((v) => (typeof v === "boolean" ? v : null)),
+})
+export type ResetCard = z.infer<typeof ResetCard>
+
+export const ResetCardsData = z.looseObject({
+  fiveHourResets: list,
+  weekResets: list,
+  lastFiveHourResetTime: rawTime,
+  lastWeekResetTime: rawTime,
+})
+export type ResetCardsData = z.infer<typeof ResetCardsData>

@@ -5,6 +5,7 @@ import { createServer as createTlsServer } from "node:https"
 import type { AddressInfo } from "node:net"
 import type { PlanId } from "../core/types.ts"
 import { PATHS } from "./client.ts"
+import { MODELS_PATH } from "./models.ts"
 
 export type Era = "jan" | "feb" | "weekly" | "credit"
 
@@ -25,9 +26,18 @@ export interface SimState {
   latencyMs: number
   /** Extra raw entries appended to `limits` (unknown types and units). */
   extraLimits: unknown[]
+  /** The monthly MCP row (`TIME_LIMIT`); credit plans usually send none. */
+  mcpRow: boolean
   /** Replaces the whole quota/limit answer (status, headers, body text), or misbehaves at the socket. */
   fault: Fault | null
+  /** Available reset cards of each kind, expiring 10 days after now; null: the endpoint answers 404 (a host without it). */
+  resetCards: { fiveHour: number; week: number } | null
+  /** Ids the coding endpoint lists (`/api/coding/paas/v4/models`); null: it answers 404. */
+  models: string[] | null
 }
+
+/** OpenCode's catalog for zai-coding-plan plus GLM-5.4 (zai-monitor-api.md, "Models on the plan"). */
+export const SIM_MODELS: readonly string[] = ["glm-4.7", "glm-5-turbo", "glm-5.2", "glm-5.2-highspeed", "glm-5.3", "glm-5.3-flash", "glm-5.3-highspeed", "glm-5.4"]
 
 export type Fault =
   | { kind: "answer"; status: number; body: string; headers?: Record<string, string> }
@@ -54,7 +64,10 @@ export const DEMO_STATE: SimState = {
   keys: [],
   latencyMs: 0,
   extraLimits: [],
+  mcpRow: true,
   fault: null,
+  resetCards: { fiveHour: 1, week: 0 },
+  models: [...SIM_MODELS],
 }
 
 function mcpEntry(s: SimState, nowMs: number, withReset: boolean): Record<string, unknown> {
@@ -120,7 +133,7 @@ export function quotaData(s: SimState, nowMs: number): Record<string, unknown> {
     limits: [
       { type: "CREDIT_LIMIT", unit: 3, number: 5, usage: c.credit5h, currentValue: used5, remaining: c.credit5h - used5, percentage: s.fiveHourPercent, nextResetTime: fiveReset },
       { type: "CREDIT_LIMIT", unit: 6, number: 1, usage: c.creditWeek, currentValue: usedW, remaining: c.creditWeek - usedW, percentage: s.weeklyPercent, nextResetTime: weekReset },
-      mcpEntry(s, nowMs, true),
+      ...(s.mcpRow ? [mcpEntry(s, nowMs, true)] : []),
       ...s.extraLimits,
     ],
   }
@@ -172,6 +185,18 @@ export function toolUsageData(nowMs: number): Record<string, unknown> {
   }
 }
 
+/** An instant as the monitor API writes it: Beijing wall-clock text, no zone ("2026-12-05 18:00:00"). */
+export function beijingWallClock(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace("T", " ")
+}
+
+/** The customer-package-reset/list `data` for the state's card counts, at `now`. */
+export function resetCardsData(cards: { fiveHour: number; week: number }, nowMs: number): Record<string, unknown> {
+  const expireTime = beijingWallClock(nowMs + 10 * 86400_000)
+  const make = (n: number, base: number) => Array.from({ length: Math.max(0, n) }, (_, i) => ({ recordId: base + i, expireTime, available: true }))
+  return { fiveHourResets: make(cards.fiveHour, 5001), weekResets: make(cards.week, 7001), lastFiveHourResetTime: null, lastWeekResetTime: null }
+}
+
 export interface RecordedRequest {
   path: string
   authorization: string | undefined
@@ -221,7 +246,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     requests.push({ path: url.pathname, authorization: req.headers.authorization, query: Object.fromEntries(url.searchParams) })
     if (state.latencyMs > 0) await new Promise((r) => setTimeout(r, state.latencyMs))
     if (gate !== null) await gate
+    // Using a card is never this tool's business: any `…/use` path is a 404 whatever the key, and stays in `requests`
+    // so a test can assert it was never asked.
+    if (/\/use\/?$/.test(url.pathname)) return send(res, 404, JSON.stringify({ code: 404, msg: "Not Found", success: false }))
     const auth = (req.headers.authorization ?? "").replace(/^Bearer\s+/i, "").trim()
+    if (url.pathname === MODELS_PATH) {
+      // The coding endpoint speaks OpenAI: HTTP 401 with an error object, no monitor envelope.
+      if (auth === "" || (state.keys.length > 0 && !state.keys.includes(auth))) {
+        return send(res, 401, JSON.stringify({ error: { message: "Invalid API key", type: "authentication_error", code: "401" } }))
+      }
+      if (state.models === null) return send(res, 404, JSON.stringify({ error: { message: "Not Found", type: "not_found", code: "404" } }))
+      return send(res, 200, JSON.stringify({ object: "list", data: state.models.map((id) => ({ id, object: "model", owned_by: "z-ai" })) }))
+    }
     if (auth === "") {
       const msg = state.china ? "Header中未收到Authorization参数，无法进行身份验证。" : "Authorization Token Missing"
       return send(res, 200, JSON.stringify({ code: 1001, msg, success: false }))
@@ -262,6 +298,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
     if (url.pathname === PATHS.modelUsage) return send(res, 200, JSON.stringify(envelope(state, modelUsageData(nowMs))))
     if (url.pathname === PATHS.toolUsage) return send(res, 200, JSON.stringify(envelope(state, toolUsageData(nowMs))))
+    if (url.pathname === PATHS.resetCards) {
+      if (state.resetCards === null) return send(res, 404, JSON.stringify({ code: 404, msg: "Not Found", success: false }))
+      return send(res, 200, JSON.stringify(envelope(state, resetCardsData(state.resetCards, nowMs))))
+    }
     if (url.pathname === PATHS.subscription) {
       const name = `GLM Coding ${state.plan[0]!.toUpperCase()}${state.plan.slice(1)}`
       return send(res, 200, JSON.stringify(envelope(state, [{ productName: name, status: "VALID", nextRenewTime: nowMs + 12 * 86400_000, billingCycle: "MONTHLY", autoRenew: true }])))

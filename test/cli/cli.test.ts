@@ -36,7 +36,7 @@ describe("report", () => {
     const run = await runCli(["--json"], env())
     expect(run.code).toBe(0)
     const r = JSON.parse(run.stdout)
-    expect(Object.keys(r)).toEqual(["schema", "plan", "region", "fetchedAt", "stale", "windows", "binding", "peak", "recommendation", "local"])
+    expect(Object.keys(r)).toEqual(["schema", "plan", "region", "fetchedAt", "stale", "windows", "binding", "peak", "pricing", "recommendation", "resetCards", "local"])
     expect(r.local).toBeNull() // no OpenCode record on this machine
     expect(r).toMatchObject({ schema: 1, plan: "pro", region: "international", stale: false, binding: "weekly" })
     expect(r.fetchedAt).toBe("2026-03-02T07:30:00.000Z")
@@ -44,8 +44,11 @@ describe("report", () => {
     expect(Object.keys(r.windows[0])).toEqual(["kind", "meter", "usedPercent", "used", "limit", "remaining", "resetsAt"])
     // 15:30 Beijing on a Monday: both peak periods are on until 18:00 Beijing (10:00 UTC).
     expect(r.peak).toEqual({ active: true, periods: ["quota", "throttle"], endsAt: "2026-03-02T10:00:00.000Z", nextStartsAt: null, glm5Multiplier: 3 })
-    expect(r.recommendation.model).toBe("glm-4.7")
-    expect(r.recommendation.reason).toMatch(/18:00 Beijing time.*3× quota/)
+    // March 2026 on a legacy token plan: the seed era's 3× at the quota peak; the light id is one the key's list has.
+    expect(r.pricing).toEqual({ generation: "legacy", phase: "peak", "glm-5": { peak: 3, offPeak: 1 }, "glm-4.7": { peak: 1, offPeak: 1 } })
+    // In March 2026 Pro's GLM-5 class was glm-5 alone, which today's list of the key does not have: light, and why.
+    expect(r.recommendation).toEqual({ model: "glm-4.7", class: "glm-4.7", reason: "no GLM-5-class model of the Pro plan is listed" })
+    expect(r.resetCards).toMatchObject({ fiveHour: { available: 1 }, weekly: { available: 0 }, suggested: null })
   })
 
   it("the terminal report shows bars, local reset times with countdowns, peak in Beijing and local time", async () => {
@@ -55,7 +58,7 @@ describe("report", () => {
     expect(run.stdout).toMatch(/5-hour\s+█+░+\s+37 %/)
     expect(run.stdout).toContain("resets 05:11 (in 2h 41m)")
     expect(run.stdout).toContain("until 18:00 Beijing time (05:00 your time)")
-    expect(run.stdout).toContain("Model: GLM-4.7")
+    expect(run.stdout).toContain("Model: glm-4.7")
     expect(run.stdout).not.toContain("\x1b[")
   })
 
@@ -87,7 +90,7 @@ describe("report", () => {
     writeFileSync(`${dir}/auth.json`, JSON.stringify({ "zai-coding-plan": { type: "api", key: CANARY_KEY } }))
     const run = await runCli(["--json"], { ...home.env, GLM_QUOTA_BASE_URL: sim.url })
     expect(run.code).toBe(0)
-    expect(sim.requests.at(-1)!.authorization).toBe(CANARY_KEY)
+    expect(sim.requests.filter((r) => r.path === PATHS.quota).at(-1)!.authorization).toBe(CANARY_KEY)
   })
 
   it("bad flags and values end in one sentence", async () => {
@@ -197,19 +200,26 @@ describe("cache", () => {
     await runCli(["--json"], env())
     const dir = `${home.env.XDG_CACHE_HOME}/glm-quota`
     expect(statSync(dir).mode & 0o777).toBe(0o700)
-    const files = readdirSync(dir)
-    expect(files).toHaveLength(1)
-    expect(statSync(`${dir}/${files[0]}`).mode & 0o777).toBe(0o600)
-    expect(readFileSync(`${dir}/${files[0]}`, "utf8")).not.toContain(CANARY_KEY)
+    // The quota reading and the key's model list (kept a day), each named by a hash.
+    const files = readdirSync(dir).sort()
+    expect(files).toHaveLength(2)
+    expect(files.filter((f) => /^[0-9a-f]{32}-models\.json$/.test(f))).toHaveLength(1)
+    for (const f of files) {
+      expect(statSync(`${dir}/${f}`).mode & 0o777).toBe(0o600)
+      expect(readFileSync(`${dir}/${f}`, "utf8")).not.toContain(CANARY_KEY)
+    }
   })
 })
 
 describe("demo", () => {
   it("exits 0 and prints the plan, three windows and a recommendation", async () => {
-    const run = await runCli(["--demo"], { ...home.env })
+    // A Saturday in late November 2026: off-peak, and the simulator's model list has glm-5.4.
+    const run = await runCli(["--demo"], { ...home.env, GLM_QUOTA_NOW: "2026-11-28T04:00:00Z" })
     expect(run.code).toBe(0)
     expect(run.stdout).toContain("GLM Coding Plan · Pro")
     for (const w of ["5-hour", "Weekly", "MCP tools (month)"]) expect(run.stdout).toContain(w)
-    expect(run.stdout).toMatch(/Model: GLM-(5|4\.7) — \S+/)
+    expect(run.stdout).toMatch(/Model: glm-5\.4 — off-peak and quota to spare/)
+    const peak = await runCli(["--demo"], { ...home.env, GLM_QUOTA_NOW: "2026-11-30T07:30:00Z" })
+    expect(peak.stdout).toMatch(/Model: glm-5\.3-flash — peak hours until 18:00 Beijing time/)
   })
 })

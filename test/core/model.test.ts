@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest"
-import { isGlm5Class, POLICY_RULES, recommendModel, type SelectionInput } from "../../src/core/model.ts"
-import { PLAN_CATALOG, withCatalogOverrides } from "../../src/core/plans.ts"
+import { pricingAt } from "../../src/core/catalog.ts"
+import { isGlm5Class, recommendModel, type SelectionInput } from "../../src/core/model.ts"
 import { peakState } from "../../src/core/peak.ts"
 import type { PeakState, QuotaWindow } from "../../src/core/types.ts"
 
@@ -14,6 +14,8 @@ const window = (kind: QuotaWindow["kind"], usedPercent: number | null): QuotaWin
   resetsAt: null,
 })
 
+// Wed 2026-03-04 (the seed era: GLM-4.7 on every tier, GLM-5 on Pro and Max, 3× at the quota peak, 1× off-peak).
+const NOW = new Date("2026-03-04T07:30:00.000Z")
 const OFF_PEAK: PeakState = {
   active: false,
   periods: [],
@@ -22,7 +24,7 @@ const OFF_PEAK: PeakState = {
   glm5Multiplier: 1,
 }
 // Wed 2026-03-04 15:30 Beijing, computed rather than hand-written.
-const QUOTA_PEAK: PeakState = peakState(new Date("2026-03-04T07:30:00.000Z"))
+const QUOTA_PEAK: PeakState = peakState(NOW)
 const THROTTLE_ONLY: PeakState = {
   active: true,
   periods: ["throttle"],
@@ -32,38 +34,37 @@ const THROTTLE_ONLY: PeakState = {
 }
 
 const LOW = [window("five_hour", 22), window("weekly", 25), window("mcp_monthly", 99)]
+const LIST = ["glm-4.7", "glm-5"]
 
-const input = (over: Partial<SelectionInput>): SelectionInput => ({ plan: "pro", windows: LOW, peak: OFF_PEAK, ...over })
-
-describe("policy thresholds are data", () => {
-  it("has one entry per policy", () => {
-    expect(POLICY_RULES.balanced.windowPercent).toBe(80)
-    expect(POLICY_RULES.quality.windowPercent).toBe(95)
-    expect(POLICY_RULES.economy.windowPercent).toBe(50)
-  })
-})
+const priced = (peak: PeakState) => pricingAt({ generation: "legacy", at: NOW.getTime(), quotaPeak: peak.periods.includes("quota") })
+const input = (over: Partial<SelectionInput>): SelectionInput => {
+  const peak = over.peak ?? OFF_PEAK
+  return { plan: "pro", windows: LOW, peak, pricing: priced(peak), now: NOW, region: "international", listed: LIST, ...over }
+}
+const LIGHT = (reason: string | ReturnType<typeof expect.stringContaining>) => ({ model: "glm-4.7", class: "glm-4.7", reason })
+const HEAVY = (reason: string | ReturnType<typeof expect.stringContaining>) => ({ model: "glm-5", class: "glm-5", reason })
 
 describe("recommendModel, balanced (default)", () => {
   it("1. plan unknown → glm-4.7, says so", () => {
     const r = recommendModel(input({ plan: null, peak: OFF_PEAK }))
     expect(r.model).toBe("glm-4.7")
     expect(r.reason).toMatch(/plan unknown/)
-    expect(r.reason).toMatch(/every plan/)
+    expect(r.reason).toMatch(/every plan has/)
+    expect(r.class).toBe("glm-4.7")
   })
 
-  it("2. Lite (no GLM-5 in the catalog) → glm-4.7, names the plan", () => {
+  it("2. Lite in March 2026 (no GLM-5 class in the catalog then) → glm-4.7, names the plan and the month", () => {
     const r = recommendModel(input({ plan: "lite" }))
-    expect(r).toEqual({ model: "glm-4.7", reason: expect.stringContaining("the Lite plan does not include GLM-5") })
+    expect(r).toEqual(LIGHT(expect.stringContaining("the Lite plan has no GLM-5-class model in Mar 2026")))
   })
 
-  it("2. follows the catalog: a Pro plan without GLM-5 in an overridden catalog → glm-4.7", () => {
-    const catalog = withCatalogOverrides(PLAN_CATALOG, { pro: { models: ["glm-4.7"] } })
-    expect(recommendModel(input({ catalog })).reason).toContain("the Pro plan does not include GLM-5")
+  it("2. a heavy model the provider does not list does not count: Pro with only glm-4.7 listed → glm-4.7", () => {
+    expect(recommendModel(input({ listed: ["glm-4.7"] })).reason).toContain("no GLM-5-class model of the Pro plan is listed")
   })
 
   it("3. five-hour window ≥ 80 % → glm-4.7, names window and percent", () => {
     const r = recommendModel(input({ windows: [window("five_hour", 85), window("weekly", 30)] }))
-    expect(r).toEqual({ model: "glm-4.7", reason: "5-hour window 85 % used: save quota with GLM-4.7" })
+    expect(r).toEqual(LIGHT("5-hour window 85 % used: save quota with a GLM-4.7-class model"))
   })
 
   it("3. weekly window at exactly 80 % → glm-4.7, even off-peak", () => {
@@ -81,12 +82,12 @@ describe("recommendModel, balanced (default)", () => {
 
   it("4. quota peak → glm-4.7 with the design's reason", () => {
     const r = recommendModel(input({ peak: QUOTA_PEAK }))
-    expect(r).toEqual({ model: "glm-4.7", reason: "peak hours until 18:00 Beijing time: GLM-5 costs 3× quota" })
+    expect(r).toEqual(LIGHT("peak hours until 18:00 Beijing time: GLM-5-class models cost 3× quota (1× off-peak)"))
   })
 
   it("4. formats the end in another zone by name", () => {
     const r = recommendModel(input({ peak: QUOTA_PEAK, peakTimeZone: "America/New_York" }))
-    expect(r.reason).toBe("peak hours until 05:00 America/New_York: GLM-5 costs 3× quota")
+    expect(r.reason).toBe("peak hours until 05:00 America/New_York: GLM-5-class models cost 3× quota (1× off-peak)")
   })
 
   it("4. the window rule wins over the peak rule", () => {
@@ -96,14 +97,19 @@ describe("recommendModel, balanced (default)", () => {
 
   it("5. off-peak with quota to spare → glm-5 on the plan", () => {
     const r = recommendModel(input({ plan: "max" }))
-    expect(r).toEqual({ model: "glm-5", reason: "off-peak and quota to spare: GLM-5 on the Max plan" })
+    expect(r).toEqual(HEAVY("off-peak and quota to spare: GLM-5-class on the Max plan, GLM-5-class models cost 1× quota now (3× at peak)"))
   })
 
   it("5. a throttle-only peak is not a quota peak → glm-5, says it costs nothing extra", () => {
     const r = recommendModel(input({ peak: THROTTLE_ONLY }))
     expect(r.model).toBe("glm-5")
-    expect(r.reason).toContain("without extra GLM-5 cost")
-    expect(r.reason).toContain("GLM-5 on the Pro plan")
+    expect(r.reason).toContain("without extra cost")
+    expect(r.reason).toContain("GLM-5-class on the Pro plan, at 1× quota")
+  })
+
+  it("4. a quota peak that costs no more than off-peak is not avoided", () => {
+    const pricing = { ...priced(QUOTA_PEAK), "glm-5": { peak: 1, offPeak: 1 } }
+    expect(recommendModel(input({ peak: QUOTA_PEAK, pricing })).model).toBe("glm-5")
   })
 })
 
@@ -111,16 +117,16 @@ describe("recommendModel, quality", () => {
   const q = (over: Partial<SelectionInput>): SelectionInput => input({ policy: "quality", ...over })
 
   it("1. plan unknown → glm-4.7", () => {
-    expect(recommendModel(q({ plan: null }))).toEqual({ model: "glm-4.7", reason: expect.stringContaining("plan unknown") })
+    expect(recommendModel(q({ plan: null }))).toEqual(LIGHT(expect.stringContaining("plan unknown")))
   })
 
   it("2. Lite → glm-4.7", () => {
-    expect(recommendModel(q({ plan: "lite" }))).toEqual({ model: "glm-4.7", reason: expect.stringContaining("Lite plan") })
+    expect(recommendModel(q({ plan: "lite" }))).toEqual(LIGHT(expect.stringContaining("Lite plan")))
   })
 
   it("window ≥ 95 % → glm-4.7", () => {
     const r = recommendModel(q({ windows: [window("weekly", 96)] }))
-    expect(r).toEqual({ model: "glm-4.7", reason: "weekly window 96 % used: save quota with GLM-4.7" })
+    expect(r).toEqual(LIGHT("weekly window 96 % used: save quota with a GLM-4.7-class model"))
   })
 
   it("window at 90 % is below the quality threshold → glm-5", () => {
@@ -136,7 +142,7 @@ describe("recommendModel, quality", () => {
   })
 
   it("off-peak → glm-5", () => {
-    expect(recommendModel(q({}))).toEqual({ model: "glm-5", reason: "off-peak and quota to spare: GLM-5 on the Pro plan" })
+    expect(recommendModel(q({}))).toEqual(HEAVY(expect.stringContaining("off-peak and quota to spare: GLM-5-class on the Pro plan")))
   })
 })
 
@@ -144,21 +150,21 @@ describe("recommendModel, economy", () => {
   const e = (over: Partial<SelectionInput>): SelectionInput => input({ policy: "economy", ...over })
 
   it("1. plan unknown → glm-4.7", () => {
-    expect(recommendModel(e({ plan: null }))).toEqual({ model: "glm-4.7", reason: expect.stringContaining("plan unknown") })
+    expect(recommendModel(e({ plan: null }))).toEqual(LIGHT(expect.stringContaining("plan unknown")))
   })
 
   it("2. Lite → glm-4.7", () => {
-    expect(recommendModel(e({ plan: "lite" }))).toEqual({ model: "glm-4.7", reason: expect.stringContaining("Lite plan") })
+    expect(recommendModel(e({ plan: "lite" }))).toEqual(LIGHT(expect.stringContaining("Lite plan")))
   })
 
   it("window ≥ 50 % → glm-4.7", () => {
     const r = recommendModel(e({ windows: [window("five_hour", 50), window("weekly", 10)] }))
-    expect(r).toEqual({ model: "glm-4.7", reason: "5-hour window 50 % used: save quota with GLM-4.7" })
+    expect(r).toEqual(LIGHT("5-hour window 50 % used: save quota with a GLM-4.7-class model"))
   })
 
   it("quota peak → glm-4.7 with the cost", () => {
     const r = recommendModel(e({ peak: QUOTA_PEAK }))
-    expect(r).toEqual({ model: "glm-4.7", reason: "peak hours until 18:00 Beijing time: GLM-5 costs 3× quota" })
+    expect(r).toEqual(LIGHT("peak hours until 18:00 Beijing time: GLM-5-class models cost 3× quota (1× off-peak)"))
   })
 
   it("any peak, even throttle-only → glm-4.7", () => {
@@ -169,18 +175,18 @@ describe("recommendModel, economy", () => {
   })
 
   it("off-peak with quota to spare → glm-5", () => {
-    expect(recommendModel(e({}))).toEqual({ model: "glm-5", reason: "off-peak and quota to spare: GLM-5 on the Pro plan" })
+    expect(recommendModel(e({}))).toEqual(HEAVY(expect.stringContaining("off-peak and quota to spare: GLM-5-class on the Pro plan")))
   })
 })
 
 describe("isGlm5Class", () => {
-  it.each(["glm-5", "GLM-5", "glm-5.1", "glm-5-turbo", "zai-coding-plan/glm-5", "glm-5.2[1m]", "zhipuai/GLM-5.1-air"])(
+  it.each(["glm-5", "GLM-5", "glm-5.1", "glm-5-turbo", "zai-coding-plan/glm-5", "glm-5.2[1m]", "zhipuai/GLM-5.1-air", "glm-5.3-highspeed", "glm-5.4"])(
     "%s → true",
     (id) => {
       expect(isGlm5Class(id)).toBe(true)
     },
   )
-  it.each(["glm-4.7", "glm-4.5-air", "glm-50x", "glm-50", "glm-5x", "glm5", "xglm-5", "", "gpt-5"])("%s → false", (id) => {
+  it.each(["glm-4.7", "glm-4.5-air", "glm-50x", "glm-50", "glm-5x", "glm5", "xglm-5", "", "gpt-5", "glm-5.3-flash", "zai-coding-plan/glm-5.3-flash"])("%s → false", (id) => {
     expect(isGlm5Class(id)).toBe(false)
   })
 })

@@ -32,12 +32,14 @@ const THU_START = "2026-03-05T06:00:00.000Z"
 const WED_START = "2026-03-04T06:00:00.000Z"
 const MON_START = "2026-03-09T06:00:00.000Z"
 
+// The default schedule names no multiplier: what the quota peak costs is the plan's, from the dated catalog (the
+// report sets it; test/core/catalog.test.ts). peakState alone says 1.
 describe("peakState with the default schedule (Beijing wall clock)", () => {
   const cases: { label: string; at: Date; expected: PeakState }[] = [
     { label: "Wed 13:59", at: beijing(2026, 3, 4, 13, 59), expected: OFF(WED_START) },
-    { label: "Wed 14:00", at: beijing(2026, 3, 4, 14, 0), expected: ON(["quota"], WED_END, 3) },
-    { label: "Wed 15:00", at: beijing(2026, 3, 4, 15, 0), expected: ON(["quota", "throttle"], WED_END, 3) },
-    { label: "Wed 17:59", at: beijing(2026, 3, 4, 17, 59), expected: ON(["quota", "throttle"], WED_END, 3) },
+    { label: "Wed 14:00", at: beijing(2026, 3, 4, 14, 0), expected: ON(["quota"], WED_END, 1) },
+    { label: "Wed 15:00", at: beijing(2026, 3, 4, 15, 0), expected: ON(["quota", "throttle"], WED_END, 1) },
+    { label: "Wed 17:59", at: beijing(2026, 3, 4, 17, 59), expected: ON(["quota", "throttle"], WED_END, 1) },
     { label: "Wed 18:00", at: beijing(2026, 3, 4, 18, 0), expected: OFF(THU_START) },
     { label: "Fri 18:00", at: beijing(2026, 3, 6, 18, 0), expected: OFF(MON_START) },
     { label: "Sat 13:59", at: beijing(2026, 3, 7, 13, 59), expected: OFF(MON_START) },
@@ -68,17 +70,17 @@ describe("peakState is the same whichever zone the user is in", () => {
     {
       label: "Wed 14:00 Beijing",
       instants: [wall("UTC", 2026, 3, 4, 6), beijing(2026, 3, 4, 14), wall("America/New_York", 2026, 3, 4, 1)],
-      expected: ON(["quota"], WED_END, 3),
+      expected: ON(["quota"], WED_END, 1),
     },
     {
       label: "Wed 15:00 Beijing",
       instants: [wall("UTC", 2026, 3, 4, 7), beijing(2026, 3, 4, 15), wall("America/New_York", 2026, 3, 4, 2)],
-      expected: ON(["quota", "throttle"], WED_END, 3),
+      expected: ON(["quota", "throttle"], WED_END, 1),
     },
     {
       label: "Wed 17:59 Beijing",
       instants: [wall("UTC", 2026, 3, 4, 9, 59), beijing(2026, 3, 4, 17, 59), wall("America/New_York", 2026, 3, 4, 4, 59)],
-      expected: ON(["quota", "throttle"], WED_END, 3),
+      expected: ON(["quota", "throttle"], WED_END, 1),
     },
     {
       label: "Wed 18:00 Beijing",
@@ -113,18 +115,18 @@ describe("New York users across the US DST changes", () => {
   it("Mon 2026-03-09 05:30 EDT is 17:30 Beijing (a fixed EST offset would say 18:30, off-peak)", () => {
     const at = wall("America/New_York", 2026, 3, 9, 5, 30)
     const state = peakState(at)
-    expect(state).toEqual(ON(["quota", "throttle"], "2026-03-09T10:00:00.000Z", 3))
+    expect(state).toEqual(ON(["quota", "throttle"], "2026-03-09T10:00:00.000Z", 1))
     expect(formatClock(state.endsAt ?? "", "America/New_York")).toBe("06:00")
   })
 
   it("Fri 2026-03-06 01:30 EST (before the change) is 14:30 Beijing, quota peak", () => {
-    expect(peakState(wall("America/New_York", 2026, 3, 6, 1, 30))).toEqual(ON(["quota"], "2026-03-06T10:00:00.000Z", 3))
+    expect(peakState(wall("America/New_York", 2026, 3, 6, 1, 30))).toEqual(ON(["quota"], "2026-03-06T10:00:00.000Z", 1))
   })
 
   it("Mon 2026-11-02 01:30 EST is 14:30 Beijing (a fixed EDT offset would say 13:30, off-peak)", () => {
     const at = wall("America/New_York", 2026, 11, 2, 1, 30)
     expect(at.toISOString()).toBe("2026-11-02T06:30:00.000Z")
-    expect(peakState(at)).toEqual(ON(["quota"], "2026-11-02T10:00:00.000Z", 3))
+    expect(peakState(at)).toEqual(ON(["quota"], "2026-11-02T10:00:00.000Z", 1))
   })
 
   it("Mon 2026-11-02 05:00 EST is 18:00 Beijing (a fixed EDT offset would say 17:00, peak)", () => {
@@ -133,7 +135,7 @@ describe("New York users across the US DST changes", () => {
 
   it("Fri 2026-10-30 05:00 EDT (before the change) is already 17:00 Beijing", () => {
     expect(peakState(wall("America/New_York", 2026, 10, 30, 5))).toEqual(
-      ON(["quota", "throttle"], "2026-10-30T10:00:00.000Z", 3),
+      ON(["quota", "throttle"], "2026-10-30T10:00:00.000Z", 1),
     )
   })
 })
@@ -234,10 +236,19 @@ describe("isQuotaPeak", () => {
     expect(isQuotaPeak(ON(["quota"], WED_END, 1))).toBe(true)
   })
 
-  it("compares against a given off-peak baseline", () => {
-    expect(isQuotaPeak(ON(["throttle"], WED_END, 2), 2)).toBe(false)
-    expect(isQuotaPeak(ON(["busy"], WED_END, 3), 2)).toBe(true)
-    expect(isQuotaPeak({ ...OFF(THU_START), glm5Multiplier: 2 })).toBe(false)
+  it("with the schedule: a period of its own naming a multiplier above its off-peak one is a quota peak", () => {
+    const schedule: PeakSchedule = {
+      timeZone: "Asia/Shanghai",
+      periods: [
+        { name: "busy", days: [3], start: "14:00", end: "18:00", glm5Multiplier: 3 },
+        { name: "throttle", days: [3], start: "15:00", end: "18:00", glm5Multiplier: 2 },
+      ],
+      offPeakGlm5Multiplier: 2,
+    }
+    expect(isQuotaPeak(ON(["throttle"], WED_END, 2), schedule)).toBe(false)
+    expect(isQuotaPeak(ON(["busy"], WED_END, 3), schedule)).toBe(true)
+    expect(isQuotaPeak(ON(["busy"], WED_END, 3))).toBe(false)
+    expect(isQuotaPeak({ ...OFF(THU_START), glm5Multiplier: 2 }, schedule)).toBe(false)
   })
 })
 

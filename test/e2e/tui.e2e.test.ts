@@ -113,7 +113,8 @@ describe.skipIf(!HAS_TMUX).sequential("TUI half with the server half: sidebar wi
     expect(dialog).toMatch(/5-hour\s+█+░+\s+88 %/)
     expect(dialog).toMatch(/Weekly\s+█+░+\s+41 %/)
     expect(dialog).toContain("147 / 1,000 calls, 853 left")
-    expect(dialog).toMatch(/Model: GLM-4\.7 — 5-hour window 88 % used/)
+    // The real clock here: the light id of the catalog for today's date (glm-4.7 before Aug 2026, glm-5.3-flash after).
+    expect(dialog).toMatch(/Model: glm-(4\.7|5\.3-flash) — 5-hour window 88 % used/)
     tui.save("dialog")
     await new Promise((r) => setTimeout(r, 2000))
     const later = tui.screen()
@@ -186,24 +187,25 @@ describe.skipIf(!HAS_TMUX).sequential("TUI half and server half due at the same 
   })
 })
 
-describe.skipIf(!HAS_TMUX).sequential("TUI half at a weekday peak on GLM-5", { timeout: 180_000 }, () => {
+// The provider declared as users declare it (options only): the TUI's model list is OpenCode's own catalog.
+const NOV_PEAK = "2026-11-30T07:30:00Z" // Monday 15:30 Beijing
+describe.skipIf(!HAS_TMUX).sequential("TUI half at a weekday peak on GLM-5.3", { timeout: 180_000 }, () => {
   let sim: Simulator
   let mock: MockModel
   let tui: Tui
 
   beforeAll(async () => {
-    sim = await startSimulator({ now: () => new Date(WEEKDAY_PEAK), state: { keys: [CANARY_KEY], fiveHourPercent: 22, weeklyPercent: 25 } })
-    mock = await startMockModel({ models: ["glm-5", "glm-4.7", "mock-model"], script: () => ({ text: "MOCK-ANSWER" }) })
-    const m = (id: string) => ({ name: id, tool_call: true, limit: { context: 100000, output: 4096 } })
+    sim = await startSimulator({ now: () => new Date(NOV_PEAK), state: { keys: [CANARY_KEY], fiveHourPercent: 22, weeklyPercent: 25 } })
+    mock = await startMockModel({ script: () => ({ text: "MOCK-ANSWER" }) })
     tui = await startTui({
       pluginSpec: SERVER,
       mock,
       extraConfig: {
-        model: "zai-coding-plan/glm-5",
-        provider: { "zai-coding-plan": { npm: "@ai-sdk/openai-compatible", name: "Z.AI Coding Plan", options: { baseURL: mock.url, apiKey: "cfg-key" }, models: { "glm-5": m("glm-5"), "glm-4.7": m("glm-4.7") } } },
+        model: "zai-coding-plan/glm-5.3",
+        provider: { "zai-coding-plan": { options: { baseURL: mock.url, apiKey: "cfg-key" } } },
       },
       tuiConfig: { plugin: [[TUI, { thresholds: [20, 90] }]] },
-      env: { ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: WEEKDAY_PEAK, TZ: "UTC" },
+      env: { ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: NOV_PEAK, TZ: "UTC" },
     })
   }, 120_000)
 
@@ -213,12 +215,12 @@ describe.skipIf(!HAS_TMUX).sequential("TUI half at a weekday peak on GLM-5", { t
     await sim?.close()
   })
 
-  test("the peak marker with its end in local time, and GLM-4.7 suggested over the session's GLM-5", async () => {
+  test("the peak marker with its end in local time, and the listed light model suggested over the session's glm-5.3", async () => {
     await openSession(tui)
     const screen = await tui.waitFor(/⚑ Peak until 10:00 \(18:00 Beijing\)/, 60_000, "the peak marker")
     const side = rightColumn(screen)
     expect(side).toMatch(/5-hour ██░░░░░░░░ {2}22 %/)
-    expect(side).toMatch(/Use GLM-4\.7 · not glm-5/)
+    expect(side).toMatch(/Use glm-5\.3-flash · not glm-5\.3/)
     tui.save("peak")
   })
 })

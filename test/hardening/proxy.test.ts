@@ -1,5 +1,6 @@
 // HTTPS_PROXY and NO_PROXY: the CLI reaches a TLS simulator through a real loopback CONNECT proxy, or around it.
 // The simulator serves https with a certificate made for this run; the CLI trusts it through NODE_EXTRA_CA_CERTS.
+import { MODELS_PATH } from "../../src/zai/models.ts"
 import { mkdtempSync, rmSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
@@ -83,7 +84,7 @@ describe("HTTPS_PROXY", () => {
     expectReport(await runCli(["--json", "--full"], env({ HTTPS_PROXY: proxy.url })))
     expect(proxy.tunnels.length).toBeGreaterThanOrEqual(1)
     expect(proxy.headers.flatMap(leaks)).toEqual([])
-    expect(sim.requests.every((r) => r.authorization === CANARY_KEY)).toBe(true)
+    expect(sim.requests.every((r) => r.authorization === (r.path === MODELS_PATH ? `Bearer ${CANARY_KEY}` : CANARY_KEY))).toBe(true)
   })
 
   it("a proxy that is down ends in one sentence naming the proxy, and no request reaches the API", async () => {

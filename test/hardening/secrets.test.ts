@@ -1,6 +1,7 @@
 // The key never leaves the Authorization header: not to stdout or stderr, not into toasts, session messages, logs or
 // tool output, not into any file under HOME (cache, state), whatever happens — success, every failure kind, stale,
 // and a server that echoes the key back in its error message. Files the project writes are 0600 in 0700 directories.
+import { MODELS_PATH } from "../../src/zai/models.ts"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { join, relative } from "node:path"
@@ -19,8 +20,9 @@ const LATER = new Date(NOW_MS + 10 * 60_000).toISOString()
 const answer = (status: number, body: string, headers?: Record<string, string>): Fault => ({ kind: "answer", status, body, ...(headers ? { headers } : {}) })
 
 /** A server that puts the key it received into its error message, as some gateways do. */
-const ECHO = answer(200, JSON.stringify({ code: 500, msg: `invalid api key: Bearer ${CANARY_KEY} (${CANARY_KEY})`, success: false }))
-const ECHO_LONG = answer(200, JSON.stringify({ code: 500, msg: `${"x".repeat(100)} ${CANARY_KEY}`, success: false }))
+// A code that means nothing in particular, so the server's (hostile) words are quoted: 500 would mean "no Coding Plan".
+const ECHO = answer(200, JSON.stringify({ code: 1234, msg: `invalid api key: Bearer ${CANARY_KEY} (${CANARY_KEY})`, success: false }))
+const ECHO_LONG = answer(200, JSON.stringify({ code: 1234, msg: `${"x".repeat(100)} ${CANARY_KEY}`, success: false }))
 const ECHO_THROTTLED = answer(200, JSON.stringify({ code: 1302, msg: `rate limit for key ${CANARY_KEY}, 稍后再试`, success: false }))
 
 interface Scenario {
@@ -83,7 +85,8 @@ function expectHomeClean(home: TempHome, ours: string[] = []) {
 function expectRequestsClean(s: Simulator) {
   for (const r of s.requests) {
     expectNoLeak("a request URL", r.path + JSON.stringify(r.query))
-    if (r.authorization !== undefined) expect(r.authorization).toBe(CANARY_KEY)
+    // The monitor API takes the raw key; the coding endpoint's model list, OpenAI style, a Bearer token.
+    if (r.authorization !== undefined) expect(r.authorization).toBe(r.path === MODELS_PATH ? `Bearer ${CANARY_KEY}` : CANARY_KEY)
   }
 }
 

@@ -118,7 +118,7 @@ describe("/glm-quota", () => {
     expect(text).toMatch(/\*\*MCP tools \(month\)\*\*.*147 \/ 1,000 calls/)
     expect(text).toContain("search-prime 84")
     expect(text).toMatch(/Peak hours \(quota, throttle\) until 18:00 Beijing time/)
-    expect(text).toMatch(/\*\*Model:\*\* GLM-4.7 — peak hours/)
+    expect(text).toMatch(/\*\*Model:\*\* glm-4\.7 — peak hours until 18:00 Beijing time: GLM-5-class models cost 3× quota \(1× off-peak\)/)
     expect(text).not.toContain(CANARY_KEY)
   })
 
@@ -175,7 +175,7 @@ describe("tools", () => {
     const ctx = {} as never
     expect(await hooks.tool!.glm_quota!.execute({}, ctx)).toContain("GLM Coding Plan · Pro")
     expect(await hooks.tool!.glm_quota!.execute({ window: "five_hour" }, ctx)).toMatch(/^5-hour: \d+ % used; resets/)
-    expect(await hooks.tool!.glm_model!.execute({}, ctx)).toMatch(/^glm-4\.7 — peak hours until 18:00 Beijing time/)
+    expect(await hooks.tool!.glm_model!.execute({}, ctx)).toMatch(/^glm-4\.7 \(GLM-4\.7 class\) — peak hours until 18:00 Beijing time/)
   })
 })
 
@@ -225,13 +225,13 @@ describe("warnings", () => {
     const { hooks, fake } = await load()
     await ready(hooks)
     await hooks["chat.message"]!({ sessionID: "m", model: { providerID: "zai-coding-plan", modelID: "glm-5" } } as never, {} as never)
-    expect(fake.toasts.find((t) => t.title === "GLM-5 costs more right now")?.message).toMatch(/3× quota.*GLM-4\.7/)
+    expect(fake.toasts.find((t) => t.title === "GLM-5 class costs more right now")?.message).toMatch(/GLM-5-class models cost 3× quota \(1× off-peak\)\. glm-4\.7 is the better pick/)
 
     sim.set({ plan: "lite" })
     const lite = await load({}, "2026-03-07T07:30:00Z")
     await ready(lite.hooks)
     await lite.hooks["chat.message"]!({ sessionID: "l", model: { providerID: "zai-coding-plan", modelID: "glm-5" } } as never, {} as never)
-    expect(lite.fake.toasts.find((t) => t.title === "GLM-5 is not in your plan")?.message).toMatch(/Lite plan does not include/)
+    expect(lite.fake.toasts.find((t) => t.title === "GLM-5 class not in your plan")?.message).toMatch(/Lite plan does not include \(error 1311\): switch to glm-4\.7 with \/models/)
     sim.set({ plan: "pro" })
   })
 

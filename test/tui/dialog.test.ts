@@ -33,7 +33,7 @@ describe("reportDialog", () => {
     expect(lines).toContain("                   147 / 1,000 calls, 853 left · resets Mar 20 07:30 (in 18d)")
     expect(lines).toContain("                   search-prime 84 · web-reader 41 · zread 22")
     expect(d.message).toMatch(/Peak hours \(quota, throttle\) until 18:00 Beijing time \(10:00 your time\)/)
-    expect(d.message).toMatch(/Model: GLM-4\.7 — peak hours until 18:00 Beijing time: GLM-5 costs 3× quota/)
+    expect(d.message).toMatch(/Model: glm-4\.7 — peak hours until 18:00 Beijing time: GLM-5-class models cost 3× quota \(1× off-peak\)/)
     expect(d.message).not.toMatch(/\*\*|`/) // not Markdown: the dialog draws text
   })
 

@@ -52,11 +52,11 @@ describe("sidebarLines", () => {
     expect(t).toContain("5-hour resets in 2h 41m (10:11)")
   })
 
-  it("peak: a marker with its end in local time (and Beijing time beside it), GLM-4.7 suggested over GLM-5", () => {
+  it("peak: a marker with its end in local time (and Beijing time beside it), glm-4.7 suggested over glm-5", () => {
     const lines = sidebarLines(data(WEEKDAY_PEAK, 22, 25), ctx(WEEKDAY_PEAK))
     const t = texts(lines)
     expect(t).toContain("⚑ Peak until 10:00 (18:00 Beijing)")
-    expect(t).toContain("Use GLM-4.7 · not glm-5")
+    expect(t).toContain("Use glm-4.7 · not glm-5")
     const marker = lines.find((l) => lineText(l).startsWith("⚑"))!
     expect(marker[0]).toMatchObject({ tone: "warn", bold: true })
     for (const l of lines) expect(lineText(l).length).toBeLessThanOrEqual(SIDEBAR_WIDTH)
@@ -117,7 +117,7 @@ describe("sidebarLines", () => {
 describe("promptLine", () => {
   it("one line: both windows with small bars, the countdown, peak, advice", () => {
     expect(lineText(promptLine(data(WEEKDAY_PEAK, 22, 25), ctx(WEEKDAY_PEAK)))).toBe(
-      "GLM 5h █░░░░ 22 % · wk █░░░░ 25 % · ↻ 3d 9h · ⚑ peak → 10:00 · use GLM-4.7",
+      "GLM 5h █░░░░ 22 % · wk █░░░░ 25 % · ↻ 3d 9h · ⚑ peak → 10:00 · use glm-4.7",
     )
     expect(lineText(promptLine(data(SATURDAY, 37, 41, { stale: true }), ctx(SATURDAY)))).toBe("GLM 5h ██░░░ 37 % · wk ██░░░ 41 % · ↻ 3d 9h · stale")
   })
@@ -133,16 +133,19 @@ describe("modelAdvice", () => {
   if (peak.kind !== "report" || calm.kind !== "report") throw new Error("report expected")
 
   it("suggests the recommended model only when the session runs another GLM model", () => {
-    expect(modelAdvice(peak.report, "zai-coding-plan/glm-5")).toBe("GLM-4.7")
-    expect(modelAdvice(peak.report, "zai-coding-plan/glm-5.1")).toBe("GLM-4.7")
+    // March 2026 (the catalog for the date): light is glm-4.7, heavy glm-5; the advice names the id, by class.
+    expect(modelAdvice(peak.report, "zai-coding-plan/glm-5")).toBe("glm-4.7")
+    expect(modelAdvice(peak.report, "zai-coding-plan/glm-5.1")).toBe("glm-4.7")
     expect(modelAdvice(peak.report, "zai-coding-plan/glm-4.7")).toBeNull()
-    expect(modelAdvice(calm.report, "zai-coding-plan/glm-4.7")).toBe("GLM-5")
+    expect(modelAdvice(peak.report, "zai-coding-plan/glm-5.3-flash")).toBeNull()
+    expect(modelAdvice(calm.report, "zai-coding-plan/glm-4.7")).toBe("glm-5")
     expect(modelAdvice(calm.report, "glm-5")).toBeNull()
+    expect(modelAdvice(calm.report, "glm-5.3")).toBeNull()
   })
 
   it("says nothing for a session on another provider's model; the recommendation when the model is unknown", () => {
     expect(modelAdvice(peak.report, "anthropic/claude-sonnet-4")).toBeNull()
-    expect(modelAdvice(peak.report, null)).toBe("GLM-4.7")
+    expect(modelAdvice(peak.report, null)).toBe("glm-4.7")
   })
 })
 

@@ -1,0 +1,196 @@
+// The coding endpoint's model list (`GET /api/coding/paas/v4/models`, OpenAI style): the ids this key can call, so
+// the CLI can recommend one the user really has. Cached a day beside the quota cache; any failure falls back to the
+// last list, else to nothing (the caller then uses the dated catalog). Never fatal.
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { z } from "zod"
+import { cleanText, MAX_NAME, MAX_SERVER_TEXT } from "../core/sanitize.ts"
+import type { QuotaError, Region, Result } from "../core/types.ts"
+import { cacheDir, cacheId, writePrivateFile } from "./cache.ts"
+import type { Env } from "./credentials.ts"
+import { apiError, keyRejectedError, networkError, quotaError, rateLimitedError, serverError, timeoutError } from "./errors.ts"
+import { retryAfterMs, type FetchLike, type RequestContext } from "./http.ts"
+import { Envelope } from "./schemas.ts"
+
+export const MODELS_PATH = "/api/coding/paas/v4/models"
+export const MODELS_FRESH_MS = 24 * 3600_000
+/** More than any plan lists: a longer answer is junk and is cut. */
+export const MAX_MODEL_IDS = 200
+/** Short: the list is an extra for the recommendation, and the quota reading shares the same budget. */
+const DEFAULT_TIMEOUT_MS = 4000
+/** A list of a few hundred models is tens of kilobytes. */
+const MAX_BODY_BYTES = 1024 * 1024
+
+/** The OpenAI list, tolerant: only `data` must be an array; entries are read one by one. */
+const ModelListAnswer = z.looseObject({ data: z.array(z.unknown()) })
+const ModelEntry = z.looseObject({ id: z.unknown().optional() })
+
+/**
+ * Ids as a list can be shown and picked: strings only, escape sequences and invisible characters removed, trimmed,
+ * at most 64 characters (a longer one is dropped, not cut: a cut id names no model), deduplicated, at most 200.
+ */
+export function cleanModelIds(values: readonly unknown[]): string[] {
+  const ids = new Set<string>()
+  for (const v of values) {
+    if (ids.size >= MAX_MODEL_IDS) break
+    if (typeof v !== "string") continue
+    const id = cleanText(v, MAX_SERVER_TEXT)
+    if (id === "" || Array.from(id).length > MAX_NAME) continue
+    ids.add(id)
+  }
+  return [...ids]
+}
+
+function notAListError(detail: string): QuotaError {
+  return quotaError("bad_response", `The coding endpoint did not list its models (${detail}): the recommendation uses the dated model catalog instead.`)
+}
+
+async function readCapped(res: Response, max: number): Promise<string | null> {
+  const declared = Number(res.headers.get("content-length"))
+  if (Number.isFinite(declared) && declared > max) {
+    await res.body?.cancel().catch(() => undefined)
+    return null
+  }
+  if (res.body === null) return ""
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > max) {
+      await reader.cancel().catch(() => undefined)
+      return null
+    }
+    chunks.push(value)
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks))
+}
+
+function interpret(status: number, headers: Headers, body: string, ctx: RequestContext): Result<string[]> {
+  if (status === 401 || status === 403) return { ok: false, error: keyRejectedError(ctx.region, status) }
+  if (status === 429) return { ok: false, error: rateLimitedError(retryAfterMs(headers), status) }
+  if (status >= 500) return { ok: false, error: serverError(status) }
+  if (status < 200 || status >= 300) return { ok: false, error: notAListError(`HTTP ${status}`) }
+  let json: unknown
+  try {
+    json = JSON.parse(body)
+  } catch {
+    return { ok: false, error: notAListError(body.trim() === "" ? "an empty answer" : "not JSON") }
+  }
+  const list = ModelListAnswer.safeParse(json)
+  if (list.success) {
+    const ids = list.data.data.map((e) => {
+      const m = ModelEntry.safeParse(e)
+      return m.success ? m.data.id : null
+    })
+    return { ok: true, value: cleanModelIds(ids) }
+  }
+  // A relay or the monitor gateway may answer in the monitor envelope: its business errors keep their meaning (a
+  // refused key stays "auth"), without the server's own words.
+  const env = Envelope.safeParse(json)
+  if (env.success && typeof json === "object" && json !== null && !Array.isArray(json) && (env.data.success === false || (env.data.code !== null && env.data.code !== 200 && env.data.code !== 0))) {
+    return { ok: false, error: apiError(env.data.code, null, ctx.region) }
+  }
+  return { ok: false, error: notAListError("not a model list") }
+}
+
+/** The ids the key can call, from the coding endpoint. Never throws; one attempt (the caller has a fallback). */
+export async function fetchModelList(ctx: RequestContext): Promise<Result<string[]>> {
+  const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const deadline = AbortSignal.timeout(timeoutMs)
+  const signal = ctx.signal ? AbortSignal.any([deadline, ctx.signal]) : deadline
+  try {
+    const url = new URL(MODELS_PATH, ctx.origin + "/")
+    const res = await ctx.fetch(url.toString(), {
+      method: "GET",
+      headers: { Authorization: `Bearer ${ctx.key}`, Accept: "application/json", "Accept-Language": "en-US,en" },
+      signal,
+    })
+    const body = await readCapped(res, ctx.maxBodyBytes ?? MAX_BODY_BYTES)
+    if (body === null) return { ok: false, error: notAListError("far larger than a model list can be") }
+    return interpret(res.status, res.headers, body, ctx)
+  } catch (err) {
+    if (ctx.signal?.aborted) return { ok: false, error: quotaError("timeout", "The model list request was cancelled.") }
+    if (deadline.aborted || (err as { name?: string })?.name === "TimeoutError") return { ok: false, error: timeoutError(timeoutMs) }
+    return { ok: false, error: networkError(ctx.origin, "connection failed") }
+  }
+}
+
+export interface ModelListOptions {
+  key: string
+  region: Region
+  origin: string
+  fetch: FetchLike
+  env: Env
+  now: () => Date
+  /** false: no file cache, every call asks the endpoint. */
+  fileCache?: boolean
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+export interface ModelList {
+  /** null: no list known (the caller falls back to the dated catalog). */
+  ids: string[] | null
+  source: "endpoint" | "cache" | "none"
+  /** Why the endpoint was not used, when it was asked and failed. */
+  error?: QuotaError
+}
+
+interface ModelsEntry {
+  savedAt: number
+  ids: string[]
+}
+
+function readModelsEntry(file: string): ModelsEntry | null {
+  try {
+    const e = JSON.parse(readFileSync(file, "utf8")) as Partial<ModelsEntry>
+    if (typeof e.savedAt !== "number" || !Number.isFinite(e.savedAt) || !Array.isArray(e.ids)) return null
+    // The file is ours, but it is read back as untrusted as the answer it came from.
+    const ids = cleanModelIds(e.ids)
+    return ids.length === 0 ? null : { savedAt: e.savedAt, ids }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The key's model ids: from the file cache when under a day old, else from the endpoint (and cached). On a failure,
+ * the last cached list however old, else `ids: null`. An empty list counts as a failure: nothing to recommend from.
+ * The cache file is named by a hash of key, region and origin (cache.ts), never the key itself.
+ */
+export async function modelList(opts: ModelListOptions): Promise<ModelList> {
+  let dir: string | null = null
+  let name = ""
+  let cached: ModelsEntry | null = null
+  const nowMs = () => opts.now().getTime()
+  try {
+    if (opts.fileCache !== false) {
+      dir = cacheDir(opts.env)
+      name = `${cacheId(opts.key, opts.region, opts.origin, "models")}.json`
+      cached = readModelsEntry(join(dir, name))
+    }
+    if (cached !== null) {
+      const age = nowMs() - cached.savedAt
+      if (age >= 0 && age < MODELS_FRESH_MS) return { ids: cached.ids, source: "cache" }
+    }
+    const res = await fetchModelList({ key: opts.key, region: opts.region, origin: opts.origin, fetch: opts.fetch, timeoutMs: opts.timeoutMs, signal: opts.signal })
+    if (res.ok && res.value.length > 0) {
+      if (dir !== null) {
+        try {
+          writePrivateFile(dir, name, JSON.stringify({ savedAt: nowMs(), ids: res.value } satisfies ModelsEntry))
+        } catch {
+          // A cache that cannot be written only means asking again next time.
+        }
+      }
+      return { ids: res.value, source: "endpoint" }
+    }
+    const error = res.ok ? notAListError("an empty list") : res.error
+    return cached !== null ? { ids: cached.ids, source: "cache", error } : { ids: null, source: "none", error }
+  } catch {
+    // Only a bug can land here (fetchModelList never throws): the catalog fallback still serves the user.
+    return cached !== null ? { ids: cached.ids, source: "cache" } : { ids: null, source: "none" }
+  }
+}
