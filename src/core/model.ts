@@ -163,7 +163,8 @@ export function recommendModel(input: SelectionInput): Recommendation {
     return pick("glm-5", `${policy === "quality" ? "quality policy" : "quota to spare"}: ${className("glm-5")} on the ${name} plan even in ${peakPhrase(peak, timeZone)}, at ${now}`)
   }
   if (peak.active) return pick("glm-5", `${peakPhrase(peak, timeZone)} without extra cost and quota to spare: ${className("glm-5")} on the ${name} plan, at ${now}`)
-  return pick("glm-5", `off-peak and quota to spare: ${className("glm-5")} on the ${name} plan, ${costPhrase(pricing)}`)
+  const peakCost = pricing["glm-5"].peak === pricing["glm-5"].offPeak ? "" : ` (${times(pricing["glm-5"].peak)} at peak)`
+  return pick("glm-5", `off-peak and quota to spare: ${className("glm-5")} on the ${name} plan at ${now} now${peakCost}`)
 }
 
 const ID = /^[a-z0-9][a-z0-9._\-[\]]{0,63}$/i

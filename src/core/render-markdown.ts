@@ -1,27 +1,30 @@
-// The report as Markdown, for OpenCode sessions.
+// The report as Markdown, for OpenCode sessions. Text that came from a server (plan label, window types, tool and model
+// names) is already cleaned of control characters; here it is escaped so that it cannot change the formatting.
+import { markdownSafe as md } from "./sanitize.ts"
 import type { Report } from "./types.ts"
 import { viewReport, type ViewContext } from "./view.ts"
 
 export function renderMarkdown(report: Report, ctx: ViewContext): string {
   const v = viewReport(report, ctx)
-  const out: string[] = [`**${v.title}** · ${v.region} · ${v.updated}`, ""]
+  const out: string[] = [`**${md(v.title)}** · ${v.region} · ${v.updated}`, ""]
   if (v.stale !== null) out.push(`> ⚠ ${v.stale}`, "")
   for (const w of v.windows) {
-    const parts = [`**${w.title}** \`${w.bar}\` ${w.percentText} used`]
+    const parts = [`**${md(w.title)}** \`${w.bar}\` ${w.percent === null ? w.percentText : `${w.percentText} used`}`]
     if (w.counters !== null) parts.push(w.counters)
     if (w.reset !== null) parts.push(w.reset)
     out.push(`- ${parts.join(" · ")}`)
-    if (w.tools !== null) out.push(`  - ${w.tools}`)
-    if (w.note !== null) out.push(`  - note: ${w.note}`)
+    if (w.tools !== null) out.push(`  - ${md(w.tools)}`)
+    if (w.note !== null) out.push(`  - note: ${md(w.note)}`)
   }
   if (v.windows.length === 0) out.push("- The API reported no quota windows.")
   if (v.resetCard !== null) out.push("", v.resetCard)
-  out.push("", `${v.peakActive ? "⏰ " : ""}${v.peak}`, "", `**Model:** ${v.model} — ${v.modelReason}`)
+  out.push("", `${v.peakActive ? "⏰ " : ""}${v.peak}`, "", `**Model:** ${md(v.model)} — ${md(v.modelReason)}`)
   if (v.local !== null) {
     out.push("", "**This machine's record** (OpenCode sessions here; the figures above are account-wide):", ...v.local.map((l) => `- ${l}`))
   }
   if (v.history !== null) {
-    out.push("", "```", ...v.history, "```")
+    // Inside the fence nothing is formatting, but a run of backticks in a model name could close it.
+    out.push("", "```", ...v.history.map((l) => l.replace(/`{3,}/g, "'''")), "```")
   }
   return out.join("\n")
 }

@@ -150,7 +150,7 @@ describe("what each class costs per phase and plan generation", () => {
     expect(credit.recommendation.reason).toContain("GLM-5-class models cost 1× credits (0.5× off-peak)")
     const creditOff = buildReport(snapshot("pro", DAYS.nov.off, "credits"), { now: at(DAYS.nov.off) })
     expect(creditOff.peak.glm5Multiplier).toBe(0.5)
-    expect(creditOff.recommendation.reason).toContain("GLM-5-class models cost 0.5× credits now (1× at peak)")
+    expect(creditOff.recommendation.reason).toContain("GLM-5-class on the Pro plan at 0.5× credits now (1× at peak)")
   })
 
   it("a schedule that names its own multipliers wins over the catalog's", () => {

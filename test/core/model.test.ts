@@ -97,7 +97,7 @@ describe("recommendModel, balanced (default)", () => {
 
   it("5. off-peak with quota to spare → glm-5 on the plan", () => {
     const r = recommendModel(input({ plan: "max" }))
-    expect(r).toEqual(HEAVY("off-peak and quota to spare: GLM-5-class on the Max plan, GLM-5-class models cost 1× quota now (3× at peak)"))
+    expect(r).toEqual(HEAVY("off-peak and quota to spare: GLM-5-class on the Max plan at 1× quota now (3× at peak)"))
   })
 
   it("5. a throttle-only peak is not a quota peak → glm-5, says it costs nothing extra", () => {
