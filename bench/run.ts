@@ -12,7 +12,7 @@
 //   8. the local record store (bench/local.ts), with --local (it takes about 40 s more)
 //
 // Options: --quick (a quarter of the runs, for a smoke test), --local.
-// The plugin and the CLI measured are the built ones (dist/), rebuilt first; the simulator is src/zai/simulator.ts.
+// The plugin and the CLI measured are the built ones (dist/), rebuilt first; the simulator is test/support/simulator.ts.
 import { execFileSync, spawn } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { cpus, tmpdir } from "node:os"
@@ -20,7 +20,7 @@ import { join, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
 import { PATHS } from "../src/zai/client.ts"
-import { startSimulator, type Simulator } from "../src/zai/simulator.ts"
+import { startSimulator, type Simulator } from "../test/support/simulator.ts"
 
 type PluginModule = typeof import("../src/index.ts")
 
@@ -62,16 +62,26 @@ function step(what: string): void {
 }
 
 /** Spawns node with `args`; resolves with the ms to the first stdout byte (or to exit when there is none) and the output. */
-function timeNode(args: string[], env: Record<string, string>): Promise<{ firstByte: number; exit: number; stdout: string; code: number | null }> {
+function timeNode(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ firstByte: number; exit: number; stdout: string; code: number | null }> {
   return timeNodeWith(process.execPath, args, env)
 }
 
-function timeNodeWith(bin: string, args: string[], env: Record<string, string>): Promise<{ firstByte: number; exit: number; stdout: string; code: number | null }> {
+function timeNodeWith(
+  bin: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ firstByte: number; exit: number; stdout: string; code: number | null }> {
   return new Promise((done) => {
     const started = performance.now()
     let firstByte = NaN
     let stdout = ""
-    const child = spawn(bin, args, { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, stdio: ["ignore", "pipe", "ignore"] })
+    const child = spawn(bin, args, {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
+      stdio: ["ignore", "pipe", "ignore"],
+    })
     child.stdout.on("data", (d: Buffer) => {
       if (Number.isNaN(firstByte)) firstByte = performance.now() - started
       stdout += d.toString()
@@ -105,14 +115,22 @@ function fakeClient(): Fake {
       },
     },
   }
-  return { input: { client, directory: ROOT, worktree: ROOT } as unknown as PluginInput, get prompts() { return f.prompts } }
+  return {
+    input: { client, directory: ROOT, worktree: ROOT } as unknown as PluginInput,
+    get prompts() {
+      return f.prompts
+    },
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
 // 0. Build, a private HOME, the simulators
 
 step("building dist/")
-execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" })
+execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
+  cwd: ROOT,
+  stdio: "inherit",
+})
 
 const home = mkdtempSync(join(tmpdir(), "glmq-bench-"))
 const homeEnv = {
@@ -122,7 +140,18 @@ const homeEnv = {
   XDG_CONFIG_HOME: join(home, ".config"),
   XDG_STATE_HOME: join(home, ".local", "state"),
 }
-for (const k of ["ZAI_API_KEY", "ZHIPU_API_KEY", "ZHIPUAI_API_KEY", "GLM_QUOTA_NOW", "GLM_QUOTA_BASE_URL", "HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"]) delete process.env[k]
+for (const k of [
+  "ZAI_API_KEY",
+  "ZHIPU_API_KEY",
+  "ZHIPUAI_API_KEY",
+  "GLM_QUOTA_NOW",
+  "GLM_QUOTA_BASE_URL",
+  "HTTPS_PROXY",
+  "HTTP_PROXY",
+  "https_proxy",
+  "http_proxy",
+])
+  delete process.env[k]
 Object.assign(process.env, homeEnv, { ZAI_API_KEY: KEY })
 
 const fast = await startSimulator({ state: { keys: [KEY] } })
@@ -142,7 +171,9 @@ try {
   const bun = join(ROOT, "node_modules", ".bin", "opencode")
   const runtimes: { name: string; run: (args: string[]) => ReturnType<typeof timeNode> }[] = [
     { name: "Node", run: (args) => timeNode(args, startEnv) },
-    ...(existsSync(bun) ? [{ name: "opencode's Bun", run: (args: string[]) => timeCommand(bun, args, { ...startEnv, BUN_BE_BUN: "1" }) }] : []),
+    ...(existsSync(bun)
+      ? [{ name: "opencode's Bun", run: (args: string[]) => timeCommand(bun, args, { ...startEnv, BUN_BE_BUN: "1" }) }]
+      : []),
   ]
   const startupRuns = scale(15)
   for (const rt of runtimes) {
@@ -151,7 +182,8 @@ try {
     for (let i = 0; i < startupRuns + 1; i++) {
       const a = await rt.run([child, ours])
       const b = await rt.run([child, empty])
-      if (a.code !== 0 || b.code !== 0) throw new Error(`a start-up child failed under ${rt.name} (exit ${a.code}, ${b.code})`)
+      if (a.code !== 0 || b.code !== 0)
+        throw new Error(`a start-up child failed under ${rt.name} (exit ${a.code}, ${b.code})`)
       if (i === 0) continue // the first pair warms the disk cache
       const [ai, af] = a.stdout.trim().split(" ").map(Number)
       const [bi, bf] = b.stdout.trim().split(" ").map(Number)
@@ -183,13 +215,24 @@ try {
 
   step("opencode instance start-up, real binary")
   {
-    const { startOpencode, OPENCODE_BIN } = await import("../test/e2e/harness.ts")
+    const { startOpencode, OPENCODE_BIN } = await import("../test/e2e/opencode.ts")
     if (!existsSync(OPENCODE_BIN)) {
-      rows.push({ name: "opencode instance start-up", value: "skipped", baseline: "—", ratio: "—", runs: "—", note: "no opencode binary in node_modules" })
+      rows.push({
+        name: "opencode instance start-up",
+        value: "skipped",
+        baseline: "—",
+        ratio: "—",
+        runs: "—",
+        note: "no opencode binary in node_modules",
+      })
     } else {
       const pairs = scale(4)
       const boot = async (spec: string) => {
-        const oc = await startOpencode({ pluginSpec: spec, pluginOptions: spec === ours ? { baseUrl: fast.url } : {}, env: { ZAI_API_KEY: KEY } })
+        const oc = await startOpencode({
+          pluginSpec: spec,
+          pluginOptions: spec === ours ? { baseUrl: fast.url } : {},
+          env: { ZAI_API_KEY: KEY },
+        })
         const t = oc.timings.listenToReadyMs
         await oc.stop()
         return t
@@ -217,7 +260,9 @@ try {
 
   step("hooks per call")
   const plugin = (await import(pathToFileURL(ours).href)) as PluginModule
-  const { SENTINEL } = (await import(pathToFileURL(join(DIST, "opencode", "plugin.js")).href)) as typeof import("../src/opencode/plugin.ts")
+  const { SENTINEL } = (await import(
+    pathToFileURL(join(DIST, "opencode", "command.js")).href
+  )) as typeof import("../src/opencode/command.ts")
   const command = async (hooks: Hooks, sessionID = "ses_bench") => {
     try {
       await hooks["command.execute.before"]!({ command: "glm-quota", sessionID, arguments: "" }, { parts: [] })
@@ -232,13 +277,21 @@ try {
   const hooks = await plugin.default.server(warmFake.input, { baseUrl: fast.url })
   await command(hooks) // the cache is now warm: the hooks below work on a known quota, as in a real session
   await hooks.event!({ event: { type: "session.created", properties: { info: { id: "ses_bench" } } } } as never)
-  const noop: Hooks = { "chat.message": async () => undefined, event: async () => undefined, "chat.params": async () => undefined }
+  const noop: Hooks = {
+    "chat.message": async () => undefined,
+    event: async () => undefined,
+    "chat.params": async () => undefined,
+  }
 
   /**
    * Median per-call µs over `rounds` batches of awaited calls. A batch is as many calls as fit in about 40 ms (at most
    * `max`), so a slow hook costs the bench no more time than a fast one.
    */
-  const perCall = async (max: number, rounds: number, call: () => Promise<unknown>): Promise<{ us: number; n: number }> => {
+  const perCall = async (
+    max: number,
+    rounds: number,
+    call: () => Promise<unknown>,
+  ): Promise<{ us: number; n: number }> => {
     const w0 = performance.now()
     for (let i = 0; i < 200; i++) await call() // warm-up (JIT), and a first estimate
     const estimate = (performance.now() - w0) / 200
@@ -253,25 +306,59 @@ try {
   }
   const N = 5000
   const ROUNDS = scale(15)
-  const chatInput = { sessionID: "ses_bench", agent: "build", model: { providerID: "zai-coding-plan", modelID: "glm-5" }, messageID: "msg_1" }
+  const chatInput = {
+    sessionID: "ses_bench",
+    agent: "build",
+    model: { providerID: "zai-coding-plan", modelID: "glm-5" },
+    messageID: "msg_1",
+  }
   const chatOutput = { message: {}, parts: [] }
   const hookRows: [string, (h: Hooks) => Promise<unknown>][] = [
     ["chat.message", (h) => h["chat.message"]!(chatInput as never, chatOutput as never)],
-    ["event: message.part.updated (not handled)", (h) => h.event!({ event: { type: "message.part.updated", properties: { part: { id: "p" } } } } as never)],
-    ["event: session.idle (handled)", (h) => h.event!({ event: { type: "session.idle", properties: { sessionID: "ses_bench" } } } as never)],
+    [
+      "event: message.part.updated (not handled)",
+      (h) => h.event!({ event: { type: "message.part.updated", properties: { part: { id: "p" } } } } as never),
+    ],
+    [
+      "event: session.idle (handled)",
+      (h) => h.event!({ event: { type: "session.idle", properties: { sessionID: "ses_bench" } } } as never),
+    ],
   ]
   for (const [name, call] of hookRows) {
     const a = await perCall(N, ROUNDS, () => call(hooks))
     const b = await perCall(N, ROUNDS, () => call(noop))
-    rows.push({ name, value: us(a.us), baseline: `${us(b.us)} no-op hook`, ratio: ratio(a.us, b.us), runs: `${ROUNDS} × ${a.n} calls` })
+    rows.push({
+      name,
+      value: us(a.us),
+      baseline: `${us(b.us)} no-op hook`,
+      ratio: ratio(a.us, b.us),
+      runs: `${ROUNDS} × ${a.n} calls`,
+    })
   }
   if (hooks["chat.params"] === undefined) {
     const b = await perCall(N, ROUNDS, () => noop["chat.params"]!({} as never, {} as never))
-    rows.push({ name: "chat.params", value: "not registered", baseline: `${us(b.us)} no-op hook`, ratio: "0× (never called)", runs: "—" })
+    rows.push({
+      name: "chat.params",
+      value: "not registered",
+      baseline: `${us(b.us)} no-op hook`,
+      ratio: "0× (never called)",
+      runs: "—",
+    })
   } else {
-    const a = await perCall(N, ROUNDS, () => hooks["chat.params"]!(chatInput as never, { temperature: 0, topP: 1, topK: 0, maxOutputTokens: undefined, options: {} } as never))
+    const a = await perCall(N, ROUNDS, () =>
+      hooks["chat.params"]!(
+        chatInput as never,
+        { temperature: 0, topP: 1, topK: 0, maxOutputTokens: undefined, options: {} } as never,
+      ),
+    )
     const b = await perCall(N, ROUNDS, () => noop["chat.params"]!({} as never, {} as never))
-    rows.push({ name: "chat.params", value: us(a.us), baseline: `${us(b.us)} no-op hook`, ratio: ratio(a.us, b.us), runs: `${ROUNDS} × ${a.n} calls` })
+    rows.push({
+      name: "chat.params",
+      value: us(a.us),
+      baseline: `${us(b.us)} no-op hook`,
+      ratio: ratio(a.us, b.us),
+      runs: `${ROUNDS} × ${a.n} calls`,
+    })
   }
 
   // -------------------------------------------------------------------------------------------------------------------
@@ -367,7 +454,13 @@ try {
   const bare: number[] = []
   for (let i = 0; i < cliRuns + 1; i++) {
     const cache = mkdtempSync(join(tmpdir(), "glmq-bench-cli-"))
-    const a = await timeNode([join(DIST, "cli.js"), "--json"], { ...homeEnv, XDG_CACHE_HOME: cache, ZAI_API_KEY: KEY, GLM_QUOTA_BASE_URL: fast.url, NO_COLOR: "1" })
+    const a = await timeNode([join(DIST, "cli.js"), "--json"], {
+      ...homeEnv,
+      XDG_CACHE_HOME: cache,
+      ZAI_API_KEY: KEY,
+      GLM_QUOTA_BASE_URL: fast.url,
+      NO_COLOR: "1",
+    })
     rmSync(cache, { recursive: true, force: true })
     const b = await timeNode(["-e", "0"], {})
     if (a.code !== 0 || !a.stdout.includes('"schema": 1')) throw new Error(`the CLI failed (exit ${a.code})`)
@@ -396,7 +489,11 @@ try {
     files: { path: string }[]
   }
   const pack = (cwd: string): Packed => {
-    const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+    const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    })
     return (JSON.parse(out.slice(out.indexOf("["))) as Packed[])[0]!
   }
   const packed = pack(ROOT)
@@ -420,7 +517,9 @@ try {
 
   step("request guard, uncontended")
   {
-    const { RequestGuard, DEFAULT_GUARD } = (await import(pathToFileURL(join(DIST, "opencode", "guard.js")).href)) as typeof import("../src/opencode/guard.ts")
+    const { RequestGuard, DEFAULT_GUARD } = (await import(
+      pathToFileURL(join(DIST, "opencode", "guard.js")).href
+    )) as typeof import("../src/opencode/guard.ts")
     const { createServer } = await import("node:http")
     const endpoint = createServer((_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" })
@@ -462,12 +561,28 @@ try {
 
   const local = join(ROOT, "bench", "local.ts")
   if (process.argv.includes("--no-local")) {
-    rows.push({ name: "local record store (bench/local.ts)", value: "skipped", baseline: "—", ratio: "—", runs: "—", note: "--no-local" })
+    rows.push({
+      name: "local record store (bench/local.ts)",
+      value: "skipped",
+      baseline: "—",
+      ratio: "—",
+      runs: "—",
+      note: "--no-local",
+    })
   } else {
     step("local record store (bench/local.ts)")
-    const mod = (await import(pathToFileURL(local).href)) as { runLocalBench: () => Promise<{ name: string; value: string; baseline?: string; ratio?: string; note?: string }[]> }
+    const mod = (await import(pathToFileURL(local).href)) as {
+      runLocalBench: () => Promise<{ name: string; value: string; baseline?: string; ratio?: string; note?: string }[]>
+    }
     for (const r of await mod.runLocalBench()) {
-      rows.push({ name: r.name, value: r.value, baseline: r.baseline ?? "—", ratio: r.ratio ?? "—", runs: "see note", ...(r.note ? { note: r.note } : {}) })
+      rows.push({
+        name: r.name,
+        value: r.value,
+        baseline: r.baseline ?? "—",
+        ratio: r.ratio ?? "—",
+        runs: "see note",
+        ...(r.note ? { note: r.note } : {}),
+      })
     }
   }
 } finally {
@@ -480,8 +595,14 @@ try {
 
 const headers: Row = { name: "measure", value: "glm-quota", baseline: "baseline", ratio: "ratio", runs: "runs" }
 const cols = ["name", "value", "baseline", "ratio", "runs"] as const
-const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[headers, ...rows].map((r) => r[c].length))])) as Record<(typeof cols)[number], number>
-const line = (r: Row) => cols.map((c) => r[c].padEnd(width[c])).join("  ").trimEnd()
+const width = Object.fromEntries(
+  cols.map((c) => [c, Math.max(...[headers, ...rows].map((r) => r[c].length))]),
+) as Record<(typeof cols)[number], number>
+const line = (r: Row) =>
+  cols
+    .map((c) => r[c].padEnd(width[c]))
+    .join("  ")
+    .trimEnd()
 const cpu = cpus()
 const out: string[] = [
   `glm-quota benchmarks · node ${process.version} · ${process.platform}/${process.arch} · ${cpu.length} × ${cpu[0]?.model.trim() ?? "cpu"}${QUICK ? " · --quick" : ""}`,

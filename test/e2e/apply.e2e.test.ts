@@ -5,18 +5,30 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY, ROOT, runCli } from "../helpers.ts"
-import { startMockModel, startOpencode, type MockModel, type OpencodeServer } from "./harness.ts"
+import { startMockModel, type MockModel } from "./mock-model.ts"
+import { startOpencode, type OpencodeServer } from "./opencode.ts"
+import { stopAll } from "./util.ts"
 
 const PLUGIN = join(ROOT, "src", "index.ts")
 const SATURDAY = "2026-11-28T04:00:00Z" // 12:00 Beijing: off-peak, only the plan and the quota decide
 const MONDAY_PEAK = "2026-11-30T07:30:00Z" // 15:30 Beijing: quota and throttle peak
 // `opencode models zai-coding-plan` in 1.18.33, as the binary lists it (asserted below, not assumed).
-const ZAI_CODING_PLAN = ["glm-4.7", "glm-5-turbo", "glm-5.2", "glm-5.2-highspeed", "glm-5.3", "glm-5.3-flash", "glm-5.3-highspeed"]
+const ZAI_CODING_PLAN = [
+  "glm-4.7",
+  "glm-5-turbo",
+  "glm-5.2",
+  "glm-5.2-highspeed",
+  "glm-5.3",
+  "glm-5.3-flash",
+  "glm-5.3-highspeed",
+]
 
 /** The provider as a user declares it: where to send requests, nothing about its models. */
-const ordinaryProvider = (mock: MockModel) => ({ "zai-coding-plan": { options: { baseURL: mock.url, apiKey: "cfg-key" } } })
+const ordinaryProvider = (mock: MockModel) => ({
+  "zai-coding-plan": { options: { baseURL: mock.url, apiKey: "cfg-key" } },
+})
 
 async function configModel(oc: OpencodeServer): Promise<string> {
   const res = await oc.fetch("/config")
@@ -40,91 +52,119 @@ async function promptedModels(oc: OpencodeServer, mock: MockModel): Promise<{ mo
   const before = mock.requests.length
   await oc.client.session.prompt({ path: { id: sid }, body: { parts: [{ type: "text", text: "hi" }] } })
   await oc.events.waitForType("session.idle", (e) => e.properties.sessionID === sid, 30_000, since)
-  const error = oc.events.all.slice(since).find((e) => e.type === "session.error" && (e.properties as { sessionID?: string }).sessionID === sid)
-  return { models: mock.requests.slice(before).filter((r) => !r.isTitle).map((r) => r.model ?? ""), error }
+  const error = oc.events.all
+    .slice(since)
+    .find((e) => e.type === "session.error" && (e.properties as { sessionID?: string }).sessionID === sid)
+  return {
+    models: mock.requests
+      .slice(before)
+      .filter((r) => !r.isTitle)
+      .map((r) => r.model ?? ""),
+    error,
+  }
 }
 
-describe.sequential("apply, Pro off-peak, no cached reading: set after the refresh, used by the next turn", { timeout: 150_000 }, () => {
-  let sim: Simulator
-  let mock: MockModel
-  let oc: OpencodeServer
-
-  beforeAll(async () => {
-    sim = await startSimulator({ now: () => new Date(SATURDAY), state: { plan: "pro", era: "credit", keys: [CANARY_KEY], fiveHourPercent: 20, weeklyPercent: 30 } })
-    mock = await startMockModel({})
-    oc = await startOpencode({
-      pluginSpec: PLUGIN,
-      pluginOptions: { model: "apply" },
-      mock,
-      env: { ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: SATURDAY },
-      extraConfig: { model: "zai-coding-plan/glm-4.7", provider: ordinaryProvider(mock) },
-    })
-  }, 120_000)
-
-  afterAll(async () => {
-    await oc?.stop()
-    await mock?.close()
-    await sim?.close()
-  })
-
-  test("OpenCode lists the coding plan's models from its own catalog, without glm-5", async () => {
-    const res = await oc.fetch("/config/providers")
-    const body = (await res.json()) as { providers: { id: string; models: Record<string, unknown> }[] }
-    const ids = Object.keys(body.providers.find((p) => p.id === "zai-coding-plan")?.models ?? {}).sort()
-    expect(ids).toEqual([...ZAI_CODING_PLAN].sort())
-    expect(ids).not.toContain("glm-5")
-  })
-
-  test("the configured glm-4.7 becomes glm-5.3, the best listed GLM-5-class id, and the prompt reaches the model as glm-5.3", async () => {
-    expect(await waitForModel(oc, "zai-coding-plan/glm-5.3")).toBe("zai-coding-plan/glm-5.3")
-    const { models, error } = await promptedModels(oc, mock)
-    expect(error).toBeUndefined()
-    expect(models.length).toBeGreaterThan(0)
-    expect(new Set(models)).toEqual(new Set(["glm-5.3"]))
-  })
-})
-
-for (const mode of ["apply", "suggest"] as const) {
-  describe.sequential(`${mode}, quota peak, from a reading cached by an earlier glm-quota run`, { timeout: 150_000 }, () => {
+describe.sequential(
+  "apply, Pro off-peak, no cached reading: set after the refresh, used by the next turn",
+  { timeout: 150_000 },
+  () => {
     let sim: Simulator
     let mock: MockModel
     let oc: OpencodeServer
-    let cache: string
-    let release: () => void = () => {}
 
     beforeAll(async () => {
-      sim = await startSimulator({ now: () => new Date(MONDAY_PEAK), state: { plan: "pro", era: "credit", keys: [CANARY_KEY], fiveHourPercent: 20, weeklyPercent: 30 } })
-      cache = mkdtempSync(join(tmpdir(), "glmq-apply-"))
-      const env = { ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: MONDAY_PEAK, XDG_CACHE_HOME: cache }
-      expect((await runCli(["--json"], { ...env, HOME: cache })).code).toBe(0)
-      // From now on the API answers nothing: the cached reading is all the plugin has.
-      release = sim.hold()
+      sim = await startSimulator({
+        now: () => new Date(SATURDAY),
+        state: { plan: "pro", era: "credit", keys: [CANARY_KEY], fiveHourPercent: 20, weeklyPercent: 30 },
+      })
       mock = await startMockModel({})
       oc = await startOpencode({
         pluginSpec: PLUGIN,
-        pluginOptions: { model: mode },
+        pluginOptions: { model: "apply" },
         mock,
-        env,
-        extraConfig: { model: "zai-coding-plan/glm-5.3", provider: ordinaryProvider(mock) },
+        env: { ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: SATURDAY },
+        extraConfig: { model: "zai-coding-plan/glm-4.7", provider: ordinaryProvider(mock) },
       })
     }, 120_000)
 
-    afterAll(async () => {
-      release()
-      await oc?.stop()
-      await mock?.close()
-      await sim?.close()
-      rmSync(cache, { recursive: true, force: true })
+    afterAll(() => stopAll(oc, mock, sim))
+
+    test("OpenCode lists the coding plan's models from its own catalog, without glm-5", async () => {
+      const res = await oc.fetch("/config/providers")
+      const body = (await res.json()) as { providers: { id: string; models: Record<string, unknown> }[] }
+      const ids = Object.keys(body.providers.find((p) => p.id === "zai-coding-plan")?.models ?? {}).sort()
+      expect(ids).toEqual([...ZAI_CODING_PLAN].sort())
+      expect(ids).not.toContain("glm-5")
     })
 
-    test(mode === "apply" ? "glm-5.3 becomes glm-5.3-flash (light, listed) and the prompt goes there" : "suggest leaves the configured glm-5.3 alone", async () => {
-      const want = mode === "apply" ? "zai-coding-plan/glm-5.3-flash" : "zai-coding-plan/glm-5.3"
-      if (mode === "apply") expect(await waitForModel(oc, want)).toBe(want)
+    test("the configured glm-4.7 becomes glm-5.3, the best listed GLM-5-class id, and the prompt reaches the model as glm-5.3", async () => {
+      expect(await waitForModel(oc, "zai-coding-plan/glm-5.3")).toBe("zai-coding-plan/glm-5.3")
       const { models, error } = await promptedModels(oc, mock)
       expect(error).toBeUndefined()
       expect(models.length).toBeGreaterThan(0)
-      expect(new Set(models)).toEqual(new Set([mode === "apply" ? "glm-5.3-flash" : "glm-5.3"]))
-      expect(await configModel(oc)).toBe(want)
+      expect(new Set(models)).toEqual(new Set(["glm-5.3"]))
     })
-  })
+  },
+)
+
+for (const mode of ["apply", "suggest"] as const) {
+  describe.sequential(
+    `${mode}, quota peak, from a reading cached by an earlier glm-quota run`,
+    { timeout: 150_000 },
+    () => {
+      let sim: Simulator
+      let mock: MockModel
+      let oc: OpencodeServer
+      let cache: string
+      let release: () => void = () => {}
+
+      beforeAll(async () => {
+        sim = await startSimulator({
+          now: () => new Date(MONDAY_PEAK),
+          state: { plan: "pro", era: "credit", keys: [CANARY_KEY], fiveHourPercent: 20, weeklyPercent: 30 },
+        })
+        cache = mkdtempSync(join(tmpdir(), "glmq-apply-"))
+        const env = {
+          ZAI_API_KEY: CANARY_KEY,
+          GLM_QUOTA_BASE_URL: sim.url,
+          GLM_QUOTA_NOW: MONDAY_PEAK,
+          XDG_CACHE_HOME: cache,
+        }
+        expect((await runCli(["--json"], { ...env, HOME: cache })).code).toBe(0)
+        // From now on the API answers nothing: the cached reading is all the plugin has.
+        release = sim.hold()
+        mock = await startMockModel({})
+        oc = await startOpencode({
+          pluginSpec: PLUGIN,
+          pluginOptions: { model: mode },
+          mock,
+          env,
+          extraConfig: { model: "zai-coding-plan/glm-5.3", provider: ordinaryProvider(mock) },
+        })
+      }, 120_000)
+
+      afterAll(async () => {
+        release()
+        await oc?.stop()
+        await mock?.close()
+        await sim?.close()
+        rmSync(cache, { recursive: true, force: true })
+      })
+
+      test(
+        mode === "apply"
+          ? "glm-5.3 becomes glm-5.3-flash (light, listed) and the prompt goes there"
+          : "suggest leaves the configured glm-5.3 alone",
+        async () => {
+          const want = mode === "apply" ? "zai-coding-plan/glm-5.3-flash" : "zai-coding-plan/glm-5.3"
+          if (mode === "apply") expect(await waitForModel(oc, want)).toBe(want)
+          const { models, error } = await promptedModels(oc, mock)
+          expect(error).toBeUndefined()
+          expect(models.length).toBeGreaterThan(0)
+          expect(new Set(models)).toEqual(new Set([mode === "apply" ? "glm-5.3-flash" : "glm-5.3"]))
+          expect(await configModel(oc)).toBe(want)
+        },
+      )
+    },
+  )
 }

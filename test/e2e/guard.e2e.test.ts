@@ -4,9 +4,10 @@ import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY, ROOT, until } from "../helpers.ts"
-import { startOpencode, type OpencodeServer } from "./harness.ts"
+import { startOpencode, type OpencodeServer } from "./opencode.ts"
+import { stopAll } from "./util.ts"
 
 interface Endpoint {
   url: string
@@ -32,7 +33,15 @@ async function oneAtATime(): Promise<Endpoint> {
       if (e.inFlight >= 1) {
         e.rejected++
         res.writeHead(429, { "content-type": "application/json", "retry-after-ms": "50" })
-        return res.end(JSON.stringify({ error: { code: "1302", message: "High concurrency usage of this API, please reduce concurrency or contact customer service to increase limits" } }))
+        return res.end(
+          JSON.stringify({
+            error: {
+              code: "1302",
+              message:
+                "High concurrency usage of this API, please reduce concurrency or contact customer service to increase limits",
+            },
+          }),
+        )
       }
       e.inFlight++
       e.maxInFlight = Math.max(e.maxInFlight, e.inFlight)
@@ -49,7 +58,9 @@ async function oneAtATime(): Promise<Endpoint> {
         res.write(chunk({ content: word }))
       }
       res.write(chunk({}, "stop"))
-      res.write(`data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "glm-4.7", choices: [], usage: { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 } })}\n\n`)
+      res.write(
+        `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "glm-4.7", choices: [], usage: { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 } })}\n\n`,
+      )
       res.end("data: [DONE]\n\n")
       e.inFlight--
       e.completed++
@@ -89,39 +100,49 @@ for (const guard of ["off", "on"] as const) {
       })
     }, 120_000)
 
-    afterAll(async () => {
-      await oc?.stop()
-      await zai?.close()
-      await sim?.close()
-    })
+    afterAll(() => stopAll(oc, zai, sim))
 
-    test(guard === "off" ? "four sessions at once: the endpoint refuses some with 1302, and at least one session fails on it" : "four sessions at once: all complete, never two in flight, no 1302", async () => {
-      const sessions = await Promise.all([1, 2, 3, 4].map(() => oc.createSession()))
-      await Promise.all(
-        sessions.map((id, i) => oc.client.session.prompt({ path: { id }, body: { parts: [{ type: "text", text: `task ${i}` }] } }).catch(() => undefined)),
-      )
-      // The error each session's turn ended with, if any (OpenCode and its AI SDK retry a 1302 a few times first).
-      const errors = await Promise.all(
-        sessions.map(async (id) => {
-          const r = await oc.client.session.messages({ path: { id } })
-          const info = r.data?.at(-1)?.info as { error?: { data?: { message?: string } } } | undefined
-          return info?.error?.data?.message ?? null
-        }),
-      )
-      if (guard === "off") {
-        expect(zai.rejected).toBeGreaterThan(0)
+    test(
+      guard === "off"
+        ? "four sessions at once: the endpoint refuses some with 1302, and at least one session fails on it"
+        : "four sessions at once: all complete, never two in flight, no 1302",
+      async () => {
+        const sessions = await Promise.all([1, 2, 3, 4].map(() => oc.createSession()))
+        await Promise.all(
+          sessions.map((id, i) =>
+            oc.client.session
+              .prompt({ path: { id }, body: { parts: [{ type: "text", text: `task ${i}` }] } })
+              .catch(() => undefined),
+          ),
+        )
+        // The error each session's turn ended with, if any (OpenCode and its AI SDK retry a 1302 a few times first).
+        const errors = await Promise.all(
+          sessions.map(async (id) => {
+            const r = await oc.client.session.messages({ path: { id } })
+            const info = r.data?.at(-1)?.info as { error?: { data?: { message?: string } } } | undefined
+            return info?.error?.data?.message ?? null
+          }),
+        )
+        if (guard === "off") {
+          expect(zai.rejected).toBeGreaterThan(0)
+          expect(zai.maxInFlight).toBe(1)
+          expect(
+            errors.filter((m) => m !== null && /High concurrency/.test(m)).length,
+            `errors: ${JSON.stringify(errors)}`,
+          ).toBeGreaterThan(0)
+          return
+        }
+        expect(errors).toEqual([null, null, null, null])
+        expect(zai.rejected).toBe(0)
         expect(zai.maxInFlight).toBe(1)
-        expect(errors.filter((m) => m !== null && /High concurrency/.test(m)).length, `errors: ${JSON.stringify(errors)}`).toBeGreaterThan(0)
-        return
-      }
-      expect(errors).toEqual([null, null, null, null])
-      expect(zai.rejected).toBe(0)
-      expect(zai.maxInFlight).toBe(1)
-      expect(zai.completed).toBe(4)
-      for (const id of sessions) expect(await oc.sessionText(id)).toContain("assistant: all done here")
-      const report = await oc.createSession()
-      await oc.client.session.command({ path: { id: report }, body: { command: "glm-quota", arguments: "" } })
-      expect(await oc.sessionText(report)).toMatch(/Request guard \(this OpenCode process\): 0 in flight, 0 queued, 0 retried/)
-    })
+        expect(zai.completed).toBe(4)
+        for (const id of sessions) expect(await oc.sessionText(id)).toContain("assistant: all done here")
+        const report = await oc.createSession()
+        await oc.client.session.command({ path: { id: report }, body: { command: "glm-quota", arguments: "" } })
+        expect(await oc.sessionText(report)).toMatch(
+          /Request guard \(this OpenCode process\): 0 in flight, 0 queued, 0 retried/,
+        )
+      },
+    )
   })
 }

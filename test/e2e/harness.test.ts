@@ -2,15 +2,10 @@
 // Timings are printed ([e2e timing] …) so the suite can budget time.
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import {
-  FIXTURES_DIR,
-  runOpencode,
-  seedConfigDir,
-  startMockModel,
-  startOpencode,
-  type MockModel,
-  type OpencodeServer,
-} from "./harness.ts"
+import { seedConfigDir } from "./isolation.ts"
+import { startMockModel, type MockModel } from "./mock-model.ts"
+import { runOpencode, startOpencode, type OpencodeServer } from "./opencode.ts"
+import { FIXTURES_DIR } from "./util.ts"
 
 const PROBE = join(FIXTURES_DIR, "probe-plugin.ts")
 
@@ -44,7 +39,9 @@ describe("mock model", () => {
       const c = await post({ model: "m", stream: true, messages: [] })
       expect(c.status).toBe(429)
       expect(await c.json()).toEqual({ error: { code: "1311", message: "limit" } })
-      const models = (await (await fetch(`${mock.url}/models`, { signal: AbortSignal.timeout(5000) })).json()) as { data: { id: string }[] }
+      const models = (await (await fetch(`${mock.url}/models`, { signal: AbortSignal.timeout(5000) })).json()) as {
+        data: { id: string }[]
+      }
       expect(models.data[0]?.id).toBe("mock-model")
       expect(mock.calls).toBe(3)
       expect(mock.requests[0]?.model).toBe("m")
@@ -96,7 +93,10 @@ describe.sequential("harness against the real binary", { timeout: 60_000 }, () =
     const sid = await oc.createSession()
     const before = mock.calls
     const t = Date.now()
-    const r = await oc.client.session.command({ path: { id: sid }, body: { command: "probe", arguments: "now please" } })
+    const r = await oc.client.session.command({
+      path: { id: sid },
+      body: { command: "probe", arguments: "now please" },
+    })
     timing("session.command (sentinel path)", Date.now() - t)
     // The thrown sentinel surfaces as HTTP 500 (documented in FINDINGS.md).
     expect(r.response?.status).toBe(500)
@@ -113,7 +113,12 @@ describe.sequential("harness against the real binary", { timeout: 60_000 }, () =
     const r = await oc.client.session.prompt({ path: { id: sid }, body: { parts: [{ type: "text", text: "hello" }] } })
     timing("session.prompt (one model turn)", Date.now() - t)
     expect(r.response?.status).toBe(200)
-    const toast = await oc.events.waitForType("tui.toast.show", (e) => e.properties.message.includes(sid), 15_000, since)
+    const toast = await oc.events.waitForType(
+      "tui.toast.show",
+      (e) => e.properties.message.includes(sid),
+      15_000,
+      since,
+    )
     timing("prompt → toast event", Date.now() - t)
     expect(toast.properties).toMatchObject({ title: "probe", variant: "info" })
     expect(toast.properties.message).toContain("marker=m-42")
@@ -125,7 +130,11 @@ describe.sequential("harness against the real binary", { timeout: 60_000 }, () =
 describe("runOpencode", () => {
   test("opencode run --command runs the plugin's command to completion", async () => {
     const t = Date.now()
-    const r = await runOpencode(["run", "--command", "probe", "x"], { pluginSpec: PROBE, pluginOptions: { marker: "run" }, timeoutMs: 60_000 })
+    const r = await runOpencode(["run", "--command", "probe", "x"], {
+      pluginSpec: PROBE,
+      pluginOptions: { marker: "run" },
+      timeoutMs: 60_000,
+    })
     timing("runOpencode run --command (whole process)", Date.now() - t)
     expect(r.timedOut).toBe(false)
     // The sentinel makes `opencode run --command` exit 1 (see FINDINGS.md); no model call happens.
@@ -135,7 +144,10 @@ describe("runOpencode", () => {
 
   test("opencode run with a prompt prints the mock's answer", async () => {
     const t = Date.now()
-    const r = await runOpencode(["run", "say hi"], { mockOptions: { script: [{ text: "hi from mock" }] }, timeoutMs: 60_000 })
+    const r = await runOpencode(["run", "say hi"], {
+      mockOptions: { script: [{ text: "hi from mock" }] },
+      timeoutMs: 60_000,
+    })
     timing("runOpencode run PROMPT (whole process)", Date.now() - t)
     expect(r.code).toBe(0)
     expect(r.stdout).toContain("hi from mock")

@@ -2,9 +2,12 @@
 // prompts and the right number of model calls; the title requests on another provider are not counted.
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY, ROOT } from "../helpers.ts"
-import { mockProviderConfig, startMockModel, startOpencode, type MockModel, type OpencodeServer } from "./harness.ts"
+import { mockProviderConfig } from "./isolation.ts"
+import { startMockModel, type MockModel } from "./mock-model.ts"
+import { startOpencode, type OpencodeServer } from "./opencode.ts"
+import { stopAll } from "./util.ts"
 
 const NOW = "2026-03-07T07:30:00Z"
 
@@ -17,21 +20,25 @@ describe.sequential("local record", { timeout: 120_000 }, () => {
     sim = await startSimulator({ now: () => new Date(NOW), state: { keys: [CANARY_KEY] } })
     mock = await startMockModel({
       models: ["glm-4.7", "mock-model"],
-      script: [{ text: "one", usage: { prompt_tokens: 1000, completion_tokens: 10 } }, { toolCall: { name: "glm_model", args: {} }, usage: { prompt_tokens: 1100, completion_tokens: 5 } }, { text: "two", usage: { prompt_tokens: 1200, completion_tokens: 20 } }, { text: "three", usage: { prompt_tokens: 1300, completion_tokens: 30 } }],
+      script: [
+        { text: "one", usage: { prompt_tokens: 1000, completion_tokens: 10 } },
+        { toolCall: { name: "glm_model", args: {} }, usage: { prompt_tokens: 1100, completion_tokens: 5 } },
+        { text: "two", usage: { prompt_tokens: 1200, completion_tokens: 20 } },
+        { text: "three", usage: { prompt_tokens: 1300, completion_tokens: 30 } },
+      ],
     })
     oc = await startOpencode({
       pluginSpec: join(ROOT, "src", "index.ts"),
       mock,
       env: { ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: NOW, TZ: "UTC" },
-      extraConfig: { model: "zai-coding-plan/glm-4.7", provider: { "zai-coding-plan": mockProviderConfig(mock.url, ["glm-4.7"]) } },
+      extraConfig: {
+        model: "zai-coding-plan/glm-4.7",
+        provider: { "zai-coding-plan": mockProviderConfig(mock.url, ["glm-4.7"]) },
+      },
     })
   }, 120_000)
 
-  afterAll(async () => {
-    await oc?.stop()
-    await mock?.close()
-    await sim?.close()
-  })
+  afterAll(() => stopAll(oc, mock, sim))
 
   test("three prompts, four model calls (one prompt used a tool), counted once each", async () => {
     const sid = await oc.createSession()

@@ -4,9 +4,11 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY, ROOT } from "../helpers.ts"
-import { startMockModel, startOpencode, type MockModel, type OpencodeServer } from "./harness.ts"
+import { startMockModel, type MockModel } from "./mock-model.ts"
+import { startOpencode, type OpencodeServer } from "./opencode.ts"
+import { stopAll } from "./util.ts"
 
 describe.sequential("the packed tarball", { timeout: 180_000 }, () => {
   let work: string
@@ -17,14 +19,21 @@ describe.sequential("the packed tarball", { timeout: 180_000 }, () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "glmq-pack-"))
-    const out = execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+    const out = execFileSync("npm", ["pack", "--json", "--pack-destination", work], {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    })
     const tarball = join(work, (JSON.parse(out) as { filename: string }[])[0]!.filename)
     const app = join(work, "app")
     execFileSync("mkdir", ["-p", app])
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true }))
     execFileSync("npm", ["install", "--no-audit", "--no-fund", "--omit=dev", tarball], { cwd: app, stdio: "ignore" })
     installed = join(app, "node_modules", "glm-quota")
-    sim = await startSimulator({ now: () => new Date("2026-03-07T07:30:00Z"), state: { keys: [CANARY_KEY], fiveHourPercent: 61 } })
+    sim = await startSimulator({
+      now: () => new Date("2026-03-07T07:30:00Z"),
+      state: { keys: [CANARY_KEY], fiveHourPercent: 61 },
+    })
     mock = await startMockModel()
     oc = await startOpencode({
       pluginSpec: installed,
@@ -34,9 +43,7 @@ describe.sequential("the packed tarball", { timeout: 180_000 }, () => {
   }, 180_000)
 
   afterAll(async () => {
-    await oc?.stop()
-    await mock?.close()
-    await sim?.close()
+    await stopAll(oc, mock, sim)
     if (work) rmSync(work, { recursive: true, force: true })
   })
 

@@ -3,9 +3,11 @@
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { PATHS } from "../../src/zai/client.ts"
-import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY, ROOT } from "../helpers.ts"
-import { startMockModel, startOpencode, type MockModel, type OpencodeServer } from "./harness.ts"
+import { startMockModel, type MockModel } from "./mock-model.ts"
+import { startOpencode, type OpencodeServer } from "./opencode.ts"
+import { stopAll } from "./util.ts"
 
 const PLUGIN = join(ROOT, "src", "index.ts")
 const WEEKDAY_PEAK = "2026-03-02T07:30:00Z" // Monday 15:30 Beijing: quota and throttle peak
@@ -19,7 +21,10 @@ async function parts(oc: OpencodeServer, sessionID: string): Promise<Part[]> {
 }
 
 function toasts(oc: OpencodeServer, since = 0): { title: string; message: string; variant: string }[] {
-  return oc.events.all.slice(since).filter((e) => e.type === "tui.toast.show").map((e) => e.properties as never)
+  return oc.events.all
+    .slice(since)
+    .filter((e) => e.type === "tui.toast.show")
+    .map((e) => e.properties as never)
 }
 
 async function prompt(oc: OpencodeServer, sessionID: string, text: string): Promise<void> {
@@ -37,7 +42,10 @@ describe.sequential("weekday peak, Pro plan at 85 % of the five-hour window", { 
   let oc: OpencodeServer
 
   beforeAll(async () => {
-    sim = await startSimulator({ now: () => new Date(WEEKDAY_PEAK), state: { fiveHourPercent: 85, weeklyPercent: 41, keys: [CANARY_KEY] } })
+    sim = await startSimulator({
+      now: () => new Date(WEEKDAY_PEAK),
+      state: { fiveHourPercent: 85, weeklyPercent: 41, keys: [CANARY_KEY] },
+    })
     mock = await startMockModel()
     oc = await startOpencode({
       pluginSpec: PLUGIN,
@@ -47,11 +55,7 @@ describe.sequential("weekday peak, Pro plan at 85 % of the five-hour window", { 
     })
   }, 90_000)
 
-  afterAll(async () => {
-    await oc?.stop()
-    await mock?.close()
-    await sim?.close()
-  })
+  afterAll(() => stopAll(oc, mock, sim))
 
   test("a peak toast after the first prompt, one quota toast at 85 %, nothing more on the second prompt", async () => {
     // Everything since the server started: the warnings may come with the session's creation or the start-up refresh.
@@ -61,13 +65,17 @@ describe.sequential("weekday peak, Pro plan at 85 % of the five-hour window", { 
     await oc.events.waitForType("tui.toast.show", (e) => (e.properties.title ?? "").startsWith("GLM 5-hour"), 10_000, 0)
     const first = toasts(oc, 0)
     expect(first.filter((t) => t.title === "GLM peak hours")).toHaveLength(1)
-    expect(first.find((t) => t.title === "GLM peak hours")!.message).toMatch(/until 18:00 Beijing time \(10:00 your time\).*3× quota.*1302/)
+    expect(first.find((t) => t.title === "GLM peak hours")!.message).toMatch(
+      /until 18:00 Beijing time \(10:00 your time\).*3× quota.*1302/,
+    )
     const quota = first.filter((t) => t.title.startsWith("GLM 5-hour window"))
     expect(quota).toHaveLength(1)
     expect(quota[0]!.title).toBe("GLM 5-hour window 85 % used")
     const mid = oc.events.cursor()
     await prompt(oc, sid, "again")
-    expect(toasts(oc, mid).filter((t) => t.title === "GLM peak hours" || t.title.startsWith("GLM 5-hour"))).toHaveLength(0)
+    expect(
+      toasts(oc, mid).filter((t) => t.title === "GLM peak hours" || t.title.startsWith("GLM 5-hour")),
+    ).toHaveLength(0)
     // One background refresh served start-up, both turns and every toast check: one quota request.
     expect(sim.count(PATHS.quota)).toBe(1)
   })
@@ -96,7 +104,12 @@ describe.sequential("weekday peak, Pro plan at 85 % of the five-hour window", { 
     await oc.client.session.command({ path: { id: sid }, body: { command: "glm-quota", arguments: "json" } })
     const text = (await parts(oc, sid)).map((p) => p.text ?? "").join("\n")
     const json = JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1))
-    expect(json).toMatchObject({ schema: 1, plan: "pro", binding: "five_hour", peak: { active: true, glm5Multiplier: 3 } })
+    expect(json).toMatchObject({
+      schema: 1,
+      plan: "pro",
+      binding: "five_hour",
+      peak: { active: true, glm5Multiplier: 3 },
+    })
     expect(mock.calls).toBe(before)
   })
 
@@ -134,11 +147,7 @@ describe.sequential("Saturday: no peak; provider errors become advice", { timeou
     })
   }, 90_000)
 
-  afterAll(async () => {
-    await oc?.stop()
-    await mock?.close()
-    await sim?.close()
-  })
+  afterAll(() => stopAll(oc, mock, sim))
 
   test("on a Saturday a prompt shows no peak toast", async () => {
     const sid = await oc.createSession()
@@ -150,17 +159,48 @@ describe.sequential("Saturday: no peak; provider errors become advice", { timeou
 
   test("a 429 with code 1311 gives the model advice toast", async () => {
     mock.setScript([
-      { status: 429, body: { error: { code: "1311", message: "The current plan does not include access to this model" } }, headers: { "retry-after-ms": "20" } },
-      { status: 429, body: { error: { code: "1311", message: "The current plan does not include access to this model" } }, headers: { "retry-after-ms": "20" } },
-      { status: 429, body: { error: { code: "1311", message: "The current plan does not include access to this model" } }, headers: { "retry-after-ms": "20" } },
-      { status: 429, body: { error: { code: "1311", message: "The current plan does not include access to this model" } }, headers: { "retry-after-ms": "20" } },
-      { status: 429, body: { error: { code: "1311", message: "The current plan does not include access to this model" } }, headers: { "retry-after-ms": "20" } },
-      { status: 429, body: { error: { code: "1311", message: "The current plan does not include access to this model" } }, headers: { "retry-after-ms": "20" } },
+      {
+        status: 429,
+        body: { error: { code: "1311", message: "The current plan does not include access to this model" } },
+        headers: { "retry-after-ms": "20" },
+      },
+      {
+        status: 429,
+        body: { error: { code: "1311", message: "The current plan does not include access to this model" } },
+        headers: { "retry-after-ms": "20" },
+      },
+      {
+        status: 429,
+        body: { error: { code: "1311", message: "The current plan does not include access to this model" } },
+        headers: { "retry-after-ms": "20" },
+      },
+      {
+        status: 429,
+        body: { error: { code: "1311", message: "The current plan does not include access to this model" } },
+        headers: { "retry-after-ms": "20" },
+      },
+      {
+        status: 429,
+        body: { error: { code: "1311", message: "The current plan does not include access to this model" } },
+        headers: { "retry-after-ms": "20" },
+      },
+      {
+        status: 429,
+        body: { error: { code: "1311", message: "The current plan does not include access to this model" } },
+        headers: { "retry-after-ms": "20" },
+      },
     ])
     const sid = await oc.createSession()
     const since = oc.events.cursor()
-    await oc.client.session.prompt({ path: { id: sid }, body: { parts: [{ type: "text", text: "use glm-5" }] } }).catch(() => undefined)
-    const toast = await oc.events.waitForType("tui.toast.show", (e) => (e.properties.title ?? "").includes("1311"), 30_000, since)
+    await oc.client.session
+      .prompt({ path: { id: sid }, body: { parts: [{ type: "text", text: "use glm-5" }] } })
+      .catch(() => undefined)
+    const toast = await oc.events.waitForType(
+      "tui.toast.show",
+      (e) => (e.properties.title ?? "").includes("1311"),
+      30_000,
+      since,
+    )
     expect(toast.properties.message).toMatch(/switch with \/models to one it has, such as glm-[\d.]+/)
     expect(toast.properties.variant).toBe("error")
   })

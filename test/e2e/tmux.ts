@@ -1,4 +1,4 @@
-// The real OpenCode TUI under tmux, for tests: an isolated HOME/XDG tree (test/e2e/harness.ts), one tmux server per
+// The real OpenCode TUI under tmux, for tests: an isolated HOME/XDG tree (test/e2e/isolation.ts), one tmux server per
 // TUI (its own socket), the screen read with capture-pane and polled, never slept on.
 //
 //   const tui = await startTui({ pluginSpec, tuiConfig: { plugin: [[spec, opts]] }, env: { … } })
@@ -8,10 +8,15 @@
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { makeIsolated, OPENCODE_BIN, REPO_ROOT, sleep, type IsolationOptions, type Isolated } from "./harness.ts"
+import { makeIsolated, type IsolationOptions, type Isolated } from "./isolation.ts"
+import { OPENCODE_BIN } from "./opencode.ts"
+import { REPO_ROOT, sleep } from "./util.ts"
 import { rm } from "node:fs/promises"
 
 export const HAS_TMUX = spawnSync("tmux", ["-V"]).status === 0
+// In CI a missing tmux is a failure, not a silent skip of every TUI test (.ci/run installs it or stops).
+if (!HAS_TMUX && process.env.CI)
+  throw new Error("tmux is not installed: the TUI end-to-end tests need it (apt-get install tmux)")
 
 export type TuiOptions = IsolationOptions & {
   width?: number
@@ -49,7 +54,9 @@ export async function startTui(o: TuiOptions): Promise<Tui> {
   mkdirSync(outDir, { recursive: true })
   const logFile = join(iso.root, "tui-stderr.log")
   const env = { ...iso.env, TERM: "xterm-256color", COLORTERM: "truecolor" }
-  const assigns = Object.entries(env).map(([k, v]) => `${k}=${q(v)}`).join(" ")
+  const assigns = Object.entries(env)
+    .map(([k, v]) => `${k}=${q(v)}`)
+    .join(" ")
   const cmd = `cd ${q(iso.dir)} && exec env -i ${assigns} ${q(OPENCODE_BIN)} --print-logs --log-level ${o.logLevel ?? "INFO"} 2>${q(logFile)}`
   const T = (...a: string[]) => execFileSync("tmux", ["-L", socket, ...a], { encoding: "utf8" })
   T("new-session", "-d", "-s", "t", "-x", String(o.width ?? 160), "-y", String(o.height ?? 45), cmd)
@@ -78,7 +85,9 @@ export async function startTui(o: TuiOptions): Promise<Tui> {
         if (Date.now() > deadline) {
           const file = join(outDir, `timeout-${Date.now()}.txt`)
           writeFileSync(file, last)
-          throw new Error(`screen did not show ${what ?? String(pred)} within ${timeoutMs} ms (saved ${file}):\n${last}`)
+          throw new Error(
+            `screen did not show ${what ?? String(pred)} within ${timeoutMs} ms (saved ${file}):\n${last}`,
+          )
         }
         await sleep(250)
       }
@@ -133,7 +142,8 @@ export async function startTui(o: TuiOptions): Promise<Tui> {
         // gone
       }
       if (iso.ownsMock) await iso.mock.close().catch(() => undefined)
-      if (process.env.E2E_KEEP !== "1") await rm(iso.root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => undefined)
+      if (process.env.E2E_KEEP !== "1")
+        await rm(iso.root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => undefined)
     },
   }
   return tui

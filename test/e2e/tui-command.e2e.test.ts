@@ -1,10 +1,11 @@
 // The server half's /glm-quota typed in the real TUI (no TUI plugin): the report shows, no error does.
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY, ROOT } from "../helpers.ts"
-import { startMockModel, type MockModel } from "./harness.ts"
+import { startMockModel, type MockModel } from "./mock-model.ts"
 import { HAS_TMUX, startTui, type Tui } from "./tmux.ts"
+import { stopAll } from "./util.ts"
 
 describe.skipIf(!HAS_TMUX).sequential("TUI: /glm-quota from the server plugin", { timeout: 180_000 }, () => {
   let sim: Simulator
@@ -12,7 +13,10 @@ describe.skipIf(!HAS_TMUX).sequential("TUI: /glm-quota from the server plugin", 
   let tui: Tui
 
   beforeAll(async () => {
-    sim = await startSimulator({ now: () => new Date("2026-03-07T07:30:00Z"), state: { keys: [CANARY_KEY], fiveHourPercent: 58, weeklyPercent: 33 } })
+    sim = await startSimulator({
+      now: () => new Date("2026-03-07T07:30:00Z"),
+      state: { keys: [CANARY_KEY], fiveHourPercent: 58, weeklyPercent: 33 },
+    })
     mock = await startMockModel()
     tui = await startTui({
       pluginSpec: join(ROOT, "src", "index.ts"),
@@ -21,11 +25,7 @@ describe.skipIf(!HAS_TMUX).sequential("TUI: /glm-quota from the server plugin", 
     })
   }, 120_000)
 
-  afterAll(async () => {
-    await tui?.stop()
-    await mock?.close()
-    await sim?.close()
-  })
+  afterAll(() => stopAll(tui, mock, sim))
 
   test("typing /glm-quota shows the report on screen and no error", async () => {
     await tui.waitFor(/ctrl\+p|Ask anything/i, 90_000)

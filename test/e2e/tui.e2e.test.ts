@@ -4,10 +4,11 @@
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { PATHS } from "../../src/zai/client.ts"
-import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY, ROOT } from "../helpers.ts"
 import { HAS_TMUX, startTui, type Tui } from "./tmux.ts"
-import { startMockModel, type MockModel } from "./harness.ts"
+import { startMockModel, type MockModel } from "./mock-model.ts"
+import { stopAll } from "./util.ts"
 
 const SERVER = join(ROOT, "src", "index.ts")
 const TUI = join(ROOT, "src", "tui.ts")
@@ -42,93 +43,111 @@ async function openSession(tui: Tui): Promise<void> {
   await tui.waitFor(/MOCK-ANSWER/, 60_000, "the mock model's answer")
 }
 
-describe.skipIf(!HAS_TMUX).sequential("TUI half with the server half: sidebar widget, refresh, /glm-quota, one request per interval", { timeout: 240_000 }, () => {
-  let sim: Simulator
-  let mock: MockModel
-  let tui: Tui
-  let requests: { times: number[]; stop(): void }
-  let started = 0
+describe
+  .skipIf(!HAS_TMUX)
+  .sequential(
+    "TUI half with the server half: sidebar widget, refresh, /glm-quota, one request per interval",
+    { timeout: 240_000 },
+    () => {
+      let sim: Simulator
+      let mock: MockModel
+      let tui: Tui
+      let requests: { times: number[]; stop(): void }
+      let started = 0
 
-  beforeAll(async () => {
-    // Latency widens the start-up race between the two halves: without a shared lease both would ask.
-    sim = await startSimulator({ state: { keys: [CANARY_KEY], fiveHourPercent: 37, weeklyPercent: 41, latencyMs: 1500 } })
-    requests = requestTimes(sim)
-    mock = await startMockModel({ script: () => ({ text: "MOCK-ANSWER" }) })
-    started = Date.now()
-    tui = await startTui({
-      pluginSpec: SERVER,
-      mock,
-      tuiConfig: { plugin: [[TUI, {}]] },
-      env: { ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_TEST_REFRESH_MS: String(INTERVAL_MS), TZ: "UTC" },
-    })
-  }, 120_000)
+      beforeAll(async () => {
+        // Latency widens the start-up race between the two halves: without a shared lease both would ask.
+        sim = await startSimulator({
+          state: { keys: [CANARY_KEY], fiveHourPercent: 37, weeklyPercent: 41, latencyMs: 1500 },
+        })
+        requests = requestTimes(sim)
+        mock = await startMockModel({ script: () => ({ text: "MOCK-ANSWER" }) })
+        started = Date.now()
+        tui = await startTui({
+          pluginSpec: SERVER,
+          mock,
+          tuiConfig: { plugin: [[TUI, {}]] },
+          env: {
+            ZAI_API_KEY: CANARY_KEY,
+            GLM_QUOTA_BASE_URL: sim.url,
+            GLM_QUOTA_TEST_REFRESH_MS: String(INTERVAL_MS),
+            TZ: "UTC",
+          },
+        })
+      }, 120_000)
 
-  afterAll(async () => {
-    requests?.stop()
-    await tui?.stop()
-    await mock?.close()
-    await sim?.close()
-  })
+      afterAll(async () => {
+        requests?.stop()
+        await stopAll(tui, mock, sim)
+      })
 
-  test("the sidebar shows the simulator's percentages, bars and the binding window's reset countdown", async () => {
-    await openSession(tui)
-    const screen = await tui.waitFor(/Weekly resets in 3d 9h/, 60_000, "the widget")
-    const side = rightColumn(screen)
-    expect(side).toContain("GLM Coding Plan · Pro")
-    expect(side).toMatch(/5-hour ████░░░░░░ {2}37 %/)
-    expect(side).toMatch(/Weekly ████░░░░░░ {2}41 %/)
-    expect(side).toMatch(/Weekly resets in 3d 9h \(\w{3} \d\d:\d\d\)/)
-    tui.save("sidebar")
-  })
+      test("the sidebar shows the simulator's percentages, bars and the binding window's reset countdown", async () => {
+        await openSession(tui)
+        const screen = await tui.waitFor(/Weekly resets in 3d 9h/, 60_000, "the widget")
+        const side = rightColumn(screen)
+        expect(side).toContain("GLM Coding Plan · Pro")
+        expect(side).toMatch(/5-hour ████░░░░░░ {2}37 %/)
+        expect(side).toMatch(/Weekly ████░░░░░░ {2}41 %/)
+        expect(side).toMatch(/Weekly resets in 3d 9h \(\w{3} \d\d:\d\d\)/)
+        tui.save("sidebar")
+      })
 
-  test("after the simulator's answer changes, one refresh interval later the widget shows the new figures", async () => {
-    sim.set({ fiveHourPercent: 88, fiveHourResetInMs: 47 * 60_000 })
-    // Without a refresh on the interval the widget would keep 37 % for good; how soon it changes is the bench's business.
-    const screen = await tui.waitFor(/5-hour █████████░ {2}88 %/, 4 * INTERVAL_MS + 10_000, "88 % in the widget")
-    // 88 % is past the first threshold (80) and the five-hour window now binds.
-    expect(rightColumn(screen)).toMatch(/5-hour resets in 4\dm/)
-    tui.save("after-refresh")
-  })
+      test("after the simulator's answer changes, one refresh interval later the widget shows the new figures", async () => {
+        sim.set({ fiveHourPercent: 88, fiveHourResetInMs: 47 * 60_000 })
+        // Without a refresh on the interval the widget would keep 37 % for good; how soon it changes is the bench's business.
+        const screen = await tui.waitFor(/5-hour █████████░ {2}88 %/, 4 * INTERVAL_MS + 10_000, "88 % in the widget")
+        // 88 % is past the first threshold (80) and the five-hour window now binds.
+        expect(rightColumn(screen)).toMatch(/5-hour resets in 4\dm/)
+        tui.save("after-refresh")
+      })
 
-  test("with both halves loaded the simulator sees one quota request per interval, not two", async () => {
-    await new Promise((r) => setTimeout(r, 3 * INTERVAL_MS))
-    const times = [...requests.times]
-    const elapsed = Date.now() - started
-    const gaps = times.slice(1).map((t, i) => t - times[i]!)
-    // Two halves asking at once would show up as a gap far below one interval.
-    expect(gaps.filter((g) => g < INTERVAL_MS - 500), `gaps between quota requests: ${gaps.join(", ")} ms`).toEqual([])
-    expect(times.length).toBeLessThanOrEqual(Math.floor(elapsed / INTERVAL_MS) + 1)
-    expect(times.length).toBeGreaterThanOrEqual(3)
-  })
+      test("with both halves loaded the simulator sees one quota request per interval, not two", async () => {
+        await new Promise((r) => setTimeout(r, 3 * INTERVAL_MS))
+        const times = [...requests.times]
+        const elapsed = Date.now() - started
+        const gaps = times.slice(1).map((t, i) => t - times[i]!)
+        // Two halves asking at once would show up as a gap far below one interval.
+        expect(
+          gaps.filter((g) => g < INTERVAL_MS - 500),
+          `gaps between quota requests: ${gaps.join(", ")} ms`,
+        ).toEqual([])
+        expect(times.length).toBeLessThanOrEqual(Math.floor(elapsed / INTERVAL_MS) + 1)
+        expect(times.length).toBeGreaterThanOrEqual(3)
+      })
 
-  test("/glm-quota typed in the TUI opens the report in a dialog: no model call, no error", async () => {
-    const calls = mock.calls
-    tui.type("/glm-quota")
-    const menu = await tui.waitFor(/\/glm-quota\s+The GLM Coding Plan quota in a dialog/, 20_000, "the TUI command in the autocomplete")
-    const rows = menu.split("\n").filter((l) => l.includes("/glm-quota "))
-    expect(rows[0]).toContain("The GLM Coding Plan quota in a dialog") // the TUI's entry is the first one
-    tui.press("Enter")
-    const dialog = await tui.waitFor(/MCP tools \(month\)/, 30_000, "the report dialog")
-    expect(dialog).toContain("GLM Coding Plan · Pro")
-    expect(dialog).toMatch(/5-hour\s+█+░+\s+88 %/)
-    expect(dialog).toMatch(/Weekly\s+█+░+\s+41 %/)
-    expect(dialog).toContain("147 / 1,000 calls, 853 left")
-    // The real clock here: the light id of the catalog for today's date (glm-4.7 before Aug 2026, glm-5.3-flash after).
-    expect(dialog).toMatch(/Model: glm-(4\.7|5\.3-flash) — 5-hour window 88 % used/)
-    tui.save("dialog")
-    await new Promise((r) => setTimeout(r, 2000))
-    const later = tui.screen()
-    expect(later).not.toMatch(ERRORS)
-    expect(later).not.toContain(CANARY_KEY)
-    expect(mock.calls).toBe(calls)
-    tui.press("Enter") // closes the dialog
-    const closed = await tui.waitFor((s) => !s.includes("MCP tools (month)"), 10_000, "the dialog closed")
-    expect(closed).not.toMatch(ERRORS)
-    // Nothing was posted into the session: the server's command did not run.
-    expect(closed).not.toContain("**glm-quota:**")
-    expect(closed).not.toMatch(/5-hour.*88 % used/)
-  })
-})
+      test("/glm-quota typed in the TUI opens the report in a dialog: no model call, no error", async () => {
+        const calls = mock.calls
+        tui.type("/glm-quota")
+        const menu = await tui.waitFor(
+          /\/glm-quota\s+The GLM Coding Plan quota in a dialog/,
+          20_000,
+          "the TUI command in the autocomplete",
+        )
+        const rows = menu.split("\n").filter((l) => l.includes("/glm-quota "))
+        expect(rows[0]).toContain("The GLM Coding Plan quota in a dialog") // the TUI's entry is the first one
+        tui.press("Enter")
+        const dialog = await tui.waitFor(/MCP tools \(month\)/, 30_000, "the report dialog")
+        expect(dialog).toContain("GLM Coding Plan · Pro")
+        expect(dialog).toMatch(/5-hour\s+█+░+\s+88 %/)
+        expect(dialog).toMatch(/Weekly\s+█+░+\s+41 %/)
+        expect(dialog).toContain("147 / 1,000 calls, 853 left")
+        // The real clock here: the light id of the catalog for today's date (glm-4.7 before Aug 2026, glm-5.3-flash after).
+        expect(dialog).toMatch(/Model: glm-(4\.7|5\.3-flash) — 5-hour window 88 % used/)
+        tui.save("dialog")
+        await new Promise((r) => setTimeout(r, 2000))
+        const later = tui.screen()
+        expect(later).not.toMatch(ERRORS)
+        expect(later).not.toContain(CANARY_KEY)
+        expect(mock.calls).toBe(calls)
+        tui.press("Enter") // closes the dialog
+        const closed = await tui.waitFor((s) => !s.includes("MCP tools (month)"), 10_000, "the dialog closed")
+        expect(closed).not.toMatch(ERRORS)
+        // Nothing was posted into the session: the server's command did not run.
+        expect(closed).not.toContain("**glm-quota:**")
+        expect(closed).not.toMatch(/5-hour.*88 % used/)
+      })
+    },
+  )
 
 describe.skipIf(!HAS_TMUX).sequential("TUI half and server half due at the same moment", { timeout: 240_000 }, () => {
   // Both halves on a 30 s interval. While the TUI's refresh is on its way (the simulator holds its answer until the
@@ -150,11 +169,7 @@ describe.skipIf(!HAS_TMUX).sequential("TUI half and server half due at the same 
     })
   }, 120_000)
 
-  afterAll(async () => {
-    await tui?.stop()
-    await mock?.close()
-    await sim?.close()
-  })
+  afterAll(() => stopAll(tui, mock, sim))
 
   test("the server half waits for the TUI half's answer instead of asking again", async () => {
     await openSession(tui)
@@ -174,7 +189,9 @@ describe.skipIf(!HAS_TMUX).sequential("TUI half and server half due at the same 
       await tui.waitFor((s) => s.split("MOCK-ANSWER").length > 2, 20_000, "the second answer")
       // The turn is over (session.idle: the server half wants a refresh) while the TUI's request is still held.
       await new Promise((r) => setTimeout(r, 2000))
-      expect(sim.count(PATHS.quota), "the server half waits on the lease while the TUI half's request is held").toBe(inFlight)
+      expect(sim.count(PATHS.quota), "the server half waits on the lease while the TUI half's request is held").toBe(
+        inFlight,
+      )
     } finally {
       release()
     }
@@ -195,7 +212,10 @@ describe.skipIf(!HAS_TMUX).sequential("TUI half at a weekday peak on GLM-5.3", {
   let tui: Tui
 
   beforeAll(async () => {
-    sim = await startSimulator({ now: () => new Date(NOV_PEAK), state: { keys: [CANARY_KEY], fiveHourPercent: 22, weeklyPercent: 25 } })
+    sim = await startSimulator({
+      now: () => new Date(NOV_PEAK),
+      state: { keys: [CANARY_KEY], fiveHourPercent: 22, weeklyPercent: 25 },
+    })
     mock = await startMockModel({ script: () => ({ text: "MOCK-ANSWER" }) })
     tui = await startTui({
       pluginSpec: SERVER,
@@ -209,11 +229,7 @@ describe.skipIf(!HAS_TMUX).sequential("TUI half at a weekday peak on GLM-5.3", {
     })
   }, 120_000)
 
-  afterAll(async () => {
-    await tui?.stop()
-    await mock?.close()
-    await sim?.close()
-  })
+  afterAll(() => stopAll(tui, mock, sim))
 
   test("the peak marker with its end in local time, and the listed light model suggested over the session's glm-5.3", async () => {
     await openSession(tui)
@@ -225,29 +241,28 @@ describe.skipIf(!HAS_TMUX).sequential("TUI half at a weekday peak on GLM-5.3", {
   })
 })
 
-describe.skipIf(!HAS_TMUX).sequential("TUI half without a key, widget at the prompt, an invalid option", { timeout: 180_000 }, () => {
-  let mock: MockModel
-  let tui: Tui
+describe
+  .skipIf(!HAS_TMUX)
+  .sequential("TUI half without a key, widget at the prompt, an invalid option", { timeout: 180_000 }, () => {
+    let mock: MockModel
+    let tui: Tui
 
-  beforeAll(async () => {
-    mock = await startMockModel({ script: () => ({ text: "MOCK-ANSWER" }) })
-    tui = await startTui({
-      mock,
-      tuiConfig: { plugin: [[TUI, { widget: "prompt", refreshInterval: 5 }]] },
-      env: { GLM_QUOTA_BASE_URL: "http://127.0.0.1:9", TZ: "UTC" },
+    beforeAll(async () => {
+      mock = await startMockModel({ script: () => ({ text: "MOCK-ANSWER" }) })
+      tui = await startTui({
+        mock,
+        tuiConfig: { plugin: [[TUI, { widget: "prompt", refreshInterval: 5 }]] },
+        env: { GLM_QUOTA_BASE_URL: "http://127.0.0.1:9", TZ: "UTC" },
+      })
+    }, 120_000)
+
+    afterAll(() => stopAll(tui, mock))
+
+    test("one line saying how to add a key, one warning toast for the option, nothing else", async () => {
+      const screen = await tui.waitFor(/No GLM key · \/connect or ZAI_API_KEY/, 90_000, "the no-key line at the prompt")
+      expect(screen).not.toMatch(/GLM Coding Plan ·|5-hour|░/) // (the logo is drawn with █)
+      const toast = await tui.waitFor(/invalid options/, 30_000, "the options toast")
+      expect(toast).toMatch(/refreshInterval/)
+      tui.save("no-key")
     })
-  }, 120_000)
-
-  afterAll(async () => {
-    await tui?.stop()
-    await mock?.close()
   })
-
-  test("one line saying how to add a key, one warning toast for the option, nothing else", async () => {
-    const screen = await tui.waitFor(/No GLM key · \/connect or ZAI_API_KEY/, 90_000, "the no-key line at the prompt")
-    expect(screen).not.toMatch(/GLM Coding Plan ·|5-hour|░/) // (the logo is drawn with █)
-    const toast = await tui.waitFor(/invalid options/, 30_000, "the options toast")
-    expect(toast).toMatch(/refreshInterval/)
-    tui.save("no-key")
-  })
-})

@@ -3,7 +3,10 @@ import { spawnSync } from "node:child_process"
 import { join } from "node:path"
 import { execFileSync } from "node:child_process"
 import { writeFileSync, mkdirSync, rmSync } from "node:fs"
-import { makeIsolated, startMockModel, sleep, FIXTURES_DIR, OPENCODE_BIN, REPO_ROOT } from "../harness.ts"
+import { makeIsolated } from "../isolation.ts"
+import { startMockModel } from "../mock-model.ts"
+import { OPENCODE_BIN } from "../opencode.ts"
+import { FIXTURES_DIR, REPO_ROOT, sleep } from "../util.ts"
 import { readTrace } from "./common.ts"
 
 const OUT = join(REPO_ROOT, ".tmp/probes/tui")
@@ -18,12 +21,16 @@ test.skipIf(!hasTmux)("tui", { timeout: 240000 }, async () => {
   const traceFile = join(OUT, "tui-trace.jsonl")
   rmSync(traceFile, { force: true })
   const iso = await makeIsolated({
-    pluginSpec: join(FIXTURES_DIR, "probe-plugin.ts"), pluginOptions: { marker: "tui" }, mock,
+    pluginSpec: join(FIXTURES_DIR, "probe-plugin.ts"),
+    pluginOptions: { marker: "tui" },
+    mock,
     tuiConfig: { plugin: [[join(FIXTURES_DIR, "tui-probe.ts"), { traceFile }]] },
     extraConfig: JSON.parse(process.env.EXTRA ?? "{}"),
   })
   const env = { ...iso.env, TERM: "xterm-256color", COLORTERM: "truecolor" }
-  const cmd = `cd ${q(iso.dir)} && exec env -i ${Object.entries(env).map(([k, v]) => `${k}=${q(v)}`).join(" ")} ${q(OPENCODE_BIN)} --print-logs --log-level INFO 2>${q(join(OUT, "tui-stderr.log"))}`
+  const cmd = `cd ${q(iso.dir)} && exec env -i ${Object.entries(env)
+    .map(([k, v]) => `${k}=${q(v)}`)
+    .join(" ")} ${q(OPENCODE_BIN)} --print-logs --log-level INFO 2>${q(join(OUT, "tui-stderr.log"))}`
   let n = 0
   const cap = async (label: string, wait = 0) => {
     if (wait) await sleep(wait)
@@ -35,7 +42,11 @@ test.skipIf(!hasTmux)("tui", { timeout: 240000 }, async () => {
   const panePid = Number(T("display", "-p", "-t", "p", "#{pane_pid}").trim())
   try {
     const t0 = Date.now()
-    for (let i = 0; i < 60; i++) { const s = T("capture-pane", "-p", "-t", "p"); if (/Ask anything|ctrl\+p|tab/i.test(s)) break; await sleep(500) }
+    for (let i = 0; i < 60; i++) {
+      const s = T("capture-pane", "-p", "-t", "p")
+      if (/Ask anything|ctrl\+p|tab/i.test(s)) break
+      await sleep(500)
+    }
     console.log("tui ready after", Date.now() - t0)
     await cap("start", 1500)
     T("send-keys", "-t", "p", "-l", "/pro")
@@ -63,13 +74,23 @@ test.skipIf(!hasTmux)("tui", { timeout: 240000 }, async () => {
     T("send-keys", "-t", "p", "-l", "probe")
     await cap("palette-filter-probe", 1500)
     T("send-keys", "-t", "p", "Escape")
-    console.log("mock calls end", mock.calls, mock.requests.map(r => r.model + (r.isTitle ? "(title)" : "")))
-    console.log("trace", JSON.stringify(readTrace(traceFile).map(t => ({ ...t, at: undefined }))))
+    console.log(
+      "mock calls end",
+      mock.calls,
+      mock.requests.map((r) => r.model + (r.isTitle ? "(title)" : "")),
+    )
+    console.log("trace", JSON.stringify(readTrace(traceFile).map((t) => ({ ...t, at: undefined }))))
   } finally {
-    try { T("kill-server") } catch {}
+    try {
+      T("kill-server")
+    } catch {}
     await sleep(1000)
-    try { process.kill(-panePid, "SIGKILL") } catch {}
-    try { process.kill(panePid, "SIGKILL") } catch {}
+    try {
+      process.kill(-panePid, "SIGKILL")
+    } catch {}
+    try {
+      process.kill(panePid, "SIGKILL")
+    } catch {}
     await mock.close()
     rmSync(iso.root, { recursive: true, force: true })
   }
