@@ -10,7 +10,9 @@ import { appendFileSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
-import { HOUR_MS, MCP_LOOKBACK_MS, MINUTE_MS, runway, summarise, type LocalEvent } from "../src/core/local.ts"
+import { HOUR_MS, MINUTE_MS, type LocalEvent } from "../src/core/records.ts"
+import { runway } from "../src/core/runway.ts"
+import { MCP_LOOKBACK_MS, summarise } from "../src/core/summary.ts"
 import { PLAN_CATALOG } from "../src/core/plans.ts"
 import { encodeEvent } from "../src/local/codec.ts"
 import { LocalStore } from "../src/local/store.ts"
@@ -87,7 +89,16 @@ function benchAppend(): Row {
   const { dir, done } = scratch("glmq-bench-append-")
   const t0 = Date.parse("2026-03-02T12:00:00.000Z")
   const store = new LocalStore({ dir, now: () => new Date(t0) })
-  const event: LocalEvent = { t: t0, kind: "call", session: "ses_6b9e5f1c2ffeOWGSBvGgGvTjJq", model: "glm-4.7", input: 51234, output: 512, cacheRead: 40960, cacheWrite: 1024 }
+  const event: LocalEvent = {
+    t: t0,
+    kind: "call",
+    session: "ses_6b9e5f1c2ffeOWGSBvGgGvTjJq",
+    model: "glm-4.7",
+    input: 51234,
+    output: 512,
+    cacheRead: 40960,
+    cacheWrite: 1024,
+  }
   const line = encodeEvent(event)!
   const plain = join(dir, "baseline.jsonl")
   const n = 20_000
@@ -119,7 +130,14 @@ function benchQuery(): Row {
   const events: LocalEvent[] = []
   const start = now - 6 * HOUR_MS
   for (let m = 0; m <= 360; m++) {
-    events.push({ t: start + m * MINUTE_MS, kind: "snapshot", fiveHour: Math.min(100, m / 4), weekly: 40 + m / 60, fiveHourResetsAt: new Date(now + HOUR_MS).toISOString(), weeklyResetsAt: "2026-03-06T01:00:00.000Z" })
+    events.push({
+      t: start + m * MINUTE_MS,
+      kind: "snapshot",
+      fiveHour: Math.min(100, m / 4),
+      weekly: 40 + m / 60,
+      fiveHourResetsAt: new Date(now + HOUR_MS).toISOString(),
+      weeklyResetsAt: "2026-03-06T01:00:00.000Z",
+    })
   }
   for (let k = 0; events.length < 50_000; k++) {
     const t = start + k * 7_500
@@ -127,7 +145,8 @@ function benchQuery(): Row {
     const model = k % 3 === 0 ? "glm-4.7" : "glm-5"
     events.push({ t, kind: "prompt", session, model })
     for (let j = 1; j <= 17 && events.length < 50_000; j++) events.push(callEvent(t + j * 400, session, model, rand))
-    if (k % 18 === 0 && events.length < 50_000) events.push({ t: t + 100, kind: "mcp", session, tool: TOOLS[k % TOOLS.length]! })
+    if (k % 18 === 0 && events.length < 50_000)
+      events.push({ t: t + 100, kind: "mcp", session, tool: TOOLS[k % TOOLS.length]! })
   }
   events.sort((a, b) => a.t - b.t)
   for (const e of events) store.append(e)
@@ -137,7 +156,13 @@ function benchQuery(): Row {
   const live = store.live()
   const query = (records: ReturnType<typeof live.read>["records"]) => {
     const summary = summarise({ records, now: new Date(clock), plan: "max", catalog: PLAN_CATALOG })
-    const r = runway({ window: "five_hour", usedPercent: 90, resetsAt: new Date(now + HOUR_MS).toISOString(), records, now: new Date(clock) })
+    const r = runway({
+      window: "five_hour",
+      usedPercent: 90,
+      resetsAt: new Date(now + HOUR_MS).toISOString(),
+      records,
+      now: new Date(clock),
+    })
     return summary.prompts + (r.state === "runs_out" ? 1 : 0)
   }
   const coldStart = process.hrtime.bigint()
@@ -210,7 +235,14 @@ function benchThirtyDays(): Row {
     const batch: LocalEvent[] = []
     const every = busy ? HEAVY.snapshotEveryMinutesBusy : HEAVY.snapshotEveryMinutesIdle
     for (let m = 0; m < 60; m += every) {
-      batch.push({ t: hourStart + m * MINUTE_MS, kind: "snapshot", fiveHour: busy ? Math.min(100, (hourOfDay - HEAVY.fromHour) * 20 + m / 3) : 0, weekly: 30 + (hour % 168) / 4, fiveHourResetsAt: new Date(hourStart + 5 * HOUR_MS).toISOString(), weeklyResetsAt: "2026-03-06T01:00:00.000Z" })
+      batch.push({
+        t: hourStart + m * MINUTE_MS,
+        kind: "snapshot",
+        fiveHour: busy ? Math.min(100, (hourOfDay - HEAVY.fromHour) * 20 + m / 3) : 0,
+        weekly: 30 + (hour % 168) / 4,
+        fiveHourResetsAt: new Date(hourStart + 5 * HOUR_MS).toISOString(),
+        weeklyResetsAt: "2026-03-06T01:00:00.000Z",
+      })
     }
     if (busy) {
       const sessions = Array.from({ length: HEAVY.parallelSessions }, () => sessionId(rand))
@@ -221,7 +253,8 @@ function benchThirtyDays(): Row {
         const model = promptIndex % 3 === 0 ? "glm-4.7" : "glm-5"
         batch.push({ t, kind: "prompt", session, model })
         for (let j = 1; j <= HEAVY.callsPerPrompt; j++) batch.push(callEvent(t + j * 400, session, model, rand))
-        if (promptIndex % HEAVY.mcpEveryPrompts === 0) batch.push({ t: t + 100, kind: "mcp", session, tool: TOOLS[promptIndex % TOOLS.length]! })
+        if (promptIndex % HEAVY.mcpEveryPrompts === 0)
+          batch.push({ t: t + 100, kind: "mcp", session, tool: TOOLS[promptIndex % TOOLS.length]! })
         promptIndex++
       }
     }
@@ -242,7 +275,12 @@ function benchThirtyDays(): Row {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   store.close()
   const size = store.diskUsage()
-  const check = summarise({ records: store.read(clock - MCP_LOOKBACK_MS).records, now: new Date(clock), plan: "max", catalog: PLAN_CATALOG })
+  const check = summarise({
+    records: store.read(clock - MCP_LOOKBACK_MS).records,
+    now: new Date(clock),
+    plan: "max",
+    catalog: PLAN_CATALOG,
+  })
   done()
   const busyHours = HEAVY.toHour - HEAVY.fromHour
   return {

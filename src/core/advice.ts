@@ -37,16 +37,48 @@ export function adviceFor(text: string, when: (iso: string) => string): Provider
   const back = resetsAt === null ? "" : ` It comes back at ${when(resetsAt)}.`
   switch (code) {
     case "1302":
-      return { code, resetsAt, title: "GLM: too many requests at once (1302)", message: "The Coding Plan allows few requests in flight, fewest at peak hours: run fewer subagents or parallel sessions, then retry." }
+      return {
+        code,
+        resetsAt,
+        title: "GLM: too many requests at once (1302)",
+        message:
+          "The Coding Plan allows few requests in flight, fewest at peak hours: run fewer subagents or parallel sessions, then retry.",
+      }
     case "1305":
-      return { code, resetsAt, title: "GLM: platform overloaded (1305)", message: "Z.ai's servers are overloaded right now: wait a minute and retry." }
+      return {
+        code,
+        resetsAt,
+        title: "GLM: platform overloaded (1305)",
+        message: "Z.ai's servers are overloaded right now: wait a minute and retry.",
+      }
     case "1308":
-      return { code, resetsAt, title: "GLM: 5-hour limit reached (1308)", message: `Your 5-hour window is used up.${back} Until then, pause, or use a reset card if you have one (Z.ai console).` }
+      return {
+        code,
+        resetsAt,
+        title: "GLM: 5-hour limit reached (1308)",
+        message: `Your 5-hour window is used up.${back} Until then, pause, or use a reset card if you have one (Z.ai console).`,
+      }
     case "1310":
-      return { code, resetsAt, title: "GLM: weekly or monthly limit reached (1310)", message: `Your weekly or monthly allowance is used up.${back} Run /glm-quota to see which window.` }
+      return {
+        code,
+        resetsAt,
+        title: "GLM: weekly or monthly limit reached (1310)",
+        message: `Your weekly or monthly allowance is used up.${back} Run /glm-quota to see which window.`,
+      }
     case "1311":
-      return { code, resetsAt, title: "GLM: model not in your plan (1311)", message: "Your plan does not include this model on this date: switch with /models to one it has." }
+      return {
+        code,
+        resetsAt,
+        title: "GLM: model not in your plan (1311)",
+        message: "Your plan does not include this model on this date: switch with /models to one it has.",
+      }
     case "1113":
-      return { code, resetsAt, title: "GLM: wrong endpoint or key (1113)", message: "The key was used on an endpoint it does not pay for: check that the provider's baseURL ends in /api/coding/paas/v4 and that the key's region matches (api.z.ai or open.bigmodel.cn)." }
+      return {
+        code,
+        resetsAt,
+        title: "GLM: wrong endpoint or key (1113)",
+        message:
+          "The key was used on an endpoint it does not pay for: check that the provider's baseURL ends in /api/coding/paas/v4 and that the key's region matches (api.z.ai or open.bigmodel.cn).",
+      }
   }
 }

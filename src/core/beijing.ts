@@ -17,6 +17,12 @@ export function beijingWallClockToIso(text: string): string | null {
   const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number]
   const t = new TZDate(y, mo - 1, d, h, mi, s, BEIJING_TZ)
   if (!Number.isFinite(t.getTime())) return null
-  const same = t.getFullYear() === y && t.getMonth() === mo - 1 && t.getDate() === d && t.getHours() === h && t.getMinutes() === mi && t.getSeconds() === s
+  const same =
+    t.getFullYear() === y &&
+    t.getMonth() === mo - 1 &&
+    t.getDate() === d &&
+    t.getHours() === h &&
+    t.getMinutes() === mi &&
+    t.getSeconds() === s
   return same ? new Date(t.getTime()).toISOString() : null
 }

@@ -4,8 +4,10 @@
 //
 // Sources (public, read 2026-12-01): docs.z.ai "GLM Coding Plan" FAQ and model pages, docs.bigmodel.cn coding-plan
 // pages, models.dev history of the zai-coding-plan / zhipuai-coding-plan providers (what opencode 1.18.33 bundles), and
-// ../shared/zai-monitor-api.md "Models on the plan". Dates are Beijing days (the vendor announces in UTC+8); where a
+// the project's API field notes (zai-monitor-api.md, "Models on the plan"). Dates are Beijing days (the vendor announces in UTC+8); where a
 // source gave only a month, the 1st is used and the entry says so.
+// size: the catalog is data — thirteen models and four multiplier eras, each with its source — beside the few
+// functions that read it; splitting the table from its readers would only scatter it.
 import type { PlanId, Region } from "./types.ts"
 
 /** Heavy (GLM-5 class) or light (GLM-4.7 class): what the recommendation switches between. */
@@ -60,51 +62,133 @@ const CHINA_SWAP = "2026-09-15"
 
 export const MODEL_CATALOG: ModelCatalog = {
   models: [
-    { id: "glm-5.4", class: "glm-5", rank: 100, available: [{ tiers: ALL, from: "2026-11-24" }], source: "docs.z.ai GLM-5.4 release, 24 Nov 2026: all Coding Plan users" },
-    { id: "glm-5.3", class: "glm-5", rank: 90, available: [{ tiers: ALL, from: "2026-08-14" }], source: "docs.z.ai GLM-5.3, ~14 Aug 2026: all plans incl. Lite" },
-    { id: "glm-5.3-highspeed", class: "glm-5", rank: 85, available: [{ tiers: ALL, from: "2026-08-14" }], source: "models.dev zai-coding-plan; released with GLM-5.3 (date assumed)" },
     {
-      id: "glm-5.2", class: "glm-5", rank: 80, available: [{ tiers: ALL, from: "2026-06-01" }],
-      servedBy: [{ region: "china", model: "glm-5.3", from: CHINA_SWAP }], source: "docs.z.ai GLM-5.2 (1M context), Jun 2026 (day not given)",
-    },
-    { id: "glm-5.2-highspeed", class: "glm-5", rank: 75, available: [{ tiers: ALL, from: "2026-06-01" }], source: "models.dev zai-coding-plan; released with GLM-5.2 (date assumed)" },
-    {
-      id: "glm-5.1", class: "glm-5", rank: 70, available: [{ tiers: ALL, from: "2026-03-27" }],
-      servedBy: [{ region: "china", model: "glm-5.3", from: CHINA_SWAP }], source: "docs.z.ai FAQ, ~27 Mar 2026: GLM-5.1 on all plans",
+      id: "glm-5.4",
+      class: "glm-5",
+      rank: 100,
+      available: [{ tiers: ALL, from: "2026-11-24" }],
+      source: "docs.z.ai GLM-5.4 release, 24 Nov 2026: all Coding Plan users",
     },
     {
-      id: "glm-5-turbo", class: "glm-5", rank: 60, available: [{ tiers: ALL, from: "2026-03-27" }],
-      servedBy: [{ region: "china", model: "glm-5.3-flash", from: CHINA_SWAP }], source: "docs.z.ai FAQ, ~27 Mar 2026: GLM-5-Turbo on all plans",
+      id: "glm-5.3",
+      class: "glm-5",
+      rank: 90,
+      available: [{ tiers: ALL, from: "2026-08-14" }],
+      source: "docs.z.ai GLM-5.3, ~14 Aug 2026: all plans incl. Lite",
     },
-    { id: "glm-5", class: "glm-5", rank: 50, available: [{ tiers: PRO_MAX, from: "2026-02-11" }], source: "plan reference Feb 2026: GLM-5 on Pro and Max (Lite: error 1311)" },
-    { id: "glm-5.3-flash", class: "glm-4.7", rank: 40, available: [{ tiers: ALL, from: "2026-08-27" }], source: "docs.z.ai GLM-5.3-Flash, ~27 Aug 2026: all plans" },
     {
-      id: "glm-4.7", class: "glm-4.7", rank: 30, available: [{ tiers: ALL, from: "2025-12-22" }],
-      servedBy: [{ region: "china", model: "glm-5.3-flash", from: CHINA_SWAP }], source: "plan reference Feb 2026: GLM-4.7 on every tier",
+      id: "glm-5.3-highspeed",
+      class: "glm-5",
+      rank: 85,
+      available: [{ tiers: ALL, from: "2026-08-14" }],
+      source: "models.dev zai-coding-plan; released with GLM-5.3 (date assumed)",
     },
-    { id: "glm-4.6", class: "glm-4.7", rank: 20, available: [{ tiers: ALL, from: "2025-09-30" }], source: "docs.z.ai GLM-4.6 on the Coding Plan, Sep 2025" },
-    { id: "glm-4.5-air", class: "glm-4.7", rank: 10, available: [{ tiers: ALL, from: "2026-03-27" }], source: "docs.z.ai FAQ, ~27 Mar 2026: GLM-4.5-Air on all plans" },
-    { id: "glm-4.6v", class: "glm-4.7", vision: true, rank: 5, available: [{ tiers: ALL, from: "2025-12-08" }], source: "models.dev zhipuai-coding-plan: GLM-4.6V (vision)" },
+    {
+      id: "glm-5.2",
+      class: "glm-5",
+      rank: 80,
+      available: [{ tiers: ALL, from: "2026-06-01" }],
+      servedBy: [{ region: "china", model: "glm-5.3", from: CHINA_SWAP }],
+      source: "docs.z.ai GLM-5.2 (1M context), Jun 2026 (day not given)",
+    },
+    {
+      id: "glm-5.2-highspeed",
+      class: "glm-5",
+      rank: 75,
+      available: [{ tiers: ALL, from: "2026-06-01" }],
+      source: "models.dev zai-coding-plan; released with GLM-5.2 (date assumed)",
+    },
+    {
+      id: "glm-5.1",
+      class: "glm-5",
+      rank: 70,
+      available: [{ tiers: ALL, from: "2026-03-27" }],
+      servedBy: [{ region: "china", model: "glm-5.3", from: CHINA_SWAP }],
+      source: "docs.z.ai FAQ, ~27 Mar 2026: GLM-5.1 on all plans",
+    },
+    {
+      id: "glm-5-turbo",
+      class: "glm-5",
+      rank: 60,
+      available: [{ tiers: ALL, from: "2026-03-27" }],
+      servedBy: [{ region: "china", model: "glm-5.3-flash", from: CHINA_SWAP }],
+      source: "docs.z.ai FAQ, ~27 Mar 2026: GLM-5-Turbo on all plans",
+    },
+    {
+      id: "glm-5",
+      class: "glm-5",
+      rank: 50,
+      available: [{ tiers: PRO_MAX, from: "2026-02-11" }],
+      source: "plan reference Feb 2026: GLM-5 on Pro and Max (Lite: error 1311)",
+    },
+    {
+      id: "glm-5.3-flash",
+      class: "glm-4.7",
+      rank: 40,
+      available: [{ tiers: ALL, from: "2026-08-27" }],
+      source: "docs.z.ai GLM-5.3-Flash, ~27 Aug 2026: all plans",
+    },
+    {
+      id: "glm-4.7",
+      class: "glm-4.7",
+      rank: 30,
+      available: [{ tiers: ALL, from: "2025-12-22" }],
+      servedBy: [{ region: "china", model: "glm-5.3-flash", from: CHINA_SWAP }],
+      source: "plan reference Feb 2026: GLM-4.7 on every tier",
+    },
+    {
+      id: "glm-4.6",
+      class: "glm-4.7",
+      rank: 20,
+      available: [{ tiers: ALL, from: "2025-09-30" }],
+      source: "docs.z.ai GLM-4.6 on the Coding Plan, Sep 2025",
+    },
+    {
+      id: "glm-4.5-air",
+      class: "glm-4.7",
+      rank: 10,
+      available: [{ tiers: ALL, from: "2026-03-27" }],
+      source: "docs.z.ai FAQ, ~27 Mar 2026: GLM-4.5-Air on all plans",
+    },
+    {
+      id: "glm-4.6v",
+      class: "glm-4.7",
+      vision: true,
+      rank: 5,
+      available: [{ tiers: ALL, from: "2025-12-08" }],
+      source: "models.dev zhipuai-coding-plan: GLM-4.6V (vision)",
+    },
   ],
   multipliers: [
     {
-      generation: "legacy", from: "2025-01-01", until: "2026-03-27",
-      peak: { "glm-5": 3, "glm-4.7": 1 }, offPeak: { "glm-5": 1, "glm-4.7": 1 },
+      generation: "legacy",
+      from: "2025-01-01",
+      until: "2026-03-27",
+      peak: { "glm-5": 3, "glm-4.7": 1 },
+      offPeak: { "glm-5": 1, "glm-4.7": 1 },
       source: "plan reference Feb 2026: quota peak Mon–Fri 14–18 Beijing, GLM-5 3×",
     },
     {
-      generation: "legacy", from: "2026-03-27", until: "2026-07-01",
-      peak: { "glm-5": 3, "glm-4.7": 1 }, offPeak: { "glm-5": 1, "glm-4.7": 1 },
-      source: "docs.z.ai FAQ, ~27 Mar 2026: GLM-5.1 / 5-Turbo 3× at peak, 2× off-peak, off-peak 1× as a promotion until end of Jun 2026",
+      generation: "legacy",
+      from: "2026-03-27",
+      until: "2026-07-01",
+      peak: { "glm-5": 3, "glm-4.7": 1 },
+      offPeak: { "glm-5": 1, "glm-4.7": 1 },
+      source:
+        "docs.z.ai FAQ, ~27 Mar 2026: GLM-5.1 / 5-Turbo 3× at peak, 2× off-peak, off-peak 1× as a promotion until end of Jun 2026",
     },
     {
-      generation: "legacy", from: "2026-07-01",
-      peak: { "glm-5": 3, "glm-4.7": 1 }, offPeak: { "glm-5": 2, "glm-4.7": 1 },
+      generation: "legacy",
+      from: "2026-07-01",
+      peak: { "glm-5": 3, "glm-4.7": 1 },
+      offPeak: { "glm-5": 2, "glm-4.7": 1 },
       source: "docs.z.ai FAQ: the off-peak promotion ended with June 2026; GLM-5-class 2× off-peak",
     },
     {
-      generation: "credit", from: "2026-07-30",
-      peak: { "glm-5": 1, "glm-4.7": 1 }, offPeak: { "glm-5": 0.5, "glm-4.7": 0.5 },
+      generation: "credit",
+      from: "2026-07-30",
+      peak: { "glm-5": 1, "glm-4.7": 1 },
+      offPeak: { "glm-5": 0.5, "glm-4.7": 0.5 },
       source: "docs.z.ai / docs.bigmodel.cn credit plans, Aug 2026: Mon–Fri 14–18 Beijing 1×, otherwise 0.5×",
     },
   ],
@@ -155,17 +239,31 @@ export function classOf(id: string, catalog: ModelCatalog = MODEL_CATALOG): Mode
 /** Whether the tier has the model at the instant in the region (null tier: every tier must have it). */
 export function isAvailable(model: CatalogModel, tier: PlanId | null, region: Region, at: number): boolean {
   return model.available.some(
-    (a) => (tier === null ? ALL.every((t) => a.tiers.includes(t)) : a.tiers.includes(tier)) && (a.regions === undefined || a.regions.includes(region)) && within(at, a.from, a.until),
+    (a) =>
+      (tier === null ? ALL.every((t) => a.tiers.includes(t)) : a.tiers.includes(tier)) &&
+      (a.regions === undefined || a.regions.includes(region)) &&
+      within(at, a.from, a.until),
   )
 }
 
 /** Whether any model of the class is on the tier at the instant (Lite had no GLM-5 class before late March 2026). */
-export function tierHasClass(catalog: ModelCatalog, tier: PlanId, cls: ModelClass, region: Region, at: number): boolean {
+export function tierHasClass(
+  catalog: ModelCatalog,
+  tier: PlanId,
+  cls: ModelClass,
+  region: Region,
+  at: number,
+): boolean {
   return catalog.models.some((m) => m.class === cls && !m.vision && isAvailable(m, tier, region, at))
 }
 
 /** The model the host really serves for an id at the instant, when it is another one (China from Sep 2026). */
-export function servedBy(catalog: ModelCatalog, id: string, region: Region, at: number): { model: string; from: string } | null {
+export function servedBy(
+  catalog: ModelCatalog,
+  id: string,
+  region: Region,
+  at: number,
+): { model: string; from: string } | null {
   const swap = catalogModel(catalog, id)?.servedBy?.find((s) => s.region === region && at >= beijingDayStart(s.from))
   return swap === undefined ? null : { model: swap.model, from: swap.from }
 }
@@ -180,8 +278,13 @@ export interface Pricing {
 
 /** The era of a generation at the instant: the one containing it, else the nearest (earliest before, latest after). */
 function eraAt(catalog: ModelCatalog, generation: PlanGeneration, at: number): MultiplierEra | undefined {
-  const eras = catalog.multipliers.filter((e) => e.generation === generation).sort((a, b) => beijingDayStart(a.from) - beijingDayStart(b.from))
-  return eras.find((e) => within(at, e.from, e.until)) ?? (eras.length > 0 && at < beijingDayStart(eras[0]!.from) ? eras[0] : eras[eras.length - 1])
+  const eras = catalog.multipliers
+    .filter((e) => e.generation === generation)
+    .sort((a, b) => beijingDayStart(a.from) - beijingDayStart(b.from))
+  return (
+    eras.find((e) => within(at, e.from, e.until)) ??
+    (eras.length > 0 && at < beijingDayStart(eras[0]!.from) ? eras[0] : eras[eras.length - 1])
+  )
 }
 
 export interface PricingInput {
@@ -211,39 +314,3 @@ export function pricingAt(input: PricingInput): Pricing {
 
 /** The multiplier of a class now. */
 export const multiplierNow = (p: Pricing, cls: ModelClass): number => p[cls][p.phase]
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
-const TIERS = new Set<string>(ALL)
-
-/**
- * A user's additions to the catalog (the `models.catalog` option, `GLM_QUOTA_MODELS`): entries `{ id, class, rank?,
- * vision?, tiers?, from?, until? }` replace the built-in entry of the same id or add a new one. Returns the merged
- * catalog and a phrase per entry it could not use. Never throws.
- */
-export function withModelOverrides(base: ModelCatalog, entries: unknown): { catalog: ModelCatalog; problems: string[] } {
-  if (entries === undefined || entries === null) return { catalog: base, problems: [] }
-  if (!Array.isArray(entries)) return { catalog: base, problems: ["catalog: expected a list of models"] }
-  const problems: string[] = []
-  const models = new Map(base.models.map((m) => [m.id, m]))
-  entries.forEach((e: unknown, i) => {
-    const where = `catalog[${i}]`
-    if (!isRecord(e) || typeof e.id !== "string" || e.id.trim() === "") return problems.push(`${where}: expected { id, class }`)
-    if (e.class !== "glm-5" && e.class !== "glm-4.7") return problems.push(`${where}.class: use "glm-5" or "glm-4.7"`)
-    const tiers = e.tiers === undefined ? ALL : e.tiers
-    if (!Array.isArray(tiers) || tiers.length === 0 || !tiers.every((t) => typeof t === "string" && TIERS.has(t))) return problems.push(`${where}.tiers: use lite, pro, max`)
-    const from = e.from === undefined ? "2000-01-01" : e.from
-    if (typeof from !== "string" || Number.isNaN(beijingDayStart(from))) return problems.push(`${where}.from: expected "YYYY-MM-DD"`)
-    if (e.until !== undefined && (typeof e.until !== "string" || Number.isNaN(beijingDayStart(e.until)))) return problems.push(`${where}.until: expected "YYYY-MM-DD"`)
-    if (e.rank !== undefined && (typeof e.rank !== "number" || !Number.isFinite(e.rank))) return problems.push(`${where}.rank: expected a number`)
-    const id = bareId(e.id)
-    models.set(id, {
-      id,
-      class: e.class,
-      vision: e.vision === true,
-      rank: typeof e.rank === "number" ? e.rank : (models.get(id)?.rank ?? 0),
-      available: [{ tiers: tiers as PlanId[], from, ...(typeof e.until === "string" ? { until: e.until } : {}) }],
-      source: "your override",
-    })
-  })
-  return { catalog: { ...base, models: [...models.values()] }, problems }
-}

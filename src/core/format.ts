@@ -31,9 +31,19 @@ const p2 = (n: number) => String(n).padStart(2, "0")
  * written out below rather than loaded from date-fns/format and its locale (about 20 ms less module loading under
  * Node; measured with bench/fixtures/startup-child.js).
  */
-export function wallClock(ms: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; weekday: number } {
+export function wallClock(
+  ms: number,
+  timeZone: string,
+): { year: number; month: number; day: number; hour: number; minute: number; weekday: number } {
   const t = new TZDate(ms, timeZone)
-  return { year: t.getFullYear(), month: t.getMonth(), day: t.getDate(), hour: t.getHours(), minute: t.getMinutes(), weekday: t.getDay() }
+  return {
+    year: t.getFullYear(),
+    month: t.getMonth(),
+    day: t.getDate(),
+    hour: t.getHours(),
+    minute: t.getMinutes(),
+    weekday: t.getDay(),
+  }
 }
 
 type Wall = ReturnType<typeof wallClock>

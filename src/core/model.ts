@@ -8,7 +8,6 @@ import {
   multiplierNow,
   servedBy,
   tierHasClass,
-  withModelOverrides,
   type ModelCatalog,
   type ModelClass,
   type Pricing,
@@ -16,6 +15,7 @@ import {
 import { formatClock } from "./peak.ts"
 import type { PeakState, PlanId, Policy, QuotaWindow, QuotaWindowKind, Recommendation, Region } from "./types.ts"
 import { className, costPhrase, peakCostsMore, PEAK_TZ, planTitle, times, windowName, zoneLabel } from "./vocabulary.ts"
+import { withModelOverrides } from "./catalog-overrides.ts"
 
 /**
  * Policy thresholds as data.
@@ -91,7 +91,8 @@ export function candidates(cls: ModelClass, input: SelectionInput, anyDate = fal
   const at = input.now.getTime()
   const pool = input.listed && input.listed.length > 0 ? input.listed.map(bareId) : catalog.models.map((m) => m.id)
   const preferred = cls === "glm-5" ? input.prefer?.heavy : input.prefer?.light
-  const rank = (id: string): number => (preferred && bareId(preferred) === id ? Infinity : (catalogModel(catalog, id)?.rank ?? -1))
+  const rank = (id: string): number =>
+    preferred && bareId(preferred) === id ? Infinity : (catalogModel(catalog, id)?.rank ?? -1)
   const ok = [...new Set(pool)].filter((id) => {
     if (classOf(id, catalog) !== cls) return false
     const known = catalogModel(catalog, id)
@@ -105,6 +106,36 @@ const recommend = (model: string, cls: ModelClass, reason: string): Recommendati
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 const monthYear = (d: Date): string => `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`
+
+/**
+ * The id a rule's class comes to: the best of that class on the list, else the best of the other class (the reason
+ * says why), else — nothing on the list fits that day, a report for an earlier date — the list ranked by the catalog,
+ * else the catalog for the date. A China host's served-by swap is named.
+ */
+function pickId(
+  input: SelectionInput,
+  cls: ModelClass,
+  reason: string,
+  heavy: string[],
+  light: string[],
+): Recommendation {
+  const catalog = input.catalog ?? MODEL_CATALOG
+  const listedNote = input.listed && input.listed.length > 0 ? "" : " (from the model catalog for the date)"
+  const same = cls === "glm-5" ? heavy : light
+  const other = cls === "glm-5" ? light : heavy
+  const otherCls: ModelClass = cls === "glm-5" ? "glm-4.7" : "glm-5"
+  const id = same[0] ?? other[0] ?? candidates(cls, input, true)[0] ?? candidates(otherCls, input, true)[0]
+  if (id === undefined) {
+    const unlisted = { ...input, listed: null }
+    const fromCatalog = candidates(cls, unlisted)[0] ?? candidates("glm-4.7", unlisted, true)[0] ?? "glm-4.7"
+    return recommend(fromCatalog, cls, `${reason}; this provider lists no GLM model, so the model catalog for the date`)
+  }
+  const fallback = same.length === 0 ? `; no ${className(cls)} model is listed, so ${id}` : ""
+  const swap = servedBy(catalog, id, input.region, input.now.getTime())
+  const since = swap === null ? "" : monthYear(new Date(Date.parse(`${swap.from}T00:00:00+08:00`)))
+  const served = swap === null ? "" : `; the China host serves ${id} calls with ${swap.model} since ${since}`
+  return recommend(id, classOf(id, catalog) ?? cls, `${reason}${fallback}${served}${listedNote}`)
+}
 
 /**
  * The model to use now, with a one-line reason naming the rule and the multiplier in force. Rules, first match wins:
@@ -122,24 +153,8 @@ export function recommendModel(input: SelectionInput): Recommendation {
   const { plan, peak, pricing } = input
   const heavy = candidates("glm-5", input)
   const light = candidates("glm-4.7", input)
-  const listedNote = input.listed && input.listed.length > 0 ? "" : " (from the model catalog for the date)"
 
-  const pick = (cls: ModelClass, reason: string): Recommendation => {
-    const same = cls === "glm-5" ? heavy : light
-    const other = cls === "glm-5" ? light : heavy
-    // Nothing on the list fits that day (a report for an earlier date): the list still decides, the catalog ranks.
-    const id = same[0] ?? other[0] ?? candidates(cls, input, true)[0] ?? candidates(cls === "glm-5" ? "glm-4.7" : "glm-5", input, true)[0]
-    if (id === undefined) {
-      const fromCatalog = candidates(cls, { ...input, listed: null })[0] ?? candidates("glm-4.7", { ...input, listed: null }, true)[0] ?? "glm-4.7"
-      return recommend(fromCatalog, cls, `${reason}; this provider lists no GLM model, so the model catalog for the date`)
-    }
-    const actual = classOf(id, catalog) ?? cls
-    const fallback = same.length === 0 ? `; no ${className(cls)} model is listed, so ${id}` : ""
-    const swap = servedBy(catalog, id, input.region, input.now.getTime())
-    const served = swap === null ? "" : `; the China host serves ${id} calls with ${swap.model} since ${monthYear(new Date(Date.parse(`${swap.from}T00:00:00+08:00`)))}`
-    return recommend(id, actual, `${reason}${fallback}${served}${listedNote}`)
-  }
-
+  const pick = (cls: ModelClass, reason: string): Recommendation => pickId(input, cls, reason, heavy, light)
   if (plan === null) return pick("glm-4.7", `plan unknown: a ${className("glm-4.7")} model, which every plan has`)
 
   const name = planTitle(plan)
@@ -149,22 +164,38 @@ export function recommendModel(input: SelectionInput): Recommendation {
   if (heavy.length === 0) return pick("glm-4.7", `no ${className("glm-5")} model of the ${name} plan is listed`)
 
   const full = fullestWindow(input.windows, rules.windowPercent)
-  if (full) return pick("glm-4.7", `${windowName(full.kind, "window")} ${formatPercent(full.percent)} % used: save quota with a ${className("glm-4.7")} model`)
+  if (full)
+    return pick(
+      "glm-4.7",
+      `${windowName(full.kind, "window")} ${formatPercent(full.percent)} % used: save quota with a ${className("glm-4.7")} model`,
+    )
 
   // The quota peak is decided once, with the schedule, where the pricing is made (report.ts): its phase says it.
   const quotaPeak = pricing.phase === "peak" && peakCostsMore(pricing)
-  if (rules.avoidPeak === "quota" && quotaPeak) return pick("glm-4.7", `${peakPhrase(peak, timeZone)}: ${costPhrase(pricing)}`)
+  if (rules.avoidPeak === "quota" && quotaPeak)
+    return pick("glm-4.7", `${peakPhrase(peak, timeZone)}: ${costPhrase(pricing)}`)
   if (rules.avoidPeak === "any" && peak.active) {
     const why = quotaPeak ? costPhrase(pricing) : `economy policy keeps a ${className("glm-4.7")} model`
     return pick("glm-4.7", `${peakPhrase(peak, timeZone)}: ${why}`)
   }
   const now = `${times(multiplierNow(pricing, "glm-5"))} ${pricing.generation === "credit" ? "credits" : "quota"}`
   if (pricing.phase === "peak") {
-    return pick("glm-5", `${policy === "quality" ? "quality policy" : "quota to spare"}: ${className("glm-5")} on the ${name} plan even in ${peakPhrase(peak, timeZone)}, at ${now}`)
+    return pick(
+      "glm-5",
+      `${policy === "quality" ? "quality policy" : "quota to spare"}: ${className("glm-5")} on the ${name} plan even in ${peakPhrase(peak, timeZone)}, at ${now}`,
+    )
   }
-  if (peak.active) return pick("glm-5", `${peakPhrase(peak, timeZone)} without extra cost and quota to spare: ${className("glm-5")} on the ${name} plan, at ${now}`)
-  const peakCost = pricing["glm-5"].peak === pricing["glm-5"].offPeak ? "" : ` (${times(pricing["glm-5"].peak)} at peak)`
-  return pick("glm-5", `off-peak and quota to spare: ${className("glm-5")} on the ${name} plan at ${now} now${peakCost}`)
+  if (peak.active)
+    return pick(
+      "glm-5",
+      `${peakPhrase(peak, timeZone)} without extra cost and quota to spare: ${className("glm-5")} on the ${name} plan, at ${now}`,
+    )
+  const peakCost =
+    pricing["glm-5"].peak === pricing["glm-5"].offPeak ? "" : ` (${times(pricing["glm-5"].peak)} at peak)`
+  return pick(
+    "glm-5",
+    `off-peak and quota to spare: ${className("glm-5")} on the ${name} plan at ${now} now${peakCost}`,
+  )
 }
 
 const ID = /^[a-z0-9][a-z0-9._\-[\]]{0,63}$/i
@@ -172,9 +203,11 @@ const ID = /^[a-z0-9][a-z0-9._\-[\]]{0,63}$/i
 /** The `models` option (and the CLI's GLM_QUOTA_MODELS): preferred ids and catalog entries; anything unusable is named and left out. */
 export function parseModels(v: unknown): { prefer: ModelPreference; catalog: ModelCatalog; problems: string[] } {
   const out = { prefer: {} as ModelPreference, catalog: MODEL_CATALOG, problems: [] as string[] }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return { ...out, problems: ["models (expected { heavy, light, catalog })"] }
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    return { ...out, problems: ["models (expected { heavy, light, catalog })"] }
   const o = v as Record<string, unknown>
-  for (const k of Object.keys(o)) if (!["heavy", "light", "catalog"].includes(k)) out.problems.push(`models.${k} (unknown)`)
+  for (const k of Object.keys(o))
+    if (!["heavy", "light", "catalog"].includes(k)) out.problems.push(`models.${k} (unknown)`)
   for (const k of ["heavy", "light"] as const) {
     if (o[k] === undefined) continue
     if (typeof o[k] === "string" && ID.test(o[k].trim())) out.prefer[k] = o[k].trim()

@@ -3,7 +3,10 @@ import { cleanText, MAX_NAME } from "./sanitize.ts"
 import type { Region } from "./types.ts"
 
 /** OpenCode's coding-plan provider ids, by region (its catalog ships both). */
-export const CODING_PLAN_PROVIDERS: Readonly<Record<string, Region>> = { "zai-coding-plan": "international", "zhipuai-coding-plan": "china" }
+export const CODING_PLAN_PROVIDERS: Readonly<Record<string, Region>> = {
+  "zai-coding-plan": "international",
+  "zhipuai-coding-plan": "china",
+}
 export const CODING_PLAN_IDS = Object.keys(CODING_PLAN_PROVIDERS)
 
 const ZAI_HOST = /(^|\.)(z\.ai|bigmodel\.cn)$/i
@@ -24,7 +27,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 export function zaiProvidersOf(cfg: unknown): string[] {
   const providers = isRecord(cfg) ? cfg.provider : undefined
   if (!isRecord(providers)) return []
-  return Object.entries(providers).flatMap(([id, p]) => (isRecord(p) && isRecord(p.options) && isZaiUrl(p.options.baseURL) ? [id] : []))
+  return Object.entries(providers).flatMap(([id, p]) =>
+    isRecord(p) && isRecord(p.options) && isZaiUrl(p.options.baseURL) ? [id] : [],
+  )
 }
 
 /** At most this many ids are kept per provider: a list is a few dozen at most. */
@@ -53,9 +58,16 @@ export function providerModelLists(providers: unknown): Record<string, string[]>
  * The list to recommend from: the provider the user's model is on when it is a Coding Plan one, else the coding-plan
  * provider of the key's region, else the only one there is; null when none is known.
  */
-export function pickModelList(lists: Readonly<Record<string, readonly string[]>>, modelProvider: string | null, region: Region | null): { provider: string; ids: readonly string[] } | null {
-  if (modelProvider !== null && lists[modelProvider] !== undefined) return { provider: modelProvider, ids: lists[modelProvider]! }
-  const byRegion = Object.keys(CODING_PLAN_PROVIDERS).find((id) => CODING_PLAN_PROVIDERS[id] === region && lists[id] !== undefined)
+export function pickModelList(
+  lists: Readonly<Record<string, readonly string[]>>,
+  modelProvider: string | null,
+  region: Region | null,
+): { provider: string; ids: readonly string[] } | null {
+  if (modelProvider !== null && lists[modelProvider] !== undefined)
+    return { provider: modelProvider, ids: lists[modelProvider]! }
+  const byRegion = Object.keys(CODING_PLAN_PROVIDERS).find(
+    (id) => CODING_PLAN_PROVIDERS[id] === region && lists[id] !== undefined,
+  )
   if (byRegion !== undefined) return { provider: byRegion, ids: lists[byRegion]! }
   const ids = Object.keys(lists)
   return ids.length === 1 ? { provider: ids[0]!, ids: lists[ids[0]!]! } : null

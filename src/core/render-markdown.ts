@@ -20,7 +20,11 @@ export function renderMarkdown(report: Report, ctx: ViewContext): string {
   if (v.resetCard !== null) out.push("", v.resetCard)
   out.push("", `${v.peakActive ? "⏰ " : ""}${v.peak}`, "", `**Model:** ${md(v.model)} — ${md(v.modelReason)}`)
   if (v.local !== null) {
-    out.push("", "**This machine's record** (OpenCode sessions here; the figures above are account-wide):", ...v.local.map((l) => `- ${l}`))
+    out.push(
+      "",
+      "**This machine's record** (OpenCode sessions here; the figures above are account-wide):",
+      ...v.local.map((l) => `- ${l}`),
+    )
   }
   if (v.history !== null) {
     // Inside the fence nothing is formatting, but a run of backticks in a model name could close it.

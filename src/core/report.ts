@@ -1,6 +1,15 @@
 // Snapshot + clock + settings → the Report of the JSON contract (schema 1). Pure.
-import { runway, summarise, type LocalRecord } from "./local.ts"
-import { MODEL_CATALOG, multiplierNow, pricingAt, type ModelCatalog, type PlanGeneration, type Pricing } from "./catalog.ts"
+import type { LocalRecord } from "./records.ts"
+import { runway } from "./runway.ts"
+import { summarise } from "./summary.ts"
+import {
+  MODEL_CATALOG,
+  multiplierNow,
+  pricingAt,
+  type ModelCatalog,
+  type PlanGeneration,
+  type Pricing,
+} from "./catalog.ts"
 import { resetCardsReport } from "./reset-cards.ts"
 import { recommendModel, type ModelPreference } from "./model.ts"
 import { DEFAULT_PEAK_SCHEDULE, explicitMultipliers, isQuotaPeak, peakState, type PeakSchedule } from "./peak.ts"
@@ -51,11 +60,24 @@ function withClockNotes(w: QuotaWindow, now: Date): QuotaWindow {
   return { ...w, note: w.note ? `${w.note}; ${note}` : note }
 }
 
-export function localReport(records: readonly LocalRecord[], windows: QuotaWindow[], snapshot: QuotaSnapshot, settings: ReportSettings): LocalReport {
+export function localReport(
+  records: readonly LocalRecord[],
+  windows: QuotaWindow[],
+  snapshot: QuotaSnapshot,
+  settings: ReportSettings,
+): LocalReport {
   const binding = bindingWindow(windows)
   const w = binding === null ? undefined : windows.find((x) => x.kind === binding)
-  const summary = summarise({ records, now: settings.now, plan: snapshot.plan, catalog: settings.catalog ?? PLAN_CATALOG })
-  const r = w === undefined ? { state: "no_data" as const } : runway({ window: binding!, usedPercent: w.usedPercent, resetsAt: w.resetsAt, records, now: settings.now })
+  const summary = summarise({
+    records,
+    now: settings.now,
+    plan: snapshot.plan,
+    catalog: settings.catalog ?? PLAN_CATALOG,
+  })
+  const r =
+    w === undefined
+      ? { state: "no_data" as const }
+      : runway({ window: binding!, usedPercent: w.usedPercent, resetsAt: w.resetsAt, records, now: settings.now })
   return { scope: "this machine", summary, runway: { window: binding, ...r } }
 }
 
@@ -88,16 +110,22 @@ export function buildReport(snapshot: QuotaSnapshot, settings: ReportSettings): 
     }),
   }
   if (snapshot.resetCards !== undefined) {
-    report.resetCards = snapshot.resetCards === null ? null : resetCardsReport(snapshot.resetCards, windows, report.binding, settings.now)
+    report.resetCards =
+      snapshot.resetCards === null ? null : resetCardsReport(snapshot.resetCards, windows, report.binding, settings.now)
   }
   if (settings.local !== undefined) {
-    report.local = settings.local === null || settings.local.length === 0 ? null : localReport(settings.local, windows, snapshot, settings)
+    report.local =
+      settings.local === null || settings.local.length === 0
+        ? null
+        : localReport(settings.local, windows, snapshot, settings)
   }
   return report
 }
 
 /** Exit status of the contract: 2 when a five-hour or weekly window is used up, else 0. */
 export function exitStatus(report: Report): 0 | 2 {
-  const full = report.windows.some((w) => (w.kind === "five_hour" || w.kind === "weekly") && w.usedPercent !== null && w.usedPercent >= 100)
+  const full = report.windows.some(
+    (w) => (w.kind === "five_hour" || w.kind === "weekly") && w.usedPercent !== null && w.usedPercent >= 100,
+  )
   return full ? 2 : 0
 }

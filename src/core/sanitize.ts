@@ -15,7 +15,8 @@ export const MAX_SERVER_TEXT = 1024
 // Whole escape sequences, so that no parameter bytes ("[2J", "]0;title") are left behind as text:
 // OSC, DCS, SOS, PM, APC strings (7-bit and C1 introducers) up to their terminator or the end of the text,
 // CSI sequences (7-bit and C1), and every other ESC sequence (intermediates and a final byte, or a lone ESC).
-const STRING_SEQUENCE = /(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?/g
+const STRING_SEQUENCE =
+  /(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?/g
 const CSI_SEQUENCE = /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?/g
 const OTHER_ESCAPE = /\u001b[ -/]*[0-~]?/g
 /** Line breaks and tabs of every kind (incl. NEL, LS, PS): a single space, so words stay apart. */
@@ -31,7 +32,12 @@ export function capText(text: string, max: number): string {
   if (max <= 0) return ""
   const points = Array.from(text)
   if (points.length <= max) return text
-  return points.slice(0, max - 1).join("").trimEnd() + ELLIPSIS
+  return (
+    points
+      .slice(0, max - 1)
+      .join("")
+      .trimEnd() + ELLIPSIS
+  )
 }
 
 /**

@@ -1,6 +1,11 @@
 // Domain types shared by core/, zai/, opencode/ and the CLI. No I/O here.
 import type { ModelClass, Pricing } from "./catalog.ts"
 import type { ResetCardsReport } from "./reset-cards.ts"
+import type { Runway } from "./runway.ts"
+import type { LocalSummary } from "./summary.ts"
+
+/** The process environment as the entries hand it down (only they read `process.env`). */
+export type Env = Readonly<Record<string, string | undefined>>
 
 export type Region = "international" | "china"
 export type PlanId = "lite" | "pro" | "max"
@@ -60,7 +65,13 @@ export interface UsageHistory {
   modelCalls: (number | null)[]
   tokens: (number | null)[]
   perModel: { model: string; tokens: (number | null)[] }[]
-  totals: { modelCalls: number | null; tokens: number | null; search: number | null; webRead: number | null; zread: number | null }
+  totals: {
+    modelCalls: number | null
+    tokens: number | null
+    search: number | null
+    webRead: number | null
+    zread: number | null
+  }
   tools: { search: (number | null)[]; webRead: (number | null)[]; zread: (number | null)[] }
 }
 
@@ -103,22 +114,14 @@ export interface Report {
 /** This machine's record, beside the account-wide figures of the API. */
 export interface LocalReport {
   scope: "this machine"
-  summary: import("./local.ts").LocalSummary
+  summary: LocalSummary
   /** The binding window's runway at the pace of the API snapshots of the last hour. */
-  runway: { window: QuotaWindowKind | null } & import("./local.ts").Runway
+  runway: { window: QuotaWindowKind | null } & Runway
 }
 
 /** Errors are values at the boundaries. */
 export type ErrorKind =
-  | "no_key"
-  | "auth"
-  | "rate_limited"
-  | "timeout"
-  | "network"
-  | "server"
-  | "bad_response"
-  | "wrong_region"
-  | "no_plan"
+  "no_key" | "auth" | "rate_limited" | "timeout" | "network" | "server" | "bad_response" | "wrong_region" | "no_plan"
 
 export interface QuotaError {
   kind: ErrorKind

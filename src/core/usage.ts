@@ -4,14 +4,19 @@ import { TZDate } from "@date-fns/tz"
 import { hm, wallClock, ymd } from "./format.ts"
 import type { UsageHistory } from "./types.ts"
 
-
-
 /** "yesterday at this hour :00" to "today at this hour :59:59", Beijing time, as the vendor's console asks. */
 export function usageRange(now: Date): { startTime: string; endTime: string } {
   const bj = new TZDate(now.getTime(), PEAK_TZ)
   const end = wallClock(bj.getTime(), PEAK_TZ)
   // The same hour one calendar day earlier (Beijing keeps no DST, so that is 24 hours).
-  const yesterday = new TZDate(bj.getFullYear(), bj.getMonth(), bj.getDate() - 1, bj.getHours(), bj.getMinutes(), PEAK_TZ)
+  const yesterday = new TZDate(
+    bj.getFullYear(),
+    bj.getMonth(),
+    bj.getDate() - 1,
+    bj.getHours(),
+    bj.getMinutes(),
+    PEAK_TZ,
+  )
   const start = wallClock(yesterday.getTime(), PEAK_TZ)
   return {
     startTime: `${ymd(start)} ${hm(start).slice(0, 2)}:00:00`,

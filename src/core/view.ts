@@ -52,7 +52,8 @@ function resetCardLine(report: Report, ctx: ViewContext): string | null {
   const useWeek = cards.suggested === "weekly" || cards.fiveHour.available === 0
   const c = useWeek ? cards.weekly : cards.fiveHour
   const what = useWeek ? "week reset card" : "five-hour reset card"
-  const expires = c.nextExpiresAt === null ? "" : `, the next expires ${clockIn(c.nextExpiresAt, ctx.localTimeZone, ctx.now)}`
+  const expires =
+    c.nextExpiresAt === null ? "" : `, the next expires ${clockIn(c.nextExpiresAt, ctx.localTimeZone, ctx.now)}`
   const resets = useWeek ? "the weekly and the 5-hour window" : "the 5-hour window"
   const console = report.region === "china" ? "BigModel" : "Z.ai"
   return `Reset card: you have ${c.available} ${what}${c.available === 1 ? "" : "s"}${expires}; using one in the ${console} console resets ${resets} now.`
@@ -68,7 +69,8 @@ export function twoClocks(iso: string, peakTz: string, localTz: string, now: Dat
 
 /** What the peak costs in a sentence's clause: the plan's multiplier now, or the schedule's when the report has none. */
 export function peakCost(peak: PeakState, pricing: Pricing | undefined): string | null {
-  if (pricing !== undefined) return pricing.phase === "peak" || pricing["glm-5"].offPeak !== 1 ? costPhrase(pricing) : null
+  if (pricing !== undefined)
+    return pricing.phase === "peak" || pricing["glm-5"].offPeak !== 1 ? costPhrase(pricing) : null
   return peak.active && peak.glm5Multiplier > 1 ? `GLM-5-class models cost ${peak.glm5Multiplier}× quota` : null
 }
 
@@ -78,7 +80,8 @@ export function peakLine(peak: PeakState, peakTz: string, localTz: string, now: 
     const until = peak.endsAt === null ? "" : ` until ${twoClocks(peak.endsAt, peakTz, localTz, now)}`
     const costs: string[] = []
     if (cost !== null && (pricing === undefined || pricing.phase === "peak")) costs.push(cost)
-    if (peak.periods.includes("throttle")) costs.push("answers are slower and parallel requests may fail with 1302 concurrency errors")
+    if (peak.periods.includes("throttle"))
+      costs.push("answers are slower and parallel requests may fail with 1302 concurrency errors")
     const what = costs.length === 0 ? "" : `: ${costs.join("; ")}`
     return `Peak hours (${peak.periods.join(", ")})${until}${what}.`
   }
@@ -108,40 +111,60 @@ function historyLines(h: UsageHistory): string[] {
 
 function localLines(l: LocalReport, ctx: ViewContext): string[] {
   const s = l.summary
-  const at = (iso: string) => `${clockIn(iso, ctx.localTimeZone, ctx.now)} (in ${countdown(Date.parse(iso) - ctx.now.getTime())})`
+  const at = (iso: string) =>
+    `${clockIn(iso, ctx.localTimeZone, ctx.now)} (in ${countdown(Date.parse(iso) - ctx.now.getTime())})`
   const allowance = s.allowance.promptsPer5h === null ? "" : ` of ~${groupDigits(s.allowance.promptsPer5h)}`
   const perPrompt = s.callsPerPrompt === null ? "" : ` (${s.callsPerPrompt} per prompt)`
   const lines = [
     `This machine, last 5 h: ${groupDigits(s.prompts)} prompts${allowance}, ${groupDigits(s.calls)} model calls${perPrompt}, ${groupDigits(s.tokens.total)} tokens, ${groupDigits(s.mcpTotal)} MCP calls`,
   ]
-  if (s.oldestPromptAgesOutAt !== null) lines.push(`Oldest prompt in the window ages out ${at(s.oldestPromptAgesOutAt)}`)
-  const pts = l.runway.window === null ? null : s.burn.pointsPerHour[l.runway.window === "five_hour" ? "fiveHour" : "weekly"]
+  if (s.oldestPromptAgesOutAt !== null)
+    lines.push(`Oldest prompt in the window ages out ${at(s.oldestPromptAgesOutAt)}`)
+  const pts =
+    l.runway.window === null ? null : s.burn.pointsPerHour[l.runway.window === "five_hour" ? "fiveHour" : "weekly"]
   const pace = [`${s.burn.promptsPerHour} prompts and ${s.burn.callsPerHour} calls in the last hour`]
-  if (pts !== null && l.runway.window !== null) pace.push(`${windowName(l.runway.window, "window")} ${pts >= 0 ? "+" : ""}${pts} points/h`)
+  if (pts !== null && l.runway.window !== null)
+    pace.push(`${windowName(l.runway.window, "window")} ${pts >= 0 ? "+" : ""}${pts} points/h`)
   lines.push(`Pace: ${pace.join("; ")}`)
   const r = l.runway
   if (r.window !== null) {
     const name = windowName(r.window, "lower")
-    if (r.state === "runs_out") lines.push(`Runway: at this pace the ${name} window runs out ${at(r.exhaustsAt)}, ${countdown(r.beforeResetMs)} before it resets`)
+    if (r.state === "runs_out")
+      lines.push(
+        `Runway: at this pace the ${name} window runs out ${at(r.exhaustsAt)}, ${countdown(r.beforeResetMs)} before it resets`,
+      )
     else if (r.state === "ok") lines.push(`Runway: at this pace the ${name} window lasts until it resets`)
     else if (r.state === "no_burn") lines.push(`Runway: no burn in the last hour`)
     else lines.push(`Runway: not enough readings in the last hour yet`)
   }
   if (s.sessions.length > 0) {
-    lines.push(`Busiest sessions: ${s.sessions.slice(0, 3).map((x) => `${x.session.slice(0, 14)} ${groupDigits(x.calls)} calls`).join(" · ")}`)
+    lines.push(
+      `Busiest sessions: ${s.sessions
+        .slice(0, 3)
+        .map((x) => `${x.session.slice(0, 14)} ${groupDigits(x.calls)} calls`)
+        .join(" · ")}`,
+    )
   }
   return lines
 }
 
 /** "resets 05:11 (in 2h 41m)"; an idle 5-hour window without a reset has not started (none is invented). */
 function resetText(w: QuotaWindow, ctx: ViewContext): string | null {
-  if (w.resetsAt === null) return w.kind === "five_hour" && (w.usedPercent ?? 0) === 0 ? "not started (starts with your next request)" : null
+  if (w.resetsAt === null)
+    return w.kind === "five_hour" && (w.usedPercent ?? 0) === 0 ? "not started (starts with your next request)" : null
   return `resets ${clockIn(w.resetsAt, ctx.localTimeZone, ctx.now)} (in ${countdown(Date.parse(w.resetsAt) - ctx.now.getTime())})`
 }
 
 /** The MCP row of a plan that does not report one (credit plans): shown as such, never as 0 %. */
 const MCP_NOT_REPORTED: WindowView = {
-  title: "MCP tools (month)", percent: null, percentText: "—", bar: bar(null), counters: "not reported by this plan", reset: null, tools: null, note: null,
+  title: "MCP tools (month)",
+  percent: null,
+  percentText: "—",
+  bar: bar(null),
+  counters: "not reported by this plan",
+  reset: null,
+  tools: null,
+  note: null,
 }
 
 export function viewReport(report: Report, ctx: ViewContext): ReportView {
@@ -170,7 +193,9 @@ export function viewReport(report: Report, ctx: ViewContext): ReportView {
     title: `GLM Coding Plan · ${planTitle(report.plan, ctx.planLabel ?? null)}`,
     region: report.region === "china" ? "BigModel (China)" : "Z.ai",
     updated,
-    stale: report.stale ? `Stale: showing the last good reading (${updated.replace("updated ", "")}). ${ctx.staleReason ?? ""}`.trim() : null,
+    stale: report.stale
+      ? `Stale: showing the last good reading (${updated.replace("updated ", "")}). ${ctx.staleReason ?? ""}`.trim()
+      : null,
     windows,
     peak: peakLine(report.peak, peakTz, ctx.localTimeZone, ctx.now, report.pricing),
     peakActive: report.peak.active,

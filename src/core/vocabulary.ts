@@ -39,15 +39,18 @@ const meterWord = (generation: PlanGeneration): string => (generation === "credi
 export function costPhrase(pricing: Pricing, cls: ModelClass = "glm-5"): string {
   const p = pricing[cls]
   const word = meterWord(pricing.generation)
-  if (pricing.phase === "peak") return `${className(cls)} models cost ${times(p.peak)} ${word}${p.offPeak === p.peak ? "" : ` (${times(p.offPeak)} off-peak)`}`
+  if (pricing.phase === "peak")
+    return `${className(cls)} models cost ${times(p.peak)} ${word}${p.offPeak === p.peak ? "" : ` (${times(p.offPeak)} off-peak)`}`
   return `${className(cls)} models cost ${times(p.offPeak)} ${word} now${p.offPeak === p.peak ? "" : ` (${times(p.peak)} at peak)`}`
 }
 
 /** Whether the class costs more at the quota peak than off-peak on this plan (rule 4 of the model choice). */
-export const peakCostsMore = (pricing: Pricing, cls: ModelClass = "glm-5"): boolean => pricing[cls].peak > pricing[cls].offPeak
+export const peakCostsMore = (pricing: Pricing, cls: ModelClass = "glm-5"): boolean =>
+  pricing[cls].peak > pricing[cls].offPeak
 
 /** "legacy token plan" / "credit plan". */
-export const generationName = (generation: PlanGeneration): string => (generation === "credit" ? "credit plan" : "token plan")
+export const generationName = (generation: PlanGeneration): string =>
+  generation === "credit" ? "credit plan" : "token plan"
 
 /** "Lite", "Pro", "Max", else the label the API sent, else "unknown plan". */
 export function planTitle(plan: string | null, label: string | null = null): string {

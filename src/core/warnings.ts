@@ -1,5 +1,8 @@
 // Which warnings to show now, and the keys that make each appear once per period. Pure: the caller keeps `seen`.
 import { classOf, MODEL_CATALOG, tierHasClass, type ModelCatalog, type Pricing } from "./catalog.ts"
+import { countdown } from "./format.ts"
+import { MINUTE_MS } from "./records.ts"
+import type { Runway } from "./runway.ts"
 import type { PeakState, Policy, QuotaWindow, QuotaWindowKind, Report } from "./types.ts"
 import { className, costPhrase, peakCostsMore, planTitle, windowName } from "./vocabulary.ts"
 
@@ -36,7 +39,11 @@ export function peakWarning(peak: PeakState, pricing: Pricing, clocks: Clocks): 
  * Quota warnings: for each five-hour and weekly window, the highest threshold it has reached, once per threshold per
  * window (the window's reset identifies it). Lower thresholds reached at the same time are marked seen with it.
  */
-export function quotaWarnings(windows: QuotaWindow[], thresholds: number[], clocks: Clocks): { show: Warning[]; alsoSeen: string[] } {
+export function quotaWarnings(
+  windows: QuotaWindow[],
+  thresholds: number[],
+  clocks: Clocks,
+): { show: Warning[]; alsoSeen: string[] } {
   const show: Warning[] = []
   const alsoSeen: string[] = []
   const sorted = [...new Set(thresholds)].sort((a, b) => b - a)
@@ -97,4 +104,43 @@ export function modelWarning(input: ModelWarningInput): Warning | null {
     }
   }
   return null
+}
+
+/** A runway warning needs the projected exhaustion to come more than this long before the reset. */
+export const RUNWAY_WARNING_MARGIN_MS = 15 * MINUTE_MS
+
+export interface RunwayWarning {
+  /** Once per window: the window's reset identifies it. */
+  key: string
+  title: string
+  message: string
+  variant: "warning"
+}
+
+export interface RunwayWarningInput {
+  window: QuotaWindowKind
+  resetsAt: string | null
+  runway: Runway
+  now: Date
+  /** How an instant is shown ("18:00 Beijing time (11:00 your time)"); defaults to the ISO instant. */
+  formatTime?: (iso: string) => string
+  /** Warn only when the window runs out more than this long before its reset (default 15 minutes). */
+  marginMs?: number
+}
+
+/** A warning when the window is projected to run out more than 15 minutes before it resets; else null. */
+export function runwayWarning(input: RunwayWarningInput): RunwayWarning | null {
+  const r = input.runway
+  if (r.state !== "runs_out" || input.resetsAt === null) return null
+  if (r.beforeResetMs <= (input.marginMs ?? RUNWAY_WARNING_MARGIN_MS)) return null
+  const show = input.formatTime ?? ((iso: string) => iso)
+  const name = windowName(input.window, "lower")
+  const inMs = Date.parse(r.exhaustsAt) - input.now.getTime()
+  const when = inMs <= 0 ? "now" : `in ${countdown(inMs)} (${show(r.exhaustsAt)})`
+  return {
+    key: `runway:${input.window}:${input.resetsAt}`,
+    title: `GLM ${name} window runs out early`,
+    message: `At the current pace (${r.pointsPerHour} points an hour) your ${name} window runs out ${when}, ${countdown(r.beforeResetMs)} before it resets at ${show(input.resetsAt)}. GLM-4.7 stretches what is left.`,
+    variant: "warning",
+  }
 }

@@ -27,7 +27,8 @@ export function classify(raw: Pick<RawLimit, "type" | "unit" | "number">): Windo
     if (raw.unit === WEEKLY_UNIT && (raw.number === 1 || raw.number === 7 || raw.number === null)) return "weekly"
     return "other"
   }
-  if (type === "TIME_LIMIT" && raw.unit === MONTHLY_UNIT && (raw.number === 1 || raw.number === null)) return "mcp_monthly"
+  if (type === "TIME_LIMIT" && raw.unit === MONTHLY_UNIT && (raw.number === 1 || raw.number === null))
+    return "mcp_monthly"
   return "other"
 }
 

@@ -10,7 +10,7 @@
 // use under 5 MB (see bench/local.ts). Every line starts with `["`, which is how a line glued to a torn one (a crash
 // mid-write, then another append) is recovered. Unknown kinds are skipped, not errors (a newer writer may add some);
 // lengths are exact, so a new field means a new kind letter.
-import type { HourAggregate, LocalEvent, LocalRecord } from "../core/local.ts"
+import type { HourAggregate, LocalEvent, LocalRecord } from "../core/records.ts"
 
 /** A line is written with one write(2); kept far below 4 KiB (strings are capped). */
 export const MAX_LINE_BYTES = 4096
@@ -21,7 +21,8 @@ const text = (v: unknown): string => (typeof v === "string" ? (v.length > MAX_TE
 const count = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.round(v) : 0)
 const percent = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null)
 const iso = (v: unknown): string | null => (typeof v === "string" && v.length <= 64 ? v : null)
-const instant = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.floor(v) : null)
+const instant = (v: unknown): number | null =>
+  typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.floor(v) : null
 
 function toolCounts(mcp: Record<string, number>): Record<string, number> {
   const out = new Map<string, number>()
@@ -42,7 +43,16 @@ export function encodeRecord(r: LocalRecord): string | null {
       value = ["p", t, text(r.session), text(r.model)]
       break
     case "call":
-      value = ["c", t, text(r.session), text(r.model), count(r.input), count(r.output), count(r.cacheRead), count(r.cacheWrite)]
+      value = [
+        "c",
+        t,
+        text(r.session),
+        text(r.model),
+        count(r.input),
+        count(r.output),
+        count(r.cacheRead),
+        count(r.cacheWrite),
+      ]
       break
     case "mcp":
       value = ["m", t, text(r.session), text(r.tool)]
@@ -52,7 +62,18 @@ export function encodeRecord(r: LocalRecord): string | null {
       break
     case "hour": {
       const tools = toolCounts(r.mcp)
-      value = ["h", t, text(r.session), text(r.model), count(r.prompts), count(r.calls), count(r.input), count(r.output), count(r.cacheRead), count(r.cacheWrite)]
+      value = [
+        "h",
+        t,
+        text(r.session),
+        text(r.model),
+        count(r.prompts),
+        count(r.calls),
+        count(r.input),
+        count(r.output),
+        count(r.cacheRead),
+        count(r.cacheWrite),
+      ]
       if (Object.keys(tools).length > 0) value.push(tools)
       break
     }
@@ -138,7 +159,7 @@ export function decodeValue(v: unknown): LocalRecord | null | typeof UNKNOWN {
 }
 
 /** How every line begins: `["`. */
-const LINE_START = "[\""
+const LINE_START = '["'
 
 function parseOne(line: string): LocalRecord | null | typeof UNKNOWN {
   try {

@@ -1,14 +1,23 @@
 // The dated model catalog: what each tier has on a given day, what each class costs, and the pick from a real list.
 import { describe, expect, it } from "vitest"
-import { classOf, MODEL_CATALOG, pricingAt, servedBy, tierHasClass, withModelOverrides } from "../../src/core/catalog.ts"
+import { classOf, MODEL_CATALOG, pricingAt, servedBy, tierHasClass } from "../../src/core/catalog.ts"
 import { recommendModel, type SelectionInput } from "../../src/core/model.ts"
 import { peakState } from "../../src/core/peak.ts"
 import { buildReport } from "../../src/core/report.ts"
 import type { PlanId, QuotaSnapshot, QuotaWindow, Region } from "../../src/core/types.ts"
+import { withModelOverrides } from "../../src/core/catalog-overrides.ts"
 
 // What `opencode models <provider>` lists in opencode 1.18.33 (its bundled catalog), checked in the real binary by
 // test/e2e/apply.e2e.test.ts.
-const ZAI_LIST = ["glm-4.7", "glm-5-turbo", "glm-5.2", "glm-5.2-highspeed", "glm-5.3", "glm-5.3-flash", "glm-5.3-highspeed"]
+const ZAI_LIST = [
+  "glm-4.7",
+  "glm-5-turbo",
+  "glm-5.2",
+  "glm-5.2-highspeed",
+  "glm-5.3",
+  "glm-5.3-flash",
+  "glm-5.3-highspeed",
+]
 const ZHIPU_LIST = ["glm-4.6v", "glm-5.3", "glm-5.3-flash", "glm-5.3-highspeed"]
 
 const at = (iso: string) => new Date(iso)
@@ -21,15 +30,37 @@ const DAYS = {
 } as const
 
 const win = (kind: QuotaWindow["kind"], usedPercent: number, meter: QuotaWindow["meter"] = "tokens"): QuotaWindow => ({
-  kind, meter, usedPercent, used: null, limit: null, remaining: null, resetsAt: null,
+  kind,
+  meter,
+  usedPercent,
+  used: null,
+  limit: null,
+  remaining: null,
+  resetsAt: null,
 })
 
-function snapshot(plan: PlanId | null, when: string, meter: QuotaWindow["meter"] = "tokens", region: Region = "international"): QuotaSnapshot {
-  return { plan, planLabel: plan, region, fetchedAt: when, windows: [win("five_hour", 20, meter), win("weekly", 30, meter)] }
+function snapshot(
+  plan: PlanId | null,
+  when: string,
+  meter: QuotaWindow["meter"] = "tokens",
+  region: Region = "international",
+): QuotaSnapshot {
+  return {
+    plan,
+    planLabel: plan,
+    region,
+    fetchedAt: when,
+    windows: [win("five_hour", 20, meter), win("weekly", 30, meter)],
+  }
 }
 
-const pick = (plan: PlanId | null, when: string, models?: string[] | null, region: Region = "international", meter: QuotaWindow["meter"] = "tokens") =>
-  buildReport(snapshot(plan, when, meter, region), { now: at(when), models }).recommendation
+const pick = (
+  plan: PlanId | null,
+  when: string,
+  models?: string[] | null,
+  region: Region = "international",
+  meter: QuotaWindow["meter"] = "tokens",
+) => buildReport(snapshot(plan, when, meter, region), { now: at(when), models }).recommendation
 
 describe("the catalog by date, tier and class (no list: the catalog for the date)", () => {
   it.each([
@@ -60,7 +91,13 @@ describe("the catalog by date, tier and class (no list: the catalog for the date
     ["nov", "glm-5.3-flash"],
   ] as const)("%s, at the quota peak → the light class, %s", (month, model) => {
     for (const tier of ["lite", "pro", "max"] as const) {
-      const r = pick(tier, DAYS[month].peak, null, "international", month === "sep" || month === "nov" ? "credits" : "tokens")
+      const r = pick(
+        tier,
+        DAYS[month].peak,
+        null,
+        "international",
+        month === "sep" || month === "nov" ? "credits" : "tokens",
+      )
       expect(r).toMatchObject({ model, class: "glm-4.7" })
       if (month === "feb" && tier === "lite") expect(r.reason).toContain("the Lite plan has no GLM-5-class model")
       else expect(r.reason).toMatch(/^peak hours until 18:00 Beijing time: GLM-5-class models cost/)
@@ -78,7 +115,10 @@ describe("the catalog by date, tier and class (no list: the catalog for the date
 describe("the pick comes from the list the user has", () => {
   it("zai-coding-plan in November: glm-5.3 off-peak (5.4 is not listed), glm-5.3-flash at the peak", () => {
     expect(pick("pro", DAYS.nov.off, ZAI_LIST)).toMatchObject({ model: "glm-5.3", class: "glm-5" })
-    expect(pick("pro", DAYS.nov.peak, ZAI_LIST, "international", "credits")).toMatchObject({ model: "glm-5.3-flash", class: "glm-4.7" })
+    expect(pick("pro", DAYS.nov.peak, ZAI_LIST, "international", "credits")).toMatchObject({
+      model: "glm-5.3-flash",
+      class: "glm-4.7",
+    })
     expect(pick("lite", DAYS.nov.off, ZAI_LIST).model).toBe("glm-5.3")
   })
 
@@ -123,9 +163,27 @@ describe("the pick comes from the list the user has", () => {
   })
 
   it("a preferred id wins within its class when listed, and is ignored when not", () => {
-    expect(buildReport(snapshot("pro", DAYS.nov.off), { now: at(DAYS.nov.off), models: ZAI_LIST, prefer: { heavy: "glm-5.2" } }).recommendation.model).toBe("glm-5.2")
-    expect(buildReport(snapshot("pro", DAYS.nov.off), { now: at(DAYS.nov.off), models: ZAI_LIST, prefer: { heavy: "glm-5.4" } }).recommendation.model).toBe("glm-5.3")
-    expect(buildReport(snapshot("pro", DAYS.nov.peak, "credits"), { now: at(DAYS.nov.peak), models: ZAI_LIST, prefer: { light: "glm-4.7" } }).recommendation.model).toBe("glm-4.7")
+    expect(
+      buildReport(snapshot("pro", DAYS.nov.off), {
+        now: at(DAYS.nov.off),
+        models: ZAI_LIST,
+        prefer: { heavy: "glm-5.2" },
+      }).recommendation.model,
+    ).toBe("glm-5.2")
+    expect(
+      buildReport(snapshot("pro", DAYS.nov.off), {
+        now: at(DAYS.nov.off),
+        models: ZAI_LIST,
+        prefer: { heavy: "glm-5.4" },
+      }).recommendation.model,
+    ).toBe("glm-5.3")
+    expect(
+      buildReport(snapshot("pro", DAYS.nov.peak, "credits"), {
+        now: at(DAYS.nov.peak),
+        models: ZAI_LIST,
+        prefer: { light: "glm-4.7" },
+      }).recommendation.model,
+    ).toBe("glm-4.7")
   })
 })
 
@@ -155,7 +213,11 @@ describe("what each class costs per phase and plan generation", () => {
 
   it("a schedule that names its own multipliers wins over the catalog's", () => {
     const when = "2026-07-13T07:30:00Z"
-    const schedule = { timeZone: "Asia/Shanghai", periods: [{ name: "quota", days: [1, 2, 3, 4, 5], start: "14:00", end: "18:00", glm5Multiplier: 5 }], offPeakGlm5Multiplier: 1 }
+    const schedule = {
+      timeZone: "Asia/Shanghai",
+      periods: [{ name: "quota", days: [1, 2, 3, 4, 5], start: "14:00", end: "18:00", glm5Multiplier: 5 }],
+      offPeakGlm5Multiplier: 1,
+    }
     const r = buildReport(snapshot("pro", when), { now: at(when), schedule })
     expect(r.peak.glm5Multiplier).toBe(5)
     expect(r.recommendation.reason).toContain("5× quota (1× off-peak)")
@@ -164,11 +226,20 @@ describe("what each class costs per phase and plan generation", () => {
 
 describe("overrides", () => {
   it("a catalog entry adds an id; an unusable one is named", () => {
-    const { catalog, problems } = withModelOverrides(MODEL_CATALOG, [{ id: "glm-5.5", class: "glm-5", rank: 200 }, { id: "x", class: "big" }, "junk"])
+    const { catalog, problems } = withModelOverrides(MODEL_CATALOG, [
+      { id: "glm-5.5", class: "glm-5", rank: 200 },
+      { id: "x", class: "big" },
+      "junk",
+    ])
     expect(problems).toEqual(['catalog[1].class: use "glm-5" or "glm-4.7"', "catalog[2]: expected { id, class }"])
     const input: SelectionInput = {
-      plan: "pro", windows: [], peak: peakState(at(DAYS.nov.off)), pricing: pricingAt({ generation: "credit", at: at(DAYS.nov.off).getTime(), quotaPeak: false }),
-      now: at(DAYS.nov.off), region: "international", catalog,
+      plan: "pro",
+      windows: [],
+      peak: peakState(at(DAYS.nov.off)),
+      pricing: pricingAt({ generation: "credit", at: at(DAYS.nov.off).getTime(), quotaPeak: false }),
+      now: at(DAYS.nov.off),
+      region: "international",
+      catalog,
     }
     expect(recommendModel(input).model).toBe("glm-5.5")
   })

@@ -36,13 +36,31 @@ const THROTTLE_ONLY: PeakState = {
 const LOW = [window("five_hour", 22), window("weekly", 25), window("mcp_monthly", 99)]
 const LIST = ["glm-4.7", "glm-5"]
 
-const priced = (peak: PeakState) => pricingAt({ generation: "legacy", at: NOW.getTime(), quotaPeak: peak.periods.includes("quota") })
+const priced = (peak: PeakState) =>
+  pricingAt({ generation: "legacy", at: NOW.getTime(), quotaPeak: peak.periods.includes("quota") })
 const input = (over: Partial<SelectionInput>): SelectionInput => {
   const peak = over.peak ?? OFF_PEAK
-  return { plan: "pro", windows: LOW, peak, pricing: priced(peak), now: NOW, region: "international", listed: LIST, ...over }
+  return {
+    plan: "pro",
+    windows: LOW,
+    peak,
+    pricing: priced(peak),
+    now: NOW,
+    region: "international",
+    listed: LIST,
+    ...over,
+  }
 }
-const LIGHT = (reason: string | ReturnType<typeof expect.stringContaining>) => ({ model: "glm-4.7", class: "glm-4.7", reason })
-const HEAVY = (reason: string | ReturnType<typeof expect.stringContaining>) => ({ model: "glm-5", class: "glm-5", reason })
+const LIGHT = (reason: string | ReturnType<typeof expect.stringContaining>) => ({
+  model: "glm-4.7",
+  class: "glm-4.7",
+  reason,
+})
+const HEAVY = (reason: string | ReturnType<typeof expect.stringContaining>) => ({
+  model: "glm-5",
+  class: "glm-5",
+  reason,
+})
 
 describe("recommendModel, balanced (default)", () => {
   it("1. plan unknown → glm-4.7, says so", () => {
@@ -59,7 +77,9 @@ describe("recommendModel, balanced (default)", () => {
   })
 
   it("2. a heavy model the provider does not list does not count: Pro with only glm-4.7 listed → glm-4.7", () => {
-    expect(recommendModel(input({ listed: ["glm-4.7"] })).reason).toContain("no GLM-5-class model of the Pro plan is listed")
+    expect(recommendModel(input({ listed: ["glm-4.7"] })).reason).toContain(
+      "no GLM-5-class model of the Pro plan is listed",
+    )
   })
 
   it("3. five-hour window ≥ 80 % → glm-4.7, names window and percent", () => {
@@ -76,7 +96,9 @@ describe("recommendModel, balanced (default)", () => {
   it("3. names the fuller window when both are over, and ignores null and MCP windows", () => {
     const r = recommendModel(input({ windows: [window("five_hour", 81), window("weekly", 92.34)] }))
     expect(r.reason).toContain("weekly window 92.3 % used")
-    const ignored = recommendModel(input({ windows: [window("five_hour", null), window("mcp_monthly", 100), window("other", 100)] }))
+    const ignored = recommendModel(
+      input({ windows: [window("five_hour", null), window("mcp_monthly", 100), window("other", 100)] }),
+    )
     expect(ignored.model).toBe("glm-5")
   })
 
@@ -142,7 +164,9 @@ describe("recommendModel, quality", () => {
   })
 
   it("off-peak → glm-5", () => {
-    expect(recommendModel(q({}))).toEqual(HEAVY(expect.stringContaining("off-peak and quota to spare: GLM-5-class on the Pro plan")))
+    expect(recommendModel(q({}))).toEqual(
+      HEAVY(expect.stringContaining("off-peak and quota to spare: GLM-5-class on the Pro plan")),
+    )
   })
 })
 
@@ -175,18 +199,39 @@ describe("recommendModel, economy", () => {
   })
 
   it("off-peak with quota to spare → glm-5", () => {
-    expect(recommendModel(e({}))).toEqual(HEAVY(expect.stringContaining("off-peak and quota to spare: GLM-5-class on the Pro plan")))
+    expect(recommendModel(e({}))).toEqual(
+      HEAVY(expect.stringContaining("off-peak and quota to spare: GLM-5-class on the Pro plan")),
+    )
   })
 })
 
 describe("isGlm5Class", () => {
-  it.each(["glm-5", "GLM-5", "glm-5.1", "glm-5-turbo", "zai-coding-plan/glm-5", "glm-5.2[1m]", "zhipuai/GLM-5.1-air", "glm-5.3-highspeed", "glm-5.4"])(
-    "%s → true",
-    (id) => {
-      expect(isGlm5Class(id)).toBe(true)
-    },
-  )
-  it.each(["glm-4.7", "glm-4.5-air", "glm-50x", "glm-50", "glm-5x", "glm5", "xglm-5", "", "gpt-5", "glm-5.3-flash", "zai-coding-plan/glm-5.3-flash"])("%s → false", (id) => {
+  it.each([
+    "glm-5",
+    "GLM-5",
+    "glm-5.1",
+    "glm-5-turbo",
+    "zai-coding-plan/glm-5",
+    "glm-5.2[1m]",
+    "zhipuai/GLM-5.1-air",
+    "glm-5.3-highspeed",
+    "glm-5.4",
+  ])("%s → true", (id) => {
+    expect(isGlm5Class(id)).toBe(true)
+  })
+  it.each([
+    "glm-4.7",
+    "glm-4.5-air",
+    "glm-50x",
+    "glm-50",
+    "glm-5x",
+    "glm5",
+    "xglm-5",
+    "",
+    "gpt-5",
+    "glm-5.3-flash",
+    "zai-coding-plan/glm-5.3-flash",
+  ])("%s → false", (id) => {
     expect(isGlm5Class(id)).toBe(false)
   })
 })

@@ -5,10 +5,10 @@ import {
   formatClock,
   formatDayClock,
   isQuotaPeak,
-  parsePeakSchedule,
   peakState,
   type PeakSchedule,
 } from "../../src/core/peak.ts"
+import { parsePeakSchedule } from "../../src/core/peak-override.ts"
 import type { PeakState } from "../../src/core/types.ts"
 
 /** An instant from a wall clock in a zone (month is 1-based here). */
@@ -17,7 +17,13 @@ const wall = (zone: string, y: number, mo: number, d: number, h: number, mi = 0)
 
 const beijing = (y: number, mo: number, d: number, h: number, mi = 0): Date => wall("Asia/Shanghai", y, mo, d, h, mi)
 
-const OFF = (nextStartsAt: string): PeakState => ({ active: false, periods: [], endsAt: null, nextStartsAt, glm5Multiplier: 1 })
+const OFF = (nextStartsAt: string): PeakState => ({
+  active: false,
+  periods: [],
+  endsAt: null,
+  nextStartsAt,
+  glm5Multiplier: 1,
+})
 const ON = (periods: string[], endsAt: string, glm5Multiplier: number): PeakState => ({
   active: true,
   periods,
@@ -64,7 +70,11 @@ describe("peakState is the same whichever zone the user is in", () => {
   const cases: { label: string; instants: Date[]; expected: PeakState }[] = [
     {
       label: "Wed 13:59 Beijing",
-      instants: [wall("UTC", 2026, 3, 4, 5, 59), beijing(2026, 3, 4, 13, 59), wall("America/New_York", 2026, 3, 4, 0, 59)],
+      instants: [
+        wall("UTC", 2026, 3, 4, 5, 59),
+        beijing(2026, 3, 4, 13, 59),
+        wall("America/New_York", 2026, 3, 4, 0, 59),
+      ],
       expected: OFF(WED_START),
     },
     {
@@ -79,7 +89,11 @@ describe("peakState is the same whichever zone the user is in", () => {
     },
     {
       label: "Wed 17:59 Beijing",
-      instants: [wall("UTC", 2026, 3, 4, 9, 59), beijing(2026, 3, 4, 17, 59), wall("America/New_York", 2026, 3, 4, 4, 59)],
+      instants: [
+        wall("UTC", 2026, 3, 4, 9, 59),
+        beijing(2026, 3, 4, 17, 59),
+        wall("America/New_York", 2026, 3, 4, 4, 59),
+      ],
       expected: ON(["quota", "throttle"], WED_END, 1),
     },
     {
@@ -261,7 +275,9 @@ describe("a schedule written in a zone whose DST change skips midnight", () => {
   }
   it("finds the next day's period across the missing midnight, at its new offset", () => {
     expect(peakState(wall("America/Santiago", 2026, 9, 5, 23, 30), daily)).toEqual(OFF("2026-09-06T13:00:00.000Z"))
-    expect(peakState(wall("America/Santiago", 2026, 9, 6, 10, 30), daily)).toEqual(ON(["quota"], "2026-09-06T14:00:00.000Z", 3))
+    expect(peakState(wall("America/Santiago", 2026, 9, 6, 10, 30), daily)).toEqual(
+      ON(["quota"], "2026-09-06T14:00:00.000Z", 3),
+    )
   })
 })
 
@@ -332,16 +348,19 @@ describe("parsePeakSchedule", () => {
     expect(parsePeakSchedule({ timeZone: "" }).problems[0]).toContain("timeZone")
   })
 
-  it.each(["9:00", "25:00", "14:60", "24:00", "2pm", 1400])("reports start %j as invalid and keeps the base periods", (start) => {
-    const { schedule, problems } = parsePeakSchedule({
-      periods: [
-        { name: "ok", days: [1], start: "10:00", end: "11:00" },
-        { name: "bad", days: [1], start, end: "18:00" },
-      ],
-    })
-    expect(schedule.periods).toEqual(DEFAULT_PEAK_SCHEDULE.periods)
-    expect(problems).toEqual([expect.stringContaining("periods[1].start")])
-  })
+  it.each(["9:00", "25:00", "14:60", "24:00", "2pm", 1400])(
+    "reports start %j as invalid and keeps the base periods",
+    (start) => {
+      const { schedule, problems } = parsePeakSchedule({
+        periods: [
+          { name: "ok", days: [1], start: "10:00", end: "11:00" },
+          { name: "bad", days: [1], start, end: "18:00" },
+        ],
+      })
+      expect(schedule.periods).toEqual(DEFAULT_PEAK_SCHEDULE.periods)
+      expect(problems).toEqual([expect.stringContaining("periods[1].start")])
+    },
+  )
 
   it("reports bad end, days, name, multiplier and equal start/end by field", () => {
     const { schedule, problems } = parsePeakSchedule({
@@ -352,7 +371,13 @@ describe("parsePeakSchedule", () => {
     })
     expect(schedule.periods).toEqual(DEFAULT_PEAK_SCHEDULE.periods)
     const text = problems.join("\n")
-    for (const field of ["periods[0].name", "periods[0].days", "periods[0].end", "periods[0].glm5Multiplier", "periods[1].end"]) {
+    for (const field of [
+      "periods[0].name",
+      "periods[0].days",
+      "periods[0].end",
+      "periods[0].glm5Multiplier",
+      "periods[1].end",
+    ]) {
       expect(text).toContain(field)
     }
   })

@@ -15,10 +15,14 @@ describe("PLAN_CATALOG", () => {
   })
 
   it("has prompts, MCP calls and credits per tier (models per tier and date are the model catalog's)", () => {
-    expect([PLAN_CATALOG.lite.promptsPer5h, PLAN_CATALOG.pro.promptsPer5h, PLAN_CATALOG.max.promptsPer5h]).toEqual([120, 600, 2400])
-    expect([PLAN_CATALOG.lite.mcpCallsPerMonth, PLAN_CATALOG.pro.mcpCallsPerMonth, PLAN_CATALOG.max.mcpCallsPerMonth]).toEqual([
-      100, 1000, 4000,
+    expect([PLAN_CATALOG.lite.promptsPer5h, PLAN_CATALOG.pro.promptsPer5h, PLAN_CATALOG.max.promptsPer5h]).toEqual([
+      120, 600, 2400,
     ])
+    expect([
+      PLAN_CATALOG.lite.mcpCallsPerMonth,
+      PLAN_CATALOG.pro.mcpCallsPerMonth,
+      PLAN_CATALOG.max.mcpCallsPerMonth,
+    ]).toEqual([100, 1000, 4000])
     expect(PLAN_CATALOG.lite.credits).toEqual({ fiveHour: 2000, weekly: 10000 })
     expect(PLAN_CATALOG.pro.credits).toEqual({ fiveHour: 8000, weekly: 40000 })
     expect(PLAN_CATALOG.max.credits).toEqual({ fiveHour: 28000, weekly: 140000 })

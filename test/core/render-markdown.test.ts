@@ -14,11 +14,35 @@ describe("renderMarkdown with hostile names", () => {
       region: "international",
       fetchedAt: NOW.toISOString(),
       windows: [
-        { kind: "mcp_monthly", meter: "calls", usedPercent: 3, used: 3, limit: 100, remaining: 97, resetsAt: null, tools: { "`rm -rf`": 2, "**bold**": 1 } },
-        { kind: "other", meter: "tokens", usedPercent: 1, used: null, limit: null, remaining: null, resetsAt: null, type: "<img src=x>|_x_", unit: 9, number: 1 },
+        {
+          kind: "mcp_monthly",
+          meter: "calls",
+          usedPercent: 3,
+          used: 3,
+          limit: 100,
+          remaining: 97,
+          resetsAt: null,
+          tools: { "`rm -rf`": 2, "**bold**": 1 },
+        },
+        {
+          kind: "other",
+          meter: "tokens",
+          usedPercent: 1,
+          used: null,
+          limit: null,
+          remaining: null,
+          resetsAt: null,
+          type: "<img src=x>|_x_",
+          unit: 9,
+          number: 1,
+        },
       ],
     }
-    const md = renderMarkdown(buildReport(snapshot, { now: NOW }), { now: NOW, localTimeZone: "UTC", planLabel: snapshot.planLabel })
+    const md = renderMarkdown(buildReport(snapshot, { now: NOW }), {
+      now: NOW,
+      localTimeZone: "UTC",
+      planLabel: snapshot.planLabel,
+    })
     expect(md).toContain("GLM Coding Plan · \\[click\\](http://evil.example)")
     expect(md).toContain("\\`rm -rf\\` 2 · \\*\\*bold\\*\\* 1")
     expect(md).toContain("\\<img src=x\\>\\|\\_x\\_")

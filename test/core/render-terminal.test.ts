@@ -2,7 +2,8 @@ import { describe, it, expect } from "vitest"
 import { renderTerminal, type TerminalContext } from "../../src/core/render-terminal.ts"
 import type { Report, UsageHistory } from "../../src/core/types.ts"
 import { viewReport } from "../../src/core/view.ts"
-import { displayWidth, wrapText } from "../../src/core/wrap.ts"
+import { displayWidth } from "../../src/core/width.ts"
+import { wrapText } from "../../src/core/wrap.ts"
 
 const NOW = new Date("2026-03-02T03:20:00.000Z")
 const HOURS = Array.from({ length: 24 }, (_, i) => new Date(NOW.getTime() - (23 - i) * 3_600_000).toISOString())
@@ -32,8 +33,24 @@ function longReport(): Report {
     fetchedAt: new Date(NOW.getTime() - 5 * 60_000).toISOString(),
     stale: true,
     windows: [
-      { kind: "five_hour", meter: "tokens", usedPercent: 37, used: 37_000_000, limit: 100_000_000, remaining: 63_000_000, resetsAt: "2026-03-02T05:59:00.000Z" },
-      { kind: "weekly", meter: "tokens", usedPercent: 41, used: 41_000_000, limit: 100_000_000, remaining: 59_000_000, resetsAt: "2026-03-05T12:35:00.000Z" },
+      {
+        kind: "five_hour",
+        meter: "tokens",
+        usedPercent: 37,
+        used: 37_000_000,
+        limit: 100_000_000,
+        remaining: 63_000_000,
+        resetsAt: "2026-03-02T05:59:00.000Z",
+      },
+      {
+        kind: "weekly",
+        meter: "tokens",
+        usedPercent: 41,
+        used: 41_000_000,
+        limit: 100_000_000,
+        remaining: 59_000_000,
+        resetsAt: "2026-03-05T12:35:00.000Z",
+      },
       {
         kind: "mcp_monthly",
         meter: "calls",
@@ -47,7 +64,13 @@ function longReport(): Report {
       },
     ],
     binding: "weekly",
-    peak: { active: true, periods: ["quota", "throttle"], endsAt: "2026-03-02T10:00:00.000Z", nextStartsAt: null, glm5Multiplier: 3 },
+    peak: {
+      active: true,
+      periods: ["quota", "throttle"],
+      endsAt: "2026-03-02T10:00:00.000Z",
+      nextStartsAt: null,
+      glm5Multiplier: 3,
+    },
     recommendation: { model: "glm-4.7", class: "glm-4.7", reason: LONG_REASON },
     local: {
       scope: "this machine",
@@ -71,7 +94,13 @@ function longReport(): Report {
         mcp30dTotal: 84,
         burn: { promptsPerHour: 14, callsPerHour: 96, pointsPerHour: { fiveHour: 6.5, weekly: 1.2 } },
       },
-      runway: { window: "weekly", state: "runs_out", pointsPerHour: 1.2, exhaustsAt: "2026-03-04T20:00:00.000Z", beforeResetMs: 16 * 3_600_000 + 35 * 60_000 },
+      runway: {
+        window: "weekly",
+        state: "runs_out",
+        pointsPerHour: 1.2,
+        exhaustsAt: "2026-03-04T20:00:00.000Z",
+        beforeResetMs: 16 * 3_600_000 + 35 * 60_000,
+      },
     },
   }
 }
@@ -85,7 +114,15 @@ function shortReport(): Report {
     fetchedAt: NOW.toISOString(),
     stale: false,
     windows: [
-      { kind: "five_hour", meter: "tokens", usedPercent: 37, used: null, limit: null, remaining: null, resetsAt: "2026-03-02T05:59:00.000Z" },
+      {
+        kind: "five_hour",
+        meter: "tokens",
+        usedPercent: 37,
+        used: null,
+        limit: null,
+        remaining: null,
+        resetsAt: "2026-03-02T05:59:00.000Z",
+      },
       { kind: "weekly", meter: "tokens", usedPercent: null, used: null, limit: null, remaining: null, resetsAt: null },
     ],
     binding: "five_hour",
@@ -105,7 +142,10 @@ const ctx = (width: number | undefined, color: boolean): TerminalContext => ({
 
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "")
 const lines = (text: string) => text.replace(/\n$/, "").split("\n")
-const words = (text: string) => strip(text).split(/\s+/).filter((w) => w !== "")
+const words = (text: string) =>
+  strip(text)
+    .split(/\s+/)
+    .filter((w) => w !== "")
 
 /** Whether `needle` occurs in `hay` as a contiguous run. */
 function containsRun(hay: string[], needle: string[]): boolean {
@@ -218,7 +258,8 @@ describe("renderTerminal at a width", () => {
     expect(containsRun(all, words(`Model: ${v.model} — ${v.modelReason}`))).toBe(true)
     expect(containsRun(all, words(v.stale!))).toBe(true)
     for (const l of [...v.local!, ...v.history!]) expect(containsRun(all, words(l))).toBe(true)
-    for (const w of v.windows) for (const part of [w.counters, w.reset]) if (part !== null) expect(containsRun(all, words(part))).toBe(true)
+    for (const w of v.windows)
+      for (const part of [w.counters, w.reset]) if (part !== null) expect(containsRun(all, words(part))).toBe(true)
   })
 
   it.each(cases.filter((c) => c.color))("width $width: each line opens and closes its own colours", ({ width }) => {
@@ -288,7 +329,8 @@ describe("renderTerminal at a width", () => {
 
   it("takes 80 columns without a width and clamps it to 40–200", () => {
     const fits = (width: number | undefined, limit: number) => {
-      for (const l of lines(renderTerminal(longReport(), ctx(width, true)))) expect(displayWidth(l)).toBeLessThanOrEqual(limit)
+      for (const l of lines(renderTerminal(longReport(), ctx(width, true))))
+        expect(displayWidth(l)).toBeLessThanOrEqual(limit)
     }
     fits(undefined, 80)
     fits(0, 80)
@@ -299,7 +341,18 @@ describe("renderTerminal at a width", () => {
 
   it("puts a title too wide for its bar on its own line, the bars still aligned", () => {
     const report = longReport()
-    report.windows.push({ kind: "other", meter: "tokens", usedPercent: 5, used: null, limit: null, remaining: null, resetsAt: null, type: "SOME_VERY_LONG_LIMIT_TYPE_NAME", unit: 9, number: 12 })
+    report.windows.push({
+      kind: "other",
+      meter: "tokens",
+      usedPercent: 5,
+      used: null,
+      limit: null,
+      remaining: null,
+      resetsAt: null,
+      type: "SOME_VERY_LONG_LIMIT_TYPE_NAME",
+      unit: 9,
+      number: 12,
+    })
     for (const width of [40, 60]) {
       const text = renderTerminal(report, ctx(width, true))
       for (const l of lines(text)) expect(displayWidth(l)).toBeLessThanOrEqual(width)

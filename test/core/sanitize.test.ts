@@ -13,7 +13,9 @@ describe("cleanText", () => {
 
   it("input of only control, invisible or whitespace characters becomes empty", () => {
     expect(cleanText("", 10)).toBe("")
-    expect(cleanText("\u0000\u0001\u0007\u001b\u007f\u0085\u009b\u200b\u200f\u202e\u2066\ufeff\u2028\u2029 \t\r\n", 10)).toBe("")
+    expect(
+      cleanText("\u0000\u0001\u0007\u001b\u007f\u0085\u009b\u200b\u200f\u202e\u2066\ufeff\u2028\u2029 \t\r\n", 10),
+    ).toBe("")
     expect(cleanText("\u001b[2J\u001b]0;title\u0007\u001b[38;5;196m", 10)).toBe("")
   })
 

@@ -1,7 +1,7 @@
 // The line format and the roll-up: round trips, torn lines, totals kept, idempotence.
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { HOUR_MS, type LocalEvent, type LocalRecord } from "../../src/core/local.ts"
+import { HOUR_MS, type LocalEvent, type LocalRecord } from "../../src/core/records.ts"
 import { decodeLine, encodeRecord, parseLines, UNKNOWN } from "../../src/local/codec.ts"
 import { rollUp } from "../../src/local/rollup.ts"
 
@@ -11,7 +11,16 @@ const t = fc.integer({ min: T - 3 * 24 * HOUR_MS, max: T })
 const n = fc.nat({ max: 2_000_000 })
 const event: fc.Arbitrary<LocalEvent> = fc.oneof(
   fc.record({ t, kind: fc.constant("prompt" as const), session: id, model: id }),
-  fc.record({ t, kind: fc.constant("call" as const), session: id, model: id, input: n, output: n, cacheRead: n, cacheWrite: n }),
+  fc.record({
+    t,
+    kind: fc.constant("call" as const),
+    session: id,
+    model: id,
+    input: n,
+    output: n,
+    cacheRead: n,
+    cacheWrite: n,
+  }),
   fc.record({ t, kind: fc.constant("mcp" as const), session: id, tool: id }),
   fc.record({
     t,
@@ -37,18 +46,43 @@ describe("the line format", () => {
   })
 
   it("recovers a whole line glued after a torn one, wherever the tear", () => {
-    const whole = encodeRecord({ t: T, kind: "call", session: "ses_x", model: "glm-5", input: 1, output: 2, cacheRead: 3, cacheWrite: 4 })!
+    const whole = encodeRecord({
+      t: T,
+      kind: "call",
+      session: "ses_x",
+      model: "glm-5",
+      input: 1,
+      output: 2,
+      cacheRead: 3,
+      cacheWrite: 4,
+    })!
     const next = encodeRecord({ t: T + 1, kind: "prompt", session: "ses_y", model: "glm-4.7" })!
     for (let cut = 1; cut < whole.length - 1; cut++) {
       const glued = whole.slice(0, cut) + next
-      expect(parseLines(glued)).toEqual({ records: [{ t: T + 1, kind: "prompt", session: "ses_y", model: "glm-4.7" }], bad: 0, good: 1 })
+      expect(parseLines(glued)).toEqual({
+        records: [{ t: T + 1, kind: "prompt", session: "ses_y", model: "glm-4.7" }],
+        bad: 0,
+        good: 1,
+      })
     }
   })
 
   it("skips kinds from a newer version without counting them as damage, and rejects malformed ones", () => {
     expect(decodeLine('["z",1,"future"]')).toBe(UNKNOWN)
-    expect(parseLines('["z",1,"future"]\n["p",5,"s","m"]\n')).toEqual({ records: [{ t: 5, kind: "prompt", session: "s", model: "m" }], bad: 0, good: 2 })
-    for (const bad of ['["p",1,"s"]', '["c",1,"s","m",1,2,3,-4]', '["p",-1,"s","m"]', '{"t":1}', "[]", '["s",1,"x",null,null,null]', '["h",1,"s","m",1,1,1,1,1,1,{"x":-1}]']) {
+    expect(parseLines('["z",1,"future"]\n["p",5,"s","m"]\n')).toEqual({
+      records: [{ t: 5, kind: "prompt", session: "s", model: "m" }],
+      bad: 0,
+      good: 2,
+    })
+    for (const bad of [
+      '["p",1,"s"]',
+      '["c",1,"s","m",1,2,3,-4]',
+      '["p",-1,"s","m"]',
+      '{"t":1}',
+      "[]",
+      '["s",1,"x",null,null,null]',
+      '["h",1,"s","m",1,1,1,1,1,1,{"x":-1}]',
+    ]) {
       expect(decodeLine(bad)).toBeNull()
     }
   })
@@ -86,7 +120,9 @@ describe("the roll-up", () => {
         const once = rollUp(events, { rollBefore, dropBefore: 0 })
         expect(totals(once.records)).toEqual(totals(events))
         expect(once.records.filter((r) => r.kind !== "hour" && r.kind !== "snapshot" && r.t < rollBefore)).toEqual([])
-        expect(once.records.filter((r) => r.t >= rollBefore && r.kind !== "hour")).toEqual(events.filter((r) => r.t >= rollBefore))
+        expect(once.records.filter((r) => r.t >= rollBefore && r.kind !== "hour")).toEqual(
+          events.filter((r) => r.t >= rollBefore),
+        )
         const oldSnaps = once.records.filter((r) => r.kind === "snapshot" && r.t < rollBefore)
         expect(new Set(oldSnaps.map((r) => Math.floor(r.t / HOUR_MS))).size).toBe(oldSnaps.length)
         // through the line format and back, then again: nothing more to do

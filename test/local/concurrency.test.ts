@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { LocalStore, dayIndex, segmentName } from "../../src/local/store.ts"
+import { dayIndex, segmentName } from "../../src/local/segment.ts"
+import { LocalStore } from "../../src/local/store.ts"
 
 const CHILD = join(import.meta.dirname, "fixtures", "append-child.mjs")
 const NOW = Date.parse("2026-03-02T12:00:00.000Z")
@@ -13,7 +14,9 @@ const root = mkdtempSync(join(tmpdir(), "glmq-two-"))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 function start(dir: string, tag: string): { child: ChildProcess; ready: Promise<void>; done: Promise<string> } {
-  const child = spawn(process.execPath, [CHILD, dir, String(COUNT), tag, String(NOW)], { stdio: ["pipe", "pipe", "pipe"] })
+  const child = spawn(process.execPath, [CHILD, dir, String(COUNT), tag, String(NOW)], {
+    stdio: ["pipe", "pipe", "pipe"],
+  })
   let out = ""
   let err = ""
   let onReady: () => void = () => {}

@@ -1,11 +1,27 @@
 // The record store on real files: append and read, days, damage, modes, the live view, compaction.
-import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs"
+import {
+  appendFileSync,
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  openSync,
+  writeSync,
+  closeSync,
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { DAY_MS, HOUR_MS, MINUTE_MS, summarise, type LocalEvent, type LocalRecord } from "../../src/core/local.ts"
+import { DAY_MS, HOUR_MS, MINUTE_MS, type LocalEvent, type LocalRecord } from "../../src/core/records.ts"
+import { summarise } from "../../src/core/summary.ts"
 import { PLAN_CATALOG } from "../../src/core/plans.ts"
-import { LocalStore, segmentName, dayIndex, stateDir } from "../../src/local/store.ts"
+import { dayIndex, segmentName } from "../../src/local/segment.ts"
+import { LocalStore, stateDir } from "../../src/local/store.ts"
 
 const T0 = Date.parse("2026-03-02T12:00:00.000Z")
 const TODAY = segmentName(dayIndex(T0))
@@ -26,7 +42,16 @@ afterEach(() => {
 })
 
 const prompt = (t: number, session = "ses_a"): LocalEvent => ({ t, kind: "prompt", session, model: "glm-5" })
-const call = (t: number, session = "ses_a", input = 100): LocalEvent => ({ t, kind: "call", session, model: "glm-5", input, output: 20, cacheRead: 30, cacheWrite: 4 })
+const call = (t: number, session = "ses_a", input = 100): LocalEvent => ({
+  t,
+  kind: "call",
+  session,
+  model: "glm-5",
+  input,
+  output: 20,
+  cacheRead: 30,
+  cacheWrite: 4,
+})
 const mcp = (t: number, tool = "search-prime", session = "ses_a"): LocalEvent => ({ t, kind: "mcp", session, tool })
 const byT = (a: LocalRecord, b: LocalRecord) => a.t - b.t
 const files = () => readdirSync(dir).sort()
@@ -46,7 +71,14 @@ describe("append and read", () => {
       prompt(T0 - 3000),
       call(T0 - 2000),
       mcp(T0 - 1000, "web-reader"),
-      { t: T0, kind: "snapshot", fiveHour: 37, weekly: null, fiveHourResetsAt: "2026-03-02T14:00:00.000Z", weeklyResetsAt: null },
+      {
+        t: T0,
+        kind: "snapshot",
+        fiveHour: 37,
+        weekly: null,
+        fiveHourResetsAt: "2026-03-02T14:00:00.000Z",
+        weeklyResetsAt: null,
+      },
     ]
     for (const e of events) expect(store.append(e)).toBe(true)
     const got = store.read(0)
@@ -77,7 +109,16 @@ describe("append and read", () => {
   })
 
   it("keeps lines compact: a model call is one short line", () => {
-    store.append({ t: T0, kind: "call", session: "ses_6b9e5f1c2ffeOWGSBvGgGvTjJq", model: "glm-4.7", input: 51234, output: 512, cacheRead: 40960, cacheWrite: 1024 })
+    store.append({
+      t: T0,
+      kind: "call",
+      session: "ses_6b9e5f1c2ffeOWGSBvGgGvTjJq",
+      model: "glm-4.7",
+      input: 51234,
+      output: 512,
+      cacheRead: 40960,
+      cacheWrite: 1024,
+    })
     expect(readFileSync(join(dir, TODAY)).length).toBeLessThanOrEqual(90)
   })
 
@@ -107,7 +148,11 @@ describe("append and read", () => {
     // an event stamped ahead of the clock goes to its own (later) day
     store.append(prompt(now + 13 * HOUR_MS))
     expect(files()).toEqual([TODAY, segmentName(dayIndex(T0) + 1), segmentName(dayIndex(T0) + 2)])
-    expect(store.read(0).records.sort(byT)).toEqual([prompt(T0), prompt(T0 + DAY_MS), prompt(T0 + DAY_MS + 13 * HOUR_MS)])
+    expect(store.read(0).records.sort(byT)).toEqual([
+      prompt(T0),
+      prompt(T0 + DAY_MS),
+      prompt(T0 + DAY_MS + 13 * HOUR_MS),
+    ])
     expect(store.read(T0 + 1).records.sort(byT)).toEqual([prompt(T0 + DAY_MS), prompt(T0 + DAY_MS + 13 * HOUR_MS)])
   })
 
@@ -164,7 +209,11 @@ describe("damage", () => {
     appendFileSync(join(dir, TODAY), Buffer.alloc(300))
     const got = store.read(0)
     expect(got.warnings).toHaveLength(1)
-    expect(got.warnings[0]).toMatch(new RegExp(`${TODAY.replaceAll(".", "\\.")} was damaged \\(it holds NUL bytes\\): it was set aside as ${TODAY.replaceAll(".", "\\.")}\\.corrupt-${T0}, 2 whole records were kept`))
+    expect(got.warnings[0]).toMatch(
+      new RegExp(
+        `${TODAY.replaceAll(".", "\\.")} was damaged \\(it holds NUL bytes\\): it was set aside as ${TODAY.replaceAll(".", "\\.")}\\.corrupt-${T0}, 2 whole records were kept`,
+      ),
+    )
     expect(got.records).toEqual([prompt(T0), call(T0 + 1)])
     expect(files()).toEqual([TODAY, `${TODAY}.corrupt-${T0}`])
     expect(mode(join(dir, TODAY))).toBe(0o600)
@@ -242,9 +291,10 @@ describe("the live view against reading afresh", () => {
   it("answers like store.read through appends by two processes, day changes, compaction, damage and a moving since", () => {
     const other = new LocalStore({ dir, now: () => new Date(now) })
     const live = store.live()
-    const sorted = (records: readonly LocalRecord[]) => [...records].sort((a, b) => a.t - b.t || JSON.stringify(a).localeCompare(JSON.stringify(b)))
+    const sorted = (records: readonly LocalRecord[]) =>
+      [...records].sort((a, b) => a.t - b.t || JSON.stringify(a).localeCompare(JSON.stringify(b)))
     let seed = 42
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     now = Date.parse("2026-03-01T00:00:00.000Z")
     for (let step = 0; step < 400; step++) {
       now += Math.floor(rand() * 40 * MINUTE_MS)
@@ -270,7 +320,14 @@ describe("compaction", () => {
   function fill(from: number, to: number): void {
     for (let t = from; t < to; t += 5 * MINUTE_MS) {
       now = t
-      store.append({ t, kind: "snapshot", fiveHour: (t / MINUTE_MS) % 100, weekly: 10, fiveHourResetsAt: null, weeklyResetsAt: null })
+      store.append({
+        t,
+        kind: "snapshot",
+        fiveHour: (t / MINUTE_MS) % 100,
+        weekly: 10,
+        fiveHourResetsAt: null,
+        weeklyResetsAt: null,
+      })
       if ((t / MINUTE_MS) % 10 !== 0) continue
       const session = `ses_${Math.floor(t / (6 * HOUR_MS))}`
       store.append(prompt(t, session))
@@ -363,7 +420,11 @@ describe("compaction", () => {
     now = final
     const result = store.compact()
     expect(result.removed.sort()).toEqual(
-      [`.events-2026-02-24.jsonl.123.${final - 2 * HOUR_MS}.abcd0123.tmp`, "events-2026-01-20.jsonl", `events-2026-01-20.jsonl.corrupt-${old}`].sort(),
+      [
+        `.events-2026-02-24.jsonl.123.${final - 2 * HOUR_MS}.abcd0123.tmp`,
+        "events-2026-01-20.jsonl",
+        `events-2026-01-20.jsonl.corrupt-${old}`,
+      ].sort(),
     )
     expect(files()).toHaveLength(3)
     expect(store.read(0).records).toEqual([prompt(kept)])
@@ -377,6 +438,20 @@ describe("compaction", () => {
     const result = store.compact()
     expect(result.warnings).toHaveLength(1)
     expect(result.rewritten).toEqual([segmentName(dayIndex(T0 - 2 * DAY_MS))])
-    expect(store.read(0).records).toEqual([{ t: Math.floor((T0 - 2 * DAY_MS) / HOUR_MS) * HOUR_MS, kind: "hour", session: "ses_a", model: "glm-5", prompts: 1, calls: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, mcp: {} }])
+    expect(store.read(0).records).toEqual([
+      {
+        t: Math.floor((T0 - 2 * DAY_MS) / HOUR_MS) * HOUR_MS,
+        kind: "hour",
+        session: "ses_a",
+        model: "glm-5",
+        prompts: 1,
+        calls: 0,
+        input: 0,
+        output: 0,
+        cacheRead: 0,
+        cacheWrite: 0,
+        mcp: {},
+      },
+    ])
   })
 })

@@ -7,18 +7,16 @@ import {
   MINUTE_MS,
   DAY_MS,
   inFiveHourWindow,
-  projectRunway,
-  runway,
-  runwayWarning,
-  snapshotRate,
-  summarise,
   type CallEvent,
   type LocalRecord,
   type McpEvent,
   type PromptEvent,
-  type Runway,
   type SnapshotEvent,
-} from "../../src/core/local.ts"
+} from "../../src/core/records.ts"
+import { snapshotRate } from "../../src/core/pace.ts"
+import { projectRunway, runway, type Runway } from "../../src/core/runway.ts"
+import { summarise } from "../../src/core/summary.ts"
+import { runwayWarning } from "../../src/core/warnings.ts"
 import { PLAN_CATALOG } from "../../src/core/plans.ts"
 
 const NOW = new Date("2026-03-02T12:00:00.000Z")
@@ -58,9 +56,13 @@ function expectJsonClean(value: unknown): void {
 describe("the event types", () => {
   it("carry counts and ids, never prompt text", () => {
     expectTypeOf<keyof PromptEvent>().toEqualTypeOf<"t" | "kind" | "session" | "model">()
-    expectTypeOf<keyof CallEvent>().toEqualTypeOf<"t" | "kind" | "session" | "model" | "input" | "output" | "cacheRead" | "cacheWrite">()
+    expectTypeOf<keyof CallEvent>().toEqualTypeOf<
+      "t" | "kind" | "session" | "model" | "input" | "output" | "cacheRead" | "cacheWrite"
+    >()
     expectTypeOf<keyof McpEvent>().toEqualTypeOf<"t" | "kind" | "session" | "tool">()
-    expectTypeOf<keyof SnapshotEvent>().toEqualTypeOf<"t" | "kind" | "fiveHour" | "weekly" | "fiveHourResetsAt" | "weeklyResetsAt">()
+    expectTypeOf<keyof SnapshotEvent>().toEqualTypeOf<
+      "t" | "kind" | "fiveHour" | "weekly" | "fiveHourResetsAt" | "weeklyResetsAt"
+    >()
   })
 })
 
@@ -71,7 +73,13 @@ describe("the rolling 5-hour window", () => {
     expect(inFiveHourWindow(N, N)).toBe(true)
     expect(inFiveHourWindow(N + 1, N)).toBe(false)
 
-    const s = sum([prompt(N - FIVE_HOURS_MS), call(N - FIVE_HOURS_MS), prompt(N - FIVE_HOURS_MS + 1), call(N - FIVE_HOURS_MS + 1), call(N)])
+    const s = sum([
+      prompt(N - FIVE_HOURS_MS),
+      call(N - FIVE_HOURS_MS),
+      prompt(N - FIVE_HOURS_MS + 1),
+      call(N - FIVE_HOURS_MS + 1),
+      call(N),
+    ])
     expect(s.prompts).toBe(1)
     expect(s.calls).toBe(2)
     expect(s.windowStart).toBe("2026-03-02T07:00:00.000Z")
@@ -111,7 +119,13 @@ describe("the summary", () => {
     expect(s.prompts).toBe(2)
     expect(s.calls).toBe(20)
     expect(s.callsPerPrompt).toBe(10)
-    expect(s.tokens).toEqual({ input: 17 * 1000 + 3 * 50_000, output: 200, cacheRead: 100, cacheWrite: 20, total: 17_000 + 150_000 + 320 })
+    expect(s.tokens).toEqual({
+      input: 17 * 1000 + 3 * 50_000,
+      output: 200,
+      cacheRead: 100,
+      cacheWrite: 20,
+      total: 17_000 + 150_000 + 320,
+    })
     expect(s.mcp).toEqual({ "search-prime": 2, zread: 1 })
     expect(s.mcpTotal).toBe(3)
     expect(s.mcp30d).toEqual({ "search-prime": 2, zread: 1, "web-reader": 1 })
@@ -122,7 +136,14 @@ describe("the summary", () => {
     // by calls: ses_a (17) before ses_b (3); by tokens the other way round
     expect(s.sessions.map((x) => x.session)).toEqual(["ses_a", "ses_b"])
     expect(s.sessions[0]).toEqual({ session: "ses_a", prompts: 1, calls: 17, tokens: 17 * 1016, mcp: 2 })
-    const byTokens = summarise({ records, now: NOW, plan: "pro", catalog: PLAN_CATALOG, rankBy: "tokens", topSessions: 1 })
+    const byTokens = summarise({
+      records,
+      now: NOW,
+      plan: "pro",
+      catalog: PLAN_CATALOG,
+      rankBy: "tokens",
+      topSessions: 1,
+    })
     expect(byTokens.sessions.map((x) => x.session)).toEqual(["ses_b"])
     expectJsonClean(s)
   })
@@ -147,10 +168,58 @@ describe("the summary", () => {
   it("accepts hourly aggregates, which stand at their hour's start", () => {
     const hourStart = N - 4 * HOUR_MS
     const records: LocalRecord[] = [
-      { t: hourStart, kind: "hour", session: "ses_old", model: "glm-5", prompts: 3, calls: 50, input: 1000, output: 100, cacheRead: 10, cacheWrite: 1, mcp: {} },
-      { t: hourStart, kind: "hour", session: "ses_old", model: "", prompts: 0, calls: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, mcp: { "search-prime": 4 } },
-      { t: N - 10 * DAY_MS, kind: "hour", session: "ses_older", model: "", prompts: 0, calls: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, mcp: { zread: 2 } },
-      { t: N - FIVE_HOURS_MS, kind: "hour", session: "ses_gone", model: "glm-5", prompts: 9, calls: 9, input: 9, output: 9, cacheRead: 9, cacheWrite: 9, mcp: {} },
+      {
+        t: hourStart,
+        kind: "hour",
+        session: "ses_old",
+        model: "glm-5",
+        prompts: 3,
+        calls: 50,
+        input: 1000,
+        output: 100,
+        cacheRead: 10,
+        cacheWrite: 1,
+        mcp: {},
+      },
+      {
+        t: hourStart,
+        kind: "hour",
+        session: "ses_old",
+        model: "",
+        prompts: 0,
+        calls: 0,
+        input: 0,
+        output: 0,
+        cacheRead: 0,
+        cacheWrite: 0,
+        mcp: { "search-prime": 4 },
+      },
+      {
+        t: N - 10 * DAY_MS,
+        kind: "hour",
+        session: "ses_older",
+        model: "",
+        prompts: 0,
+        calls: 0,
+        input: 0,
+        output: 0,
+        cacheRead: 0,
+        cacheWrite: 0,
+        mcp: { zread: 2 },
+      },
+      {
+        t: N - FIVE_HOURS_MS,
+        kind: "hour",
+        session: "ses_gone",
+        model: "glm-5",
+        prompts: 9,
+        calls: 9,
+        input: 9,
+        output: 9,
+        cacheRead: 9,
+        cacheWrite: 9,
+        mcp: {},
+      },
       prompt(N - MINUTE_MS, "ses_new"),
     ]
     const s = sum(records)
@@ -166,7 +235,12 @@ describe("the summary", () => {
 
   it("stays JSON-clean for any records", () => {
     const record = fc.oneof(
-      fc.record({ t: fc.integer({ min: N - 40 * DAY_MS, max: N + HOUR_MS }), kind: fc.constant("prompt" as const), session: fc.string(), model: fc.string() }),
+      fc.record({
+        t: fc.integer({ min: N - 40 * DAY_MS, max: N + HOUR_MS }),
+        kind: fc.constant("prompt" as const),
+        session: fc.string(),
+        model: fc.string(),
+      }),
       fc.record({
         t: fc.integer({ min: N - 40 * DAY_MS, max: N + HOUR_MS }),
         kind: fc.constant("call" as const),
@@ -177,7 +251,12 @@ describe("the summary", () => {
         cacheRead: fc.nat(),
         cacheWrite: fc.nat(),
       }),
-      fc.record({ t: fc.integer({ min: N - 40 * DAY_MS, max: N + HOUR_MS }), kind: fc.constant("mcp" as const), session: fc.string(), tool: fc.constantFrom("zread", "__proto__", "toString", "") }),
+      fc.record({
+        t: fc.integer({ min: N - 40 * DAY_MS, max: N + HOUR_MS }),
+        kind: fc.constant("mcp" as const),
+        session: fc.string(),
+        tool: fc.constantFrom("zread", "__proto__", "toString", ""),
+      }),
       fc.record({
         t: fc.integer({ min: N - 2 * HOUR_MS, max: N + HOUR_MS }),
         kind: fc.constant("snapshot" as const),
@@ -192,7 +271,13 @@ describe("the summary", () => {
         const s = summarise({ records: records as LocalRecord[], now: NOW, plan, catalog: PLAN_CATALOG })
         expectJsonClean(s)
         for (const w of ["five_hour", "weekly"] as const) {
-          const r = runway({ window: w, usedPercent: 50, resetsAt: new Date(N + HOUR_MS).toISOString(), records: records as LocalRecord[], now: NOW })
+          const r = runway({
+            window: w,
+            usedPercent: 50,
+            resetsAt: new Date(N + HOUR_MS).toISOString(),
+            records: records as LocalRecord[],
+            now: NOW,
+          })
           expectJsonClean(r)
         }
       }),
@@ -202,7 +287,12 @@ describe("the summary", () => {
 })
 
 /** Snapshots every `stepMin` minutes over the last `spanMin` minutes, the percent given by `f(minutesAgo)`. */
-function history(spanMin: number, stepMin: number, f: (minutesAgo: number) => number, window: "five" | "weekly" = "five"): SnapshotEvent[] {
+function history(
+  spanMin: number,
+  stepMin: number,
+  f: (minutesAgo: number) => number,
+  window: "five" | "weekly" = "five",
+): SnapshotEvent[] {
   const out: SnapshotEvent[] = []
   for (let ago = spanMin; ago >= 0; ago -= stepMin) {
     const v = f(ago)
@@ -217,7 +307,12 @@ describe("burn rate from API snapshots", () => {
   it("steady: 1 point every 5 minutes is 12 points an hour", () => {
     const records = history(60, 5, (ago) => 40 - ago / 5)
     const rate = snapshotRate(records, "five_hour", NOW)
-    expect(rate).toEqual({ pointsPerHour: 12, from: new Date(N - HOUR_MS).toISOString(), to: NOW.toISOString(), samples: 13 })
+    expect(rate).toEqual({
+      pointsPerHour: 12,
+      from: new Date(N - HOUR_MS).toISOString(),
+      to: NOW.toISOString(),
+      samples: 13,
+    })
     expect(sum(records).burn.pointsPerHour).toEqual({ fiveHour: 12, weekly: null })
   })
 
@@ -227,7 +322,13 @@ describe("burn rate from API snapshots", () => {
   })
 
   it("idle: a flat percent is 0 points an hour", () => {
-    expect(snapshotRate(history(60, 5, () => 33), "five_hour", NOW)?.pointsPerHour).toBe(0)
+    expect(
+      snapshotRate(
+        history(60, 5, () => 33),
+        "five_hour",
+        NOW,
+      )?.pointsPerHour,
+    ).toBe(0)
   })
 
   it("uses only the snapshots after the latest reset (a drop in percent)", () => {
@@ -249,7 +350,13 @@ describe("burn rate from API snapshots", () => {
     expect(snapshotRate([snap(N, 10)], "five_hour", NOW)).toBeNull()
     expect(snapshotRate([snap(N - 5 * MINUTE_MS, 10), snap(N, 30)], "five_hour", NOW)).toBeNull()
     expect(snapshotRate([snap(N - 3 * HOUR_MS, 10), snap(N - 2 * HOUR_MS, 30)], "five_hour", NOW)).toBeNull()
-    expect(snapshotRate(history(60, 5, () => 10, "weekly"), "five_hour", NOW)).toBeNull()
+    expect(
+      snapshotRate(
+        history(60, 5, () => 10, "weekly"),
+        "five_hour",
+        NOW,
+      ),
+    ).toBeNull()
     // a snapshot exactly one hour old still counts
     expect(snapshotRate([snap(N - HOUR_MS, 10), snap(N, 30)], "five_hour", NOW)?.pointsPerHour).toBe(20)
   })
@@ -272,12 +379,18 @@ describe("runway", () => {
     runway({ window: "five_hour", usedPercent, resetsAt, records, now: NOW })
 
   it("steady: 40 % used at 12 points an hour runs out in 5 h — after a reset 2 h away: ok", () => {
-    const r = at(history(60, 5, (ago) => 40 - ago / 5), 40)
+    const r = at(
+      history(60, 5, (ago) => 40 - ago / 5),
+      40,
+    )
     expect(r).toEqual({ state: "ok", pointsPerHour: 12, exhaustsAt: null })
   })
 
   it("bursty: 70 % used at 20 points an hour runs out in 1.5 h, 30 minutes before the reset", () => {
-    const r = at(history(60, 5, (ago) => (ago >= 20 ? 50 : 50 + (20 - ago))), 70)
+    const r = at(
+      history(60, 5, (ago) => (ago >= 20 ? 50 : 50 + (20 - ago))),
+      70,
+    )
     expect(r).toEqual({
       state: "runs_out",
       pointsPerHour: 20,
@@ -287,20 +400,43 @@ describe("runway", () => {
   })
 
   it("already at 100 % with a pace: runs out now", () => {
-    const r = at(history(60, 5, (ago) => 100 - ago / 5), 100)
-    expect(r).toEqual({ state: "runs_out", pointsPerHour: 12, exhaustsAt: NOW.toISOString(), beforeResetMs: 2 * HOUR_MS })
+    const r = at(
+      history(60, 5, (ago) => 100 - ago / 5),
+      100,
+    )
+    expect(r).toEqual({
+      state: "runs_out",
+      pointsPerHour: 12,
+      exhaustsAt: NOW.toISOString(),
+      beforeResetMs: 2 * HOUR_MS,
+    })
   })
 
   it("idle: no burn; a pace at or below zero: no burn", () => {
-    expect(at(history(60, 5, () => 33), 33)).toEqual({ state: "no_burn" })
+    expect(
+      at(
+        history(60, 5, () => 33),
+        33,
+      ),
+    ).toEqual({ state: "no_burn" })
     expect(projectRunway(33, IN_2H, 0, NOW)).toEqual({ state: "no_burn" })
     expect(projectRunway(33, IN_2H, -4, NOW)).toEqual({ state: "no_burn" })
   })
 
   it("draining (old usage ageing out): every drop counts as a reset, so there is no pace to project", () => {
-    expect(at(history(60, 5, (ago) => 33 + ago / 10), 33)).toEqual({ state: "no_data" })
+    expect(
+      at(
+        history(60, 5, (ago) => 33 + ago / 10),
+        33,
+      ),
+    ).toEqual({ state: "no_data" })
     // draining, then flat for 15 minutes: a pace of 0
-    expect(at(history(60, 5, (ago) => (ago >= 15 ? 30 + ago / 15 : 31)), 31)).toEqual({ state: "no_burn" })
+    expect(
+      at(
+        history(60, 5, (ago) => (ago >= 15 ? 30 + ago / 15 : 31)),
+        31,
+      ),
+    ).toEqual({ state: "no_burn" })
   })
 
   it("no data: no snapshots, one snapshot, no current percent, no reset, a reset in the past", () => {
@@ -325,7 +461,13 @@ describe("the runway warning", () => {
 
   it("warns once per window when the window runs out more than 15 minutes before its reset", () => {
     const r = projectRunway(70, resetsAt, 20, NOW)
-    const w = runwayWarning({ window: "five_hour", resetsAt, runway: r, now: NOW, formatTime: (iso) => iso.slice(11, 16) })
+    const w = runwayWarning({
+      window: "five_hour",
+      resetsAt,
+      runway: r,
+      now: NOW,
+      formatTime: (iso) => iso.slice(11, 16),
+    })
     expect(w).toEqual({
       key: `runway:five_hour:${resetsAt}`,
       title: "GLM 5-hour window runs out early",
@@ -334,17 +476,39 @@ describe("the runway warning", () => {
       variant: "warning",
     })
     // the same window keeps its key as the pace changes; the next window gets a new one
-    const later = runwayWarning({ window: "five_hour", resetsAt, runway: projectRunway(80, resetsAt, 30, NOW), now: NOW })
+    const later = runwayWarning({
+      window: "five_hour",
+      resetsAt,
+      runway: projectRunway(80, resetsAt, 30, NOW),
+      now: NOW,
+    })
     expect(later?.key).toBe(w?.key)
     const next = new Date(N + 7 * HOUR_MS).toISOString()
-    expect(runwayWarning({ window: "five_hour", resetsAt: next, runway: projectRunway(10, next, 30, NOW), now: NOW })?.key).toBe(`runway:five_hour:${next}`)
+    expect(
+      runwayWarning({ window: "five_hour", resetsAt: next, runway: projectRunway(10, next, 30, NOW), now: NOW })?.key,
+    ).toBe(`runway:five_hour:${next}`)
   })
 
   it("stays quiet at exactly 15 minutes before the reset, and when the window lasts or there is no data", () => {
-    const fifteen: Runway = { state: "runs_out", pointsPerHour: 30, exhaustsAt: new Date(N + 105 * MINUTE_MS).toISOString(), beforeResetMs: 15 * MINUTE_MS }
+    const fifteen: Runway = {
+      state: "runs_out",
+      pointsPerHour: 30,
+      exhaustsAt: new Date(N + 105 * MINUTE_MS).toISOString(),
+      beforeResetMs: 15 * MINUTE_MS,
+    }
     expect(runwayWarning({ window: "weekly", resetsAt, runway: fifteen, now: NOW })).toBeNull()
-    expect(runwayWarning({ window: "weekly", resetsAt, runway: { ...fifteen, beforeResetMs: 15 * MINUTE_MS + 1 }, now: NOW })?.title).toBe("GLM weekly window runs out early")
-    expect(runwayWarning({ window: "weekly", resetsAt, runway: { state: "ok", pointsPerHour: 1, exhaustsAt: null }, now: NOW })).toBeNull()
+    expect(
+      runwayWarning({ window: "weekly", resetsAt, runway: { ...fifteen, beforeResetMs: 15 * MINUTE_MS + 1 }, now: NOW })
+        ?.title,
+    ).toBe("GLM weekly window runs out early")
+    expect(
+      runwayWarning({
+        window: "weekly",
+        resetsAt,
+        runway: { state: "ok", pointsPerHour: 1, exhaustsAt: null },
+        now: NOW,
+      }),
+    ).toBeNull()
     expect(runwayWarning({ window: "weekly", resetsAt, runway: { state: "no_data" }, now: NOW })).toBeNull()
     expect(runwayWarning({ window: "weekly", resetsAt, runway: { state: "no_burn" }, now: NOW })).toBeNull()
   })
