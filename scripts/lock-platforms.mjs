@@ -16,9 +16,18 @@ for (const name of Object.keys(parent.optionalDependencies ?? {})) {
   if (lock.packages[key]) continue
   const [, os, cpu] = /^opencode-(darwin|linux|windows)-(arm64|x64)/.exec(name) ?? []
   if (!os) continue
-  lock.packages[key] = { version: parent.optionalDependencies[name], cpu: [cpu], dev: true, license: "MIT", optional: true, os: [os === "windows" ? "win32" : os] }
+  lock.packages[key] = {
+    version: parent.optionalDependencies[name],
+    cpu: [cpu],
+    dev: true,
+    license: "MIT",
+    optional: true,
+    os: [os === "windows" ? "win32" : os],
+  }
   added++
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : 1)))
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : 1)),
+)
 writeFileSync("package-lock.json", JSON.stringify(lock, null, 2) + "\n")
 process.stdout.write(`lock-platforms: ${added} entries added\n`)

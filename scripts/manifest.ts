@@ -2,7 +2,7 @@
 // checks they stay equal): `npx tsx scripts/manifest.ts` after changing a tool, the command or an option.
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { COMMAND, COMMAND_DESCRIPTION } from "../src/opencode/plugin.ts"
+import { COMMAND, COMMAND_DESCRIPTION } from "../src/opencode/server.ts"
 import { OPTIONS_SCHEMA } from "../src/opencode/options.ts"
 import { tools } from "../src/opencode/tools.ts"
 
@@ -10,9 +10,13 @@ const root = join(import.meta.dirname, "..")
 const file = join(root, "plugin.json")
 const manifest = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }
-const defs = tools(null as never, () => "UTC")
+const defs = tools(null as never, () => ({ now: new Date(0), localTimeZone: "UTC", peakTimeZone: "UTC" }))
 manifest.version = pkg.version
 manifest.commands = [{ name: COMMAND, description: COMMAND_DESCRIPTION, arguments: ["", "full", "json"] }]
-manifest.tools = Object.entries(defs).map(([name, t]) => ({ name, description: t.description, args: Object.keys(t.args) }))
+manifest.tools = Object.entries(defs).map(([name, t]) => ({
+  name,
+  description: t.description,
+  args: Object.keys(t.args),
+}))
 manifest.options = OPTIONS_SCHEMA
 writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n")

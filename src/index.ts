@@ -1,4 +1,9 @@
-// The plugin entry. OpenCode calls every export of this module as a plugin, so it exports one thing only.
-import { server } from "./opencode/plugin.ts"
+// The plugin entry. OpenCode calls every export of this module as a plugin, so it exports one thing only. It is also
+// the one place the server half reads the process: its environment, its fetch, and the state the process shares.
+import { createServer } from "./opencode/server.ts"
+import { createServerState } from "./opencode/state.ts"
 
-export default { id: "glm-quota", server }
+export default {
+  id: "glm-quota",
+  server: createServer({ env: process.env, fetch: (u, i) => fetch(u, i), state: createServerState() }),
+}

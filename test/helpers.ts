@@ -42,7 +42,12 @@ export interface CliRun {
 }
 
 /** Runs `node dist/cli.js` with exactly `env` (plus PATH), never the developer's own keys. `nodeArgs` go before it. */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 20_000, nodeArgs: string[] = []): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+  nodeArgs: string[] = [],
+): Promise<CliRun> {
   return new Promise((resolvePromise) => {
     const started = Date.now()
     const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
@@ -68,4 +73,21 @@ export function runCli(args: string[], env: Record<string, string>, timeoutMs = 
 export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms
   while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 5))
+}
+
+/**
+ * The CLI in this process: `runCli` with captured streams, exactly `env` (nothing of the developer's own), no TTY.
+ * What a user's shell adds on top (Node's start, the bin's three lines) is covered by the few tests that spawn it.
+ */
+export async function runCliHere(args: string[], env: Record<string, string>): Promise<CliRun> {
+  const { runCli } = await import("../src/cli/run.ts")
+  let stdout = ""
+  let stderr = ""
+  const started = Date.now()
+  const code = await runCli(
+    args,
+    { NO_COLOR: "1", TZ: "UTC", ...env },
+    { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false },
+  )
+  return { code, stdout, stderr, ms: Date.now() - started }
 }

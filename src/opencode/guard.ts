@@ -5,6 +5,7 @@
 // pass through chunk by chunk; the slot is held until the body ends. A request aborted while queued leaves the queue
 // at once. 1308/1310/1311/1113 are not retried: they reach OpenCode, and the plugin's warnings.
 import { findZaiCode } from "../core/advice.ts"
+import { retryAfterMs } from "../zai/http.ts"
 
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
@@ -150,11 +151,10 @@ export class RequestGuard {
     }
   }
 
+  /** The server's Retry-After (seconds, an HTTP date, or retry-after-ms: one parser, zai/http.ts), else backoff. */
   private delay(attempt: number, headers: Headers): number {
-    const ms = headers.get("retry-after-ms")
-    if (ms !== null && Number.isFinite(Number(ms))) return Math.min(this.settings.maxDelayMs, Math.max(0, Number(ms)))
-    const ra = headers.get("retry-after")
-    if (ra !== null && Number.isFinite(Number(ra))) return Math.min(this.settings.maxDelayMs, Math.max(0, Number(ra) * 1000))
+    const told = retryAfterMs(headers, Date.now())
+    if (told !== undefined) return Math.min(this.settings.maxDelayMs, told)
     const exp = this.settings.baseDelayMs * 2 ** (attempt - 1)
     const jitter = (this.deps.random ?? Math.random)() * exp * 0.5
     return Math.min(this.settings.maxDelayMs, exp + jitter)
@@ -172,7 +172,10 @@ export class RequestGuard {
         for (let attempt = 1; ; attempt++) {
           const res = await inner(input, init)
           if ((res.status === 429 || res.status === 503) && attempt <= this.settings.retries) {
-            const text = await res.clone().text().catch(() => "")
+            const text = await res
+              .clone()
+              .text()
+              .catch(() => "")
             const code = findZaiCode(text)
             if (code !== null && RETRY_CODES.has(code)) {
               await res.body?.cancel().catch(() => undefined)

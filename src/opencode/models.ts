@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { providerModelLists } from "../core/providers.ts"
 import { cacheDir, writePrivateFile } from "../zai/cache.ts"
-import type { Env } from "../zai/credentials.ts"
+import type { Env } from "../core/types.ts"
 
 const FILE = "opencode-models.json"
 
@@ -30,10 +30,12 @@ export class ProviderModels {
     if (this.lists !== null || this.file === null) return this.lists
     try {
       const saved: unknown = JSON.parse(readFileSync(this.file, "utf8"))
-      const providers = typeof saved === "object" && saved !== null ? (saved as { providers?: unknown }).providers : null
+      const providers =
+        typeof saved === "object" && saved !== null ? (saved as { providers?: unknown }).providers : null
       if (typeof providers === "object" && providers !== null) {
         const lists: ModelLists = {}
-        for (const [id, ids] of Object.entries(providers)) if (Array.isArray(ids)) lists[id] = ids.filter((x): x is string => typeof x === "string")
+        for (const [id, ids] of Object.entries(providers))
+          if (Array.isArray(ids)) lists[id] = ids.filter((x): x is string => typeof x === "string")
         this.lists = lists
       }
     } catch {

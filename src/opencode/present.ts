@@ -1,14 +1,21 @@
-// What the plugin says: the report for /glm-quota and the tools, and the clocks used in toasts.
+// What the server half says: the report for /glm-quota and the tools, one window in a line, the clocks of toasts.
+// Presenters are handed a finished report; they compute nothing.
 import { renderJson } from "../core/render-json.ts"
 import { renderMarkdown } from "../core/render-markdown.ts"
-import type { QuotaWindow, Report, WindowKind } from "../core/types.ts"
+import type { Report, WindowKind } from "../core/types.ts"
 import { twoClocks, viewReport } from "../core/view.ts"
 import type { Clocks } from "../core/warnings.ts"
 import type { CachedResult } from "../zai/cache.ts"
-import type { QuotaService } from "./service.ts"
 
-export function clocks(service: QuotaService, localTz: () => string): Clocks {
-  return { twoClocks: (iso) => twoClocks(iso, service.settings.peak.timeZone, localTz(), service.now()) }
+/** Where and when the report is read: the clock, the user's zone, the schedule's zone. */
+export interface ViewAt {
+  now: Date
+  localTimeZone: string
+  peakTimeZone: string
+}
+
+export function clocksFor(peakTimeZone: string, localTimeZone: () => string, now: () => Date): Clocks {
+  return { twoClocks: (iso) => twoClocks(iso, peakTimeZone, localTimeZone(), now()) }
 }
 
 export type ReportFormat = "markdown" | "full" | "json"
@@ -20,22 +27,15 @@ export function parseCommandArgs(args: string): ReportFormat {
   return "markdown"
 }
 
-/** The text /glm-quota posts: the report, or the one sentence of a failure. */
-export async function commandText(service: QuotaService, format: ReportFormat, localTz: string): Promise<string> {
-  const res = await service.get(format === "full")
-  return renderResult(service, res, format, localTz)
-}
-
 export const FAILURE_PREFIX = "**glm-quota:** "
 
-export function renderResult(service: QuotaService, res: CachedResult, format: ReportFormat, localTz: string): string {
-  if (!res.ok) return `${FAILURE_PREFIX}${res.error.message}`
-  const report = service.report({ snapshot: res.value, stale: res.stale, error: res.error ?? null })!
+/** The text /glm-quota (and glm_quota) posts: the report of a reading, or the one sentence of a failure. */
+export function reportText(res: CachedResult, report: Report | null, format: ReportFormat, at: ViewAt): string {
+  if (!res.ok || report === null)
+    return `${FAILURE_PREFIX}${res.ok ? "the report could not be made just now: try again in a minute." : res.error.message}`
   if (format === "json") return "```json\n" + renderJson(report) + "```"
   return renderMarkdown(report, {
-    now: service.now(),
-    localTimeZone: localTz,
-    peakTimeZone: service.settings.peak.timeZone,
+    ...at,
     planLabel: res.value.planLabel,
     staleReason: res.error?.message ?? null,
     history: format === "full" ? (res.value.usage ?? null) : null,
@@ -43,11 +43,16 @@ export function renderResult(service: QuotaService, res: CachedResult, format: R
 }
 
 /** One window in a line, for an agent deciding whether to start heavy work. */
-export function windowLine(report: Report, kind: WindowKind, localTz: string, now: Date): string {
-  const v = viewReport(report, { now, localTimeZone: localTz })
-  const idx = report.windows.findIndex((w: QuotaWindow) => w.kind === kind)
-  const w = v.windows[idx]
-  if (idx < 0 || w === undefined) return `The API reported no ${kind} window for this plan.`
+export function windowLine(report: Report, kind: WindowKind, at: ViewAt): string {
+  const idx = report.windows.findIndex((w) => w.kind === kind)
+  if (idx < 0)
+    return kind === "mcp_monthly"
+      ? "MCP tools (month): not reported by this plan."
+      : `The API reported no ${kind} window for this plan.`
+  const w = viewReport({ ...report, windows: [report.windows[idx]!] }, at).windows[0]!
   const note = w.note === null ? null : `note: ${w.note}`
-  return [`${w.title}: ${w.percentText} used`, w.counters, w.reset, w.tools, note].filter((x) => x !== null).join("; ") + (report.stale ? " (stale)" : "")
+  return (
+    [`${w.title}: ${w.percentText} used`, w.counters, w.reset, w.tools, note].filter((x) => x !== null).join("; ") +
+    (report.stale ? " (stale)" : "")
+  )
 }

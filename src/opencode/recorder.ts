@@ -1,10 +1,10 @@
 // The local record from OpenCode's events: prompts, model calls (steps, with tokens) and Z.ai MCP calls of sessions on
 // a Z.ai / BigModel coding-plan provider, plus each fresh API snapshot. Appends are synchronous and cheap (one write);
 // reading is incremental; compaction runs in the background, off the chat path.
-import { DAY_MS, HOUR_MS, type LocalRecord } from "../core/local.ts"
+import { DAY_MS, HOUR_MS, type LocalRecord } from "../core/records.ts"
 import type { QuotaSnapshot } from "../core/types.ts"
 import { LocalStore, stateDir, type LocalEvent } from "../local/store.ts"
-import type { Env } from "../zai/credentials.ts"
+import type { Env } from "../core/types.ts"
 import { CODING_PLAN_IDS } from "../core/providers.ts"
 
 /** Z.ai's MCP servers (web search, web reader, zread, vision) as OpenCode names their tools (`<server>_<tool>`). */
@@ -31,15 +31,33 @@ export class Recorder {
   /** step-finish part ids already recorded (a part is updated more than once). */
   private readonly steps = new Set<string>()
   private timer: ReturnType<typeof setInterval> | null = null
-  warnings: string[] = []
+  /** Damage notices already passed on: each is told once. */
+  private readonly told = new Set<string>()
 
-  constructor(dir: string, private readonly now: () => Date) {
+  /** `onWarning` hears each of the store's damage notices once (a corrupt file set aside, an unreadable line). */
+  constructor(
+    dir: string,
+    private readonly now: () => Date,
+    private readonly onWarning: (text: string) => void = () => {},
+  ) {
     this.store = new LocalStore({ dir, now })
     this.live = this.store.live()
   }
 
-  static fromEnv(env: Env, now: () => Date): Recorder {
-    return new Recorder(stateDir(env), now)
+  static fromEnv(env: Env, now: () => Date, onWarning?: (text: string) => void): Recorder {
+    return new Recorder(stateDir(env), now, onWarning)
+  }
+
+  private warn(notices: readonly string[]): void {
+    for (const n of notices) {
+      if (this.told.has(n)) continue
+      this.told.add(n)
+      try {
+        this.onWarning(n)
+      } catch {
+        // telling is best effort
+      }
+    }
   }
 
   addProviders(ids: string[]): void {
@@ -74,11 +92,22 @@ export class Recorder {
     if (model === undefined || this.steps.has(part.id)) return
     if (this.steps.size >= MAX_TRACKED) this.steps.clear()
     this.steps.add(part.id)
-    const t = (part.tokens ?? {}) as { input?: unknown; output?: unknown; reasoning?: unknown; cache?: { read?: unknown; write?: unknown } }
+    const t = (part.tokens ?? {}) as {
+      input?: unknown
+      output?: unknown
+      reasoning?: unknown
+      cache?: { read?: unknown; write?: unknown }
+    }
     const n = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : 0)
     this.append({
-      t: this.now().getTime(), kind: "call", session: part.sessionID, model,
-      input: n(t.input), output: n(t.output) + n(t.reasoning), cacheRead: n(t.cache?.read), cacheWrite: n(t.cache?.write),
+      t: this.now().getTime(),
+      kind: "call",
+      session: part.sessionID,
+      model,
+      input: n(t.input),
+      output: n(t.output) + n(t.reasoning),
+      cacheRead: n(t.cache?.read),
+      cacheWrite: n(t.cache?.write),
     })
   }
 
@@ -93,16 +122,19 @@ export class Recorder {
     const five = w("five_hour")
     const week = w("weekly")
     this.append({
-      t: this.now().getTime(), kind: "snapshot",
-      fiveHour: five?.usedPercent ?? null, weekly: week?.usedPercent ?? null,
-      fiveHourResetsAt: five?.resetsAt ?? null, weeklyResetsAt: week?.resetsAt ?? null,
+      t: this.now().getTime(),
+      kind: "snapshot",
+      fiveHour: five?.usedPercent ?? null,
+      weekly: week?.usedPercent ?? null,
+      fiveHourResetsAt: five?.resetsAt ?? null,
+      weeklyResetsAt: week?.resetsAt ?? null,
     })
   }
 
   /** Everything the report needs: the last 30 days (MCP context), read incrementally. */
   records(): readonly LocalRecord[] {
     const r = this.live.read(this.now().getTime() - 31 * DAY_MS)
-    if (r.warnings.length > 0) this.warnings.push(...r.warnings)
+    this.warn(r.warnings)
     return r.records
   }
 
@@ -111,8 +143,7 @@ export class Recorder {
     if (this.timer !== null) return
     const run = () => {
       try {
-        const r = this.store.compact()
-        if (r.warnings.length > 0) this.warnings.push(...r.warnings)
+        this.warn(this.store.compact().warnings)
       } catch {
         // compaction is housekeeping; the next run tries again
       }
@@ -121,11 +152,5 @@ export class Recorder {
     first.unref?.()
     this.timer = setInterval(run, HOUR_MS)
     this.timer.unref?.()
-  }
-
-  stop(): void {
-    if (this.timer !== null) clearInterval(this.timer)
-    this.timer = null
-    this.store.close()
   }
 }

@@ -2,8 +2,8 @@
 import type { ToolDefinition } from "@opencode-ai/plugin"
 import { z } from "zod"
 import type { WindowKind } from "../core/types.ts"
-import { renderResult, windowLine } from "./present.ts"
-import type { QuotaService } from "./service.ts"
+import { readingOf, type QuotaService } from "../quota/service.ts"
+import { reportText, windowLine, type ViewAt } from "./present.ts"
 
 export const TOOL_NAMES = ["glm_quota", "glm_model"] as const
 
@@ -12,11 +12,15 @@ export const TOOL_NAMES = ["glm_quota", "glm_model"] as const
  * zod 4 keeps `@opencode-ai/plugin` a type-only (optional peer) dependency, so the installed plugin needs nothing
  * OpenCode does not already have. The end-to-end test proves the real binary reads these schemas.
  */
-function tool<A extends z.ZodRawShape>(def: { description: string; args: A; execute: (args: z.infer<z.ZodObject<A>>, ctx: unknown) => Promise<string> }): ToolDefinition {
+function tool<A extends z.ZodRawShape>(def: {
+  description: string
+  args: A
+  execute: (args: z.infer<z.ZodObject<A>>, ctx: unknown) => Promise<string>
+}): ToolDefinition {
   return def as unknown as ToolDefinition
 }
 
-export function tools(service: QuotaService, localTz: () => string): Record<(typeof TOOL_NAMES)[number], ToolDefinition> {
+export function tools(service: QuotaService, at: () => ViewAt): Record<(typeof TOOL_NAMES)[number], ToolDefinition> {
   return {
     glm_quota: tool({
       description:
@@ -30,9 +34,10 @@ export function tools(service: QuotaService, localTz: () => string): Record<(typ
       async execute(args) {
         try {
           const res = await service.get()
-          if (!res.ok || args.window === undefined || args.window === "all") return renderResult(service, res, "markdown", localTz())
-          const report = service.report({ snapshot: res.value, stale: res.stale, error: res.error ?? null })!
-          return windowLine(report, args.window as WindowKind, localTz(), service.now())
+          const report = res.ok ? service.reportOf(readingOf(res)) : null
+          if (report === null || args.window === undefined || args.window === "all")
+            return reportText(res, report, "markdown", at())
+          return windowLine(report, args.window as WindowKind, at())
         } catch {
           return "glm-quota could not read the quota just now: try again in a minute."
         }
@@ -46,7 +51,7 @@ export function tools(service: QuotaService, localTz: () => string): Record<(typ
         try {
           const res = await service.get()
           if (!res.ok) return `glm-4.7 — the quota could not be read (${res.error.message}); GLM-4.7 is on every plan.`
-          const report = service.report({ snapshot: res.value, stale: res.stale, error: res.error ?? null })!
+          const report = service.reportOf(readingOf(res), false)
           const plan = report.plan === null ? "unknown plan" : `${report.plan} plan`
           const rec = report.recommendation
           return `${rec.model} (${rec.class === "glm-5" ? "GLM-5" : "GLM-4.7"} class) — ${rec.reason} (${plan}${report.stale ? ", stale data" : ""})`

@@ -1,33 +1,35 @@
 // The clock at the edge: GLM_QUOTA_NOW pins it (demo, tests, reproducing a peak-hour report), else the real time.
-import type { Result } from "../core/types.ts"
-import type { Env } from "./credentials.ts"
+import { isValidTimeZone } from "../core/peak.ts"
+import type { Env, QuotaError } from "../core/types.ts"
+
+export interface EnvClock {
+  now: () => Date
+  /** Set when GLM_QUOTA_NOW is not a date: `now` is then the real clock, and the caller says so once. */
+  error: QuotaError | null
+}
+
+const realClock = () => new Date()
 
 /**
  * `frozen`: every call returns GLM_QUOTA_NOW (the CLI: one report, reproducible to the millisecond).
  * `running`: the clock starts at GLM_QUOTA_NOW and runs on (the plugin: caches age, refresh intervals pass).
  */
-export function clockFromEnv(env: Env, mode: "frozen" | "running" = "frozen"): Result<() => Date> {
+export function clockFromEnv(env: Env, mode: "frozen" | "running" = "frozen"): EnvClock {
   const pinned = env.GLM_QUOTA_NOW?.trim()
-  if (!pinned) return { ok: true, value: () => new Date() }
+  if (!pinned) return { now: realClock, error: null }
   const t = Date.parse(pinned)
   if (!Number.isFinite(t)) {
-    return { ok: false, error: { kind: "bad_response", message: `GLM_QUOTA_NOW="${pinned.slice(0, 40)}" is not a date: use an ISO-8601 instant such as 2026-03-02T07:30:00Z, or unset it.` } }
+    const message = `GLM_QUOTA_NOW="${pinned.slice(0, 40)}" is not a date: use an ISO-8601 instant such as 2026-03-02T07:30:00Z, or unset it.`
+    return { now: realClock, error: { kind: "bad_response", message } }
   }
-  if (mode === "frozen") return { ok: true, value: () => new Date(t) }
+  if (mode === "frozen") return { now: () => new Date(t), error: null }
   const started = performance.now()
-  return { ok: true, value: () => new Date(t + Math.round(performance.now() - started)) }
+  return { now: () => new Date(t + Math.round(performance.now() - started)), error: null }
 }
 
 /** The user's time zone: TZ when Intl knows it, else the system's. (Intl's first call loads ICU: call it when needed.) */
 export function localTimeZone(env: Env): string {
   const tz = env.TZ?.trim()
-  if (tz) {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: tz })
-      return tz
-    } catch {
-      // the system zone then
-    }
-  }
+  if (tz && isValidTimeZone(tz)) return tz
   return Intl.DateTimeFormat().resolvedOptions().timeZone
 }

@@ -1,20 +1,27 @@
-// The quota as the plugin sees it: one per process, shared by every plugin instance and session.
-// Reads are synchronous (the last snapshot in memory); refreshes run in the background, at most one request
-// per refresh interval however many commands, tools and toasts ask.
-import { memoPeakState, type PeakSchedule } from "../core/peak.ts"
+// The live quota every front door shares (the server half, the TUI half, the CLI's plugin-free cousin): the source,
+// the last reading, and finished reports. Reads are synchronous (the last snapshot in memory, else the one on disk);
+// refreshes run in the background, at most one request per refresh interval however many commands, tools and toasts
+// ask. No presenter computes: each is handed a finished Report.
+import type { LocalRecord } from "../core/records.ts"
+import { memoPeakState } from "../core/peak.ts"
 import { buildReport } from "../core/report.ts"
-import type { PeakState, Policy, QuotaError, QuotaSnapshot, Report } from "../core/types.ts"
+import type { Env, PeakState, QuotaError, QuotaSnapshot, Report } from "../core/types.ts"
 import type { CachedResult } from "../zai/cache.ts"
-import type { Env } from "../zai/credentials.ts"
 import type { FetchLike } from "../zai/http.ts"
-import { openSource, type QuotaSource } from "../zai/source.ts"
-import type { Settings } from "./options.ts"
-import type { Recorder } from "./recorder.ts"
+import type { QuotaSettings } from "./settings.ts"
+import { openSource, type QuotaSource } from "./source.ts"
 
-export interface Known {
+/** A snapshot as this process knows it: how old, and why it could not be refreshed. */
+export interface Reading {
   snapshot: QuotaSnapshot
   stale: boolean
   error: QuotaError | null
+}
+
+/** This machine's record as the service needs it (the OpenCode recorder is one; the CLI reads the store). */
+export interface RecordPort {
+  records(): readonly LocalRecord[]
+  snapshot(snapshot: QuotaSnapshot): void
 }
 
 export interface ServiceDeps {
@@ -22,24 +29,46 @@ export interface ServiceDeps {
   fetch: FetchLike
   now: () => Date
   /** This machine's record; null keeps `local` out of reports. */
-  recorder?: Recorder | null
+  record?: RecordPort | null
 }
 
-type Listener = (known: Known) => void
+type Listener = (reading: Reading) => void
+
+/** The reading of a cache answer. */
+export const readingOf = (res: Extract<CachedResult, { ok: true }>): Reading => ({
+  snapshot: res.value,
+  stale: res.stale,
+  error: res.error ?? null,
+})
+
+/** The chat path's report, kept while nothing it depends on changed (see `current`). */
+interface Memo {
+  reading: Reading
+  models: readonly string[] | null
+  peak: PeakState
+  until: number
+  report: Report
+}
+
+const NO_KEY_RETRY_MS = 30_000
 
 export class QuotaService {
   private source: { ok: true; value: QuotaSource } | { ok: false; error: QuotaError } | null = null
   private openedAt = 0
-  private known: Known | null = null
-  private lastError: QuotaError | null = null
+  private reading: Reading | null = null
+  private memo: Memo | null = null
+  /** The last fresh answer put in the record. */
+  private recorded: QuotaSnapshot | null = null
   private listeners = new Set<Listener>()
   /** Keys of warnings already shown in this process (see core/warnings.ts). */
   readonly seen = new Set<string>()
   /** The ids the user can pick (their Coding Plan provider's list); null until known: the catalog for the date. */
   models: readonly string[] | null = null
+  /** The peak state now, remembered until its next boundary (cheap on the chat path). */
+  readonly peak: (now: Date) => PeakState
 
   constructor(
-    readonly settings: Settings,
+    readonly settings: QuotaSettings,
     private readonly deps: ServiceDeps,
   ) {
     this.peak = memoPeakState(settings.peak)
@@ -52,7 +81,8 @@ export class QuotaService {
   /** Credentials and cache, opened on first use (reads env and auth.json once). */
   private open(): { ok: true; value: QuotaSource } | { ok: false; error: QuotaError } {
     // Without a key, look again at most every 30 s: a key added with /connect is picked up without a restart.
-    if (this.source !== null && !this.source.ok && this.deps.now().getTime() - this.openedAt >= 30_000) this.source = null
+    if (this.source !== null && !this.source.ok && this.deps.now().getTime() - this.openedAt >= NO_KEY_RETRY_MS)
+      this.source = null
     if (this.source === null) {
       this.openedAt = this.deps.now().getTime()
       this.source = openSource({
@@ -67,50 +97,63 @@ export class QuotaService {
     return this.source
   }
 
-  /** The last snapshot known to this process, or the one on disk from an earlier run. Never touches the network. */
-  latest(): Known | null {
-    if (this.known !== null) return this.known
+  /** The last reading of this process, or the one on disk from an earlier run. Never touches the network. */
+  latest(): Reading | null {
+    if (this.reading !== null) return this.reading
     const src = this.open()
     if (!src.ok) return null
     const disk = src.value.quota.peek()
     if (disk === null) return null
     const age = this.deps.now().getTime() - disk.savedAt
-    this.known = { snapshot: disk.snapshot, stale: age > this.settings.refreshInterval * 1000 * 5, error: null }
-    return this.known
+    this.reading = { snapshot: disk.snapshot, stale: age > this.settings.refreshInterval * 1000 * 5, error: null }
+    return this.reading
   }
 
-  lastFailure(): QuotaError | null {
-    return this.lastError
-  }
-
-  get recorder(): Recorder | null {
-    return this.deps.recorder ?? null
-  }
-
-  /** The peak state now, remembered until its next boundary (cheap on the chat path). */
-  readonly peak: (now: Date) => PeakState
-
-  /**
-   * The report of a reading. `withLocal: false` leaves this machine's record out (the chat path needs only the
-   * windows, the peak and the model, not a read of the record).
-   */
-  report(known: Known | null = this.latest(), withLocal = true): Report | null {
-    if (known === null) return null
+  /** The finished report of a reading, with this machine's record unless `withLocal` is false. */
+  reportOf(reading: Reading, withLocal = true): Report {
     const now = this.deps.now()
-    const local = withLocal && this.deps.recorder ? this.deps.recorder.records() : undefined
+    const local = withLocal && this.deps.record ? this.deps.record.records() : undefined
     const s = this.settings
-    return buildReport(known.snapshot, {
-      now, stale: known.stale, schedule: s.peak, policy: s.policy, peak: this.peak(now), local,
-      models: this.models, modelCatalog: s.modelCatalog, prefer: s.prefer,
+    return buildReport(reading.snapshot, {
+      now,
+      stale: reading.stale,
+      schedule: s.peak,
+      policy: s.policy,
+      peak: this.peak(now),
+      local,
+      models: this.models,
+      modelCatalog: s.modelCatalog,
+      prefer: s.prefer,
     })
   }
 
+  /**
+   * The report of the latest reading without this machine's record — what the chat path and the toasts need. It is
+   * made once and kept until the reading, the model list or the peak state changes, or a window's reset passes (its
+   * note changes then): `chat.message` and `session.idle` pay a comparison, not a report.
+   */
+  current(): Report | null {
+    const reading = this.latest()
+    if (reading === null) return null
+    const now = this.deps.now()
+    const peak = this.peak(now)
+    const m = this.memo
+    if (m !== null && m.reading === reading && m.models === this.models && m.peak === peak && now.getTime() < m.until)
+      return m.report
+    const report = this.reportOf(reading, false)
+    const resets = reading.snapshot.windows
+      .map((w) => (w.resetsAt === null ? Infinity : Date.parse(w.resetsAt)))
+      .filter((t) => t > now.getTime())
+    this.memo = { reading, models: this.models, peak, until: Math.min(Infinity, ...resets), report }
+    return report
+  }
+
   /** The quota now: fresh from cache, else one shared request. For commands and tools, which may wait. */
-  async get(full = false): Promise<CachedResult> {
+  async get(history = false): Promise<CachedResult> {
     const src = this.open()
     if (!src.ok) return src
-    const res = await (full ? src.value.full : src.value.quota).get()
-    this.take(res, full)
+    const res = await (history ? src.value.history : src.value.quota).get()
+    this.take(res, history)
     return res
   }
 
@@ -124,45 +167,32 @@ export class QuotaService {
     return () => this.listeners.delete(listener)
   }
 
-  private take(res: CachedResult, full: boolean): void {
+  private take(res: CachedResult, history: boolean): void {
     if (!res.ok) {
-      this.lastError = res.error
-      if (res.error.kind === "auth" || res.error.kind === "no_key" || res.error.kind === "no_plan") this.known = null
+      if (res.error.kind === "auth" || res.error.kind === "no_key" || res.error.kind === "no_plan") this.reading = null
       return
     }
-    this.lastError = res.error ?? null
-    if (!res.fromCache && !res.stale) {
+    // Every caller that joined one request gets the same answer: it goes into the record once.
+    if (!res.fromCache && !res.stale && res.value !== this.recorded) {
+      this.recorded = res.value
       try {
-        this.deps.recorder?.snapshot(res.value)
+        this.deps.record?.snapshot(res.value)
       } catch {
         // the record is best effort
       }
     }
-    if (full) return
-    const changed = this.known === null || this.known.snapshot !== res.value || this.known.stale !== res.stale
-    this.known = { snapshot: res.value, stale: res.stale, error: res.error ?? null }
+    if (history) return
+    const r = this.reading
+    const changed =
+      r === null || r.snapshot !== res.value || r.stale !== res.stale || r.error?.message !== res.error?.message
     if (!changed) return
+    this.reading = readingOf(res)
     for (const l of this.listeners) {
       try {
-        l(this.known)
+        l(this.reading)
       } catch {
         // a listener's failure is its own
       }
     }
   }
 }
-
-const services = new Map<string, QuotaService>()
-
-/** One service per process and configuration: every instance of the plugin with the same settings shares it. */
-export function sharedService(settings: Settings, deps: ServiceDeps): QuotaService {
-  const id = JSON.stringify([settings.region, settings.baseUrl, settings.refreshInterval, settings.policy, settings.peak, settings.prefer, settings.modelCatalog])
-  let s = services.get(id)
-  if (s === undefined) {
-    s = new QuotaService(settings, deps)
-    services.set(id, s)
-  }
-  return s
-}
-
-export type { PeakSchedule, Policy }

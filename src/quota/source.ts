@@ -1,11 +1,12 @@
 // Credentials + origin + cache + client wired together: the one way every edge reads the quota.
 import type { QuotaError, QuotaSnapshot, Region } from "../core/types.ts"
-import { cacheDir, cacheId, SnapshotCache, type CachedResult } from "./cache.ts"
-import { fetchSnapshot } from "./client.ts"
-import { findCredentials, type Credentials, type Env } from "./credentials.ts"
-import { noKeyError } from "./errors.ts"
-import type { FetchLike } from "./http.ts"
-import { originFor } from "./regions.ts"
+import { cacheDir, cacheId, SnapshotCache, type CachedResult } from "../zai/cache.ts"
+import { fetchSnapshot } from "../zai/client.ts"
+import { findCredentials, type Credentials } from "../zai/credentials.ts"
+import type { Env } from "../core/types.ts"
+import { noKeyError } from "../zai/errors.ts"
+import type { FetchLike } from "../zai/http.ts"
+import { originFor } from "../zai/regions.ts"
 
 export interface SourceOptions {
   env: Env
@@ -26,8 +27,8 @@ export interface QuotaSource {
   credentials: Credentials
   origin: string
   quota: SnapshotCache
-  /** Quota plus the last 24 h of usage, cached apart. */
-  full: SnapshotCache
+  /** Quota plus the last 24 h of usage history, cached apart. */
+  history: SnapshotCache
 }
 
 export function openSource(opts: SourceOptions): { ok: true; value: QuotaSource } | { ok: false; error: QuotaError } {
@@ -35,16 +36,23 @@ export function openSource(opts: SourceOptions): { ok: true; value: QuotaSource 
   if (credentials === null) return { ok: false, error: noKeyError() }
   const origin = originFor(credentials.region, opts.baseUrl ?? opts.env.GLM_QUOTA_BASE_URL ?? null)
   const dir = opts.fileCache === false ? null : cacheDir(opts.env)
-  const ctx = { key: credentials.key, region: credentials.region, origin, fetch: opts.fetch, timeoutMs: opts.timeoutMs, timeoutLabelMs: opts.timeoutLabelMs }
-  const make = (history: boolean) =>
+  const ctx = {
+    key: credentials.key,
+    region: credentials.region,
+    origin,
+    fetch: opts.fetch,
+    timeoutMs: opts.timeoutMs,
+    timeoutLabelMs: opts.timeoutLabelMs,
+  }
+  const make = (withHistory: boolean) =>
     new SnapshotCache({
       dir,
-      id: cacheId(credentials.key, credentials.region, origin, history ? "full" : "quota"),
+      id: cacheId(credentials.key, credentials.region, origin, withHistory ? "full" : "quota"),
       now: opts.now,
       freshMs: opts.freshMs,
-      load: () => fetchSnapshot(ctx, { now: opts.now, history }),
+      load: () => fetchSnapshot(ctx, { now: opts.now, history: withHistory }),
     })
-  return { ok: true, value: { credentials, origin, quota: make(false), full: make(true) } }
+  return { ok: true, value: { credentials, origin, quota: make(false), history: make(true) } }
 }
 
 export type { CachedResult, QuotaSnapshot }

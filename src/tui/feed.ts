@@ -2,8 +2,8 @@
 // both), refreshed on a timer that fires when the entry on disk goes stale — whoever of the two halves asked last,
 // the other reads it from disk. Never throws; every timer callback catches its own errors.
 import type { QuotaError } from "../core/types.ts"
-import type { Settings } from "../opencode/options.ts"
-import { QuotaService, type Known, type ServiceDeps } from "../opencode/service.ts"
+import { QuotaService, readingOf, type Reading, type ServiceDeps } from "../quota/service.ts"
+import type { QuotaSettings } from "../quota/settings.ts"
 import type { CachedResult } from "../zai/cache.ts"
 import { findCredentials } from "../zai/credentials.ts"
 import type { WidgetData } from "./widget-model.ts"
@@ -17,7 +17,7 @@ export interface FeedState {
 export interface FeedDeps extends ServiceDeps {
   /** Whether a key can be found now (env, auth.json); default: the credential search of the core. */
   hasKey?: () => boolean
-  makeService?: (settings: Settings, deps: ServiceDeps) => QuotaService
+  makeService?: (settings: QuotaSettings, deps: ServiceDeps) => QuotaService
   setTimer?: (fn: () => void, ms: number) => unknown
   /** The ids the user can pick (the TUI's providers), asked at each report; null: the catalog for the date. */
   models?: () => readonly string[] | null
@@ -38,7 +38,7 @@ export class QuotaFeed {
   private running: Promise<void> | null = null
 
   constructor(
-    readonly settings: Settings,
+    readonly settings: QuotaSettings,
     private readonly deps: FeedDeps,
   ) {
     this.service = this.make()
@@ -46,7 +46,9 @@ export class QuotaFeed {
 
   private make(): QuotaService {
     const serviceDeps: ServiceDeps = { env: this.deps.env, fetch: this.deps.fetch, now: this.deps.now }
-    return this.deps.makeService ? this.deps.makeService(this.settings, serviceDeps) : new QuotaService(this.settings, serviceDeps)
+    return this.deps.makeService
+      ? this.deps.makeService(this.settings, serviceDeps)
+      : new QuotaService(this.settings, serviceDeps)
   }
 
   private hasKey(): boolean {
@@ -62,11 +64,6 @@ export class QuotaFeed {
     return this.state
   }
 
-  /** The service behind the feed (for the dialog's report). */
-  get quota(): QuotaService {
-    return this.service
-  }
-
   onChange(fn: (s: FeedState) => void): () => void {
     this.listeners.add(fn)
     return () => this.listeners.delete(fn)
@@ -78,7 +75,7 @@ export class QuotaFeed {
     this.stopped = false
     try {
       const known = this.service.latest()
-      if (known !== null) this.set(this.fromKnown(known, null))
+      if (known !== null) this.set(this.fromReading(known, null))
     } catch {
       // a cache that cannot be read is only slower
     }
@@ -87,7 +84,8 @@ export class QuotaFeed {
 
   stop(): void {
     this.stopped = true
-    if (this.timer !== null) (this.deps.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>)))(this.timer)
+    if (this.timer !== null)
+      (this.deps.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>)))(this.timer)
     this.timer = null
   }
 
@@ -111,16 +109,22 @@ export class QuotaFeed {
       const res = await this.service.get()
       this.set(this.fromResult(res))
     } catch (err) {
-      const error: QuotaError = { kind: "bad_response", message: `Reading the quota failed unexpectedly (${(err as Error).message}): try again.` }
-      this.set(this.state.data.kind === "report" ? { data: this.state.data, error } : { data: { kind: "failed", error }, error })
+      const error: QuotaError = {
+        kind: "bad_response",
+        message: `Reading the quota failed unexpectedly (${(err as Error).message}): try again.`,
+      }
+      this.set(
+        this.state.data.kind === "report"
+          ? { data: this.state.data, error }
+          : { data: { kind: "failed", error }, error },
+      )
     }
   }
 
-  private fromKnown(known: Known, error: QuotaError | null): FeedState {
+  private fromReading(reading: Reading, error: QuotaError | null): FeedState {
     this.service.models = this.deps.models?.() ?? null
-    const report = this.service.report(known)
-    if (report === null) return { data: { kind: "loading" }, error }
-    return { data: { kind: "report", report, planLabel: known.snapshot.planLabel }, error }
+    const report = this.service.reportOf(reading)
+    return { data: { kind: "report", report, planLabel: reading.snapshot.planLabel }, error }
   }
 
   private fromResult(res: CachedResult): FeedState {
@@ -128,7 +132,7 @@ export class QuotaFeed {
       if (res.error.kind === "no_key") return { data: { kind: "no_key" }, error: res.error }
       return { data: { kind: "failed", error: res.error }, error: res.error }
     }
-    return this.fromKnown({ snapshot: res.value, stale: res.stale, error: res.error ?? null }, res.error ?? null)
+    return this.fromReading(readingOf(res), res.error ?? null)
   }
 
   /** The report again, for a new "now" (countdowns and peak state move with the clock). */
@@ -137,7 +141,7 @@ export class QuotaFeed {
     if (d.kind !== "report") return this.state
     const known = this.service.latest()
     if (known === null) return this.state
-    this.state = this.fromKnown(known, this.state.error)
+    this.state = this.fromReading(known, this.state.error)
     return this.state
   }
 

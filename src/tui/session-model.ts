@@ -15,7 +15,8 @@ export function modelOfMessages(messages: readonly MessageLike[] | undefined, fa
       if (m === undefined) continue
       const modelID = m.role === "user" ? m.model?.modelID : m.modelID
       const providerID = m.role === "user" ? m.model?.providerID : m.providerID
-      if (typeof modelID === "string" && modelID !== "") return typeof providerID === "string" && providerID !== "" ? `${providerID}/${modelID}` : modelID
+      if (typeof modelID === "string" && modelID !== "")
+        return typeof providerID === "string" && providerID !== "" ? `${providerID}/${modelID}` : modelID
     }
   }
   return typeof fallback === "string" && fallback.trim() !== "" ? fallback.trim() : null

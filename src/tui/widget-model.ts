@@ -54,7 +54,6 @@ function window(report: Report, kind: QuotaWindowKind): QuotaWindow | undefined 
   return report.windows.find((w) => w.kind === kind)
 }
 
-
 const SHORT = { five_hour: "5h", weekly: "wk" } as const
 
 /** The window whose reset matters: the binding one, else the five-hour window. */
@@ -97,9 +96,11 @@ export function problemLine(data: Exclude<WidgetData, { kind: "report" }>): Line
   if (data.kind === "no_key") return [seg("No GLM key", "warn"), seg(" · /connect or ZAI_API_KEY", "muted")]
   const e = data.error
   if (e.kind === "no_key") return problemLine({ kind: "no_key" })
-  if (e.kind === "auth" || e.kind === "wrong_region") return [seg("GLM key rejected", "danger"), seg(" · see /glm-quota", "muted")]
+  if (e.kind === "auth" || e.kind === "wrong_region")
+    return [seg("GLM key rejected", "danger"), seg(" · see /glm-quota", "muted")]
   if (e.kind === "rate_limited") return [seg("GLM quota: throttled", "warn"), seg(" · retrying", "muted")]
-  if (e.kind === "timeout" || e.kind === "network") return [seg("GLM quota: API unreachable", "warn"), seg(" · retrying", "muted")]
+  if (e.kind === "timeout" || e.kind === "network")
+    return [seg("GLM quota: API unreachable", "warn"), seg(" · retrying", "muted")]
   return [seg("GLM quota unavailable", "warn"), seg(" · see /glm-quota", "muted")]
 }
 
@@ -115,7 +116,11 @@ export function sidebarLines(data: WidgetData, ctx: WidgetContext): Line[] {
     const w = window(report, kind)
     if (w === undefined) continue
     const tone = toneFor(w.usedPercent, ctx.thresholds)
-    lines.push([seg(windowName(kind).padEnd(7), "muted"), seg(bar(w.usedPercent, SIDEBAR_BAR), tone), seg(` ${percentText(w.usedPercent).padStart(5)}`, tone)])
+    lines.push([
+      seg(windowName(kind).padEnd(7), "muted"),
+      seg(bar(w.usedPercent, SIDEBAR_BAR), tone),
+      seg(` ${percentText(w.usedPercent).padStart(5)}`, tone),
+    ])
   }
   const r = resetWindow(report)
   if (r !== undefined && r.resetsAt !== null) {
@@ -138,7 +143,8 @@ export function sidebarLines(data: WidgetData, ctx: WidgetContext): Line[] {
   const advice = modelAdvice(report, ctx.sessionModel)
   if (advice !== null) {
     const line: Line = [seg("Use ", "muted"), seg(advice, "accent", true)]
-    if (ctx.sessionModel !== null && ctx.sessionModel.trim() !== "") line.push(seg(` · not ${shortModel(ctx.sessionModel)}`, "muted"))
+    if (ctx.sessionModel !== null && ctx.sessionModel.trim() !== "")
+      line.push(seg(` · not ${shortModel(ctx.sessionModel)}`, "muted"))
     lines.push(line)
   }
   return lines
@@ -154,11 +160,16 @@ export function promptLine(data: WidgetData, ctx: WidgetContext): Line {
     const w = window(report, kind)
     if (w === undefined) continue
     const tone = toneFor(w.usedPercent, ctx.thresholds)
-    line.push(seg(`${first ? " " : " · "}${SHORT[kind]} `, "muted"), seg(bar(w.usedPercent, PROMPT_BAR), tone), seg(` ${percentText(w.usedPercent)}`, tone))
+    line.push(
+      seg(`${first ? " " : " · "}${SHORT[kind]} `, "muted"),
+      seg(bar(w.usedPercent, PROMPT_BAR), tone),
+      seg(` ${percentText(w.usedPercent)}`, tone),
+    )
     first = false
   }
   const r = resetWindow(report)
-  if (r !== undefined && r.resetsAt !== null) line.push(seg(" · ↻ ", "muted"), seg(countdown(Date.parse(r.resetsAt) - ctx.now.getTime()), "text"))
+  if (r !== undefined && r.resetsAt !== null)
+    line.push(seg(" · ↻ ", "muted"), seg(countdown(Date.parse(r.resetsAt) - ctx.now.getTime()), "text"))
   if (report.peak.active) {
     line.push(seg(" · ", "muted"), seg("⚑ peak", "warn", true))
     if (report.peak.endsAt !== null) line.push(seg(` → ${peakEnd(report.peak.endsAt, ctx).local}`, "muted"))

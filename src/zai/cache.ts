@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync }
 import { homedir } from "node:os"
 import { join } from "node:path"
 import type { QuotaError, QuotaSnapshot, Result } from "../core/types.ts"
-import type { Env } from "./credentials.ts"
+import type { Env } from "../core/types.ts"
 import { withLease } from "./lock.ts"
 
 export const DEFAULT_FRESH_MS = 60_000
@@ -18,7 +18,10 @@ export function cacheDir(env: Env, home: string = homedir()): string {
 }
 
 export function cacheId(key: string, region: string, origin: string, variant = "quota"): string {
-  return createHash("sha256").update(`glm-quota\n${region}\n${origin}\n${key}`).digest("hex").slice(0, 32) + (variant === "quota" ? "" : `-${variant}`)
+  return (
+    createHash("sha256").update(`glm-quota\n${region}\n${origin}\n${key}`).digest("hex").slice(0, 32) +
+    (variant === "quota" ? "" : `-${variant}`)
+  )
 }
 
 interface Entry {
@@ -121,7 +124,10 @@ export class SnapshotCache {
   private refreshUnderLease(force: boolean): Promise<CachedResult> {
     const lease = this.opts.lease
     if (this.opts.dir === null || lease === false) return this.refresh()
-    return withLease({ dir: this.opts.dir, id: this.opts.id, ...lease, reuse: () => (force ? null : this.freshOnDisk()) }, () => this.refresh())
+    return withLease(
+      { dir: this.opts.dir, id: this.opts.id, ...lease, reuse: () => (force ? null : this.freshOnDisk()) },
+      () => this.refresh(),
+    )
   }
 
   /** While the API is throttling: the last good snapshot (stale) or the throttling error, without a request. */
@@ -133,7 +139,9 @@ export class SnapshotCache {
       return null
     }
     const last = this.peek()
-    return last === null ? { ok: false, error: t.error } : { ok: true, value: last.snapshot, stale: true, fromCache: true, error: t.error }
+    return last === null
+      ? { ok: false, error: t.error }
+      : { ok: true, value: last.snapshot, stale: true, fromCache: true, error: t.error }
   }
 
   private async refresh(): Promise<CachedResult> {
@@ -141,11 +149,20 @@ export class SnapshotCache {
     try {
       res = await this.opts.load()
     } catch {
-      res = { ok: false, error: { kind: "bad_response", message: "Reading the quota failed unexpectedly: try again, and report it if it keeps happening." } }
+      res = {
+        ok: false,
+        error: {
+          kind: "bad_response",
+          message: "Reading the quota failed unexpectedly: try again, and report it if it keeps happening.",
+        },
+      }
     }
     this.throttled = null
     if (!res.ok && res.error.kind === "rate_limited") {
-      const wait = Math.max(this.opts.freshMs ?? DEFAULT_FRESH_MS, Math.min(res.error.retryAfterMs ?? 0, MAX_BACKOFF_MS))
+      const wait = Math.max(
+        this.opts.freshMs ?? DEFAULT_FRESH_MS,
+        Math.min(res.error.retryAfterMs ?? 0, MAX_BACKOFF_MS),
+      )
       this.throttled = { until: this.opts.now().getTime() + wait, error: res.error }
     }
     if (res.ok) {

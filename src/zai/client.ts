@@ -1,7 +1,15 @@
 // The monitor client: quota/limit, model-usage, tool-usage, subscription/list, reset cards → one QuotaSnapshot.
 import { beijingWallClockToIso } from "../core/beijing.ts"
 import { planFromLabel } from "../core/plans.ts"
-import type { PlanId, QuotaSnapshot, QuotaWindow, ResetCards, Result, Subscription, UsageHistory } from "../core/types.ts"
+import type {
+  PlanId,
+  QuotaSnapshot,
+  QuotaWindow,
+  ResetCards,
+  Result,
+  Subscription,
+  UsageHistory,
+} from "../core/types.ts"
 import { emptyHistory, sumSeries, usageRange } from "../core/usage.ts"
 import { normaliseWindow, sortWindows } from "../core/windows.ts"
 import { unreadableError } from "./errors.ts"
@@ -48,8 +56,17 @@ export function parseQuotaData(data: unknown): Result<QuotaData> {
       continue
     }
     windows.push({
-      kind: "other", meter: "tokens", usedPercent: null, used: null, limit: null, remaining: null, resetsAt: null,
-      type: "UNREADABLE", unit: null, number: null, note: "an entry of the answer could not be read",
+      kind: "other",
+      meter: "tokens",
+      usedPercent: null,
+      used: null,
+      limit: null,
+      remaining: null,
+      resetsAt: null,
+      type: "UNREADABLE",
+      unit: null,
+      number: null,
+      note: "an entry of the answer could not be read",
     })
   }
   const planLabel = parsed.data.level ?? parsed.data.planName
@@ -153,7 +170,11 @@ export function parseResetCards(data: unknown, now: Date): ResetCards | null {
 /** The account's reset cards, or null on any failure (404, an error envelope, a timeout, garbage): best effort. */
 export async function fetchResetCards(ctx: RequestContext, now: Date): Promise<ResetCards | null> {
   try {
-    const res = await getData({ ...ctx, timeoutMs: Math.min(ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS, EXTRA_TIMEOUT_MS) }, PATHS.resetCards, { targetType: "PERSONAL" })
+    const res = await getData(
+      { ...ctx, timeoutMs: Math.min(ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS, EXTRA_TIMEOUT_MS) },
+      PATHS.resetCards,
+      { targetType: "PERSONAL" },
+    )
     return res.ok ? parseResetCards(res.value, now) : null
   } catch {
     // getData never throws; the guard keeps a future change from breaking the quota reading through this extra.
@@ -174,7 +195,10 @@ export async function fetchUsageHistory(ctx: RequestContext, now: Date): Promise
 }
 
 export async function fetchSubscription(ctx: RequestContext): Promise<Subscription | null> {
-  const res = await getData({ ...ctx, timeoutMs: Math.min(ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS, EXTRA_TIMEOUT_MS) }, PATHS.subscription)
+  const res = await getData(
+    { ...ctx, timeoutMs: Math.min(ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS, EXTRA_TIMEOUT_MS) },
+    PATHS.subscription,
+  )
   return res.ok ? parseSubscription(res.value) : null
 }
 

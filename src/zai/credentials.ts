@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { join } from "node:path"
-import type { Region } from "../core/types.ts"
+import type { Env, Region } from "../core/types.ts"
 
 export interface Credentials {
   key: string
@@ -27,8 +27,6 @@ const ENV_KEYS: [string, Region][] = [
   ["ZHIPUAI_API_KEY", "china"],
 ]
 
-export type Env = Record<string, string | undefined>
-
 /** The auth.json files OpenCode may have written, most likely first. */
 export function authFilePaths(env: Env, home: string = homedir()): string[] {
   const paths: string[] = []
@@ -42,7 +40,9 @@ export function authFilePaths(env: Env, home: string = homedir()): string[] {
 function readAuthFile(path: string, read: (p: string) => string): Record<string, unknown> | null {
   try {
     const parsed: unknown = JSON.parse(read(path))
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null
   } catch {
     return null
   }

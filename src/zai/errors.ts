@@ -8,7 +8,8 @@ const RATE_LIMIT_TEXT = /rate.?limit|too many requests|限流|频率|稍后再�
 /** Envelope codes that mean the key itself was refused (1000–1004 "Authentication Failed", 401 expired or incorrect). */
 const KEY_REJECTED_CODES = new Set([401, 403, 1000, 1002, 1003, 1004])
 /** "当前用户不存在coding plan", "no coding plan", "does not have a coding plan" … */
-const NO_PLAN_TEXT = /(?:\bno|not have|n't have|without|不存在|没有)\s*(?:an?\s+)?(?:active\s+|valid\s+)?(?:glm\s*)?coding\s*plan/i
+const NO_PLAN_TEXT =
+  /(?:\bno|not have|n't have|without|不存在|没有)\s*(?:an?\s+)?(?:active\s+|valid\s+)?(?:glm\s*)?coding\s*plan/i
 
 export function quotaError(kind: ErrorKind, message: string, extra: Partial<QuotaError> = {}): QuotaError {
   return { kind, message, ...extra }
@@ -24,7 +25,10 @@ export function noKeyError(): QuotaError {
 }
 
 export function keyMissingAtApiError(): QuotaError {
-  return quotaError("auth", "The quota API says it received no key: check that your Coding Plan key is set (ZAI_API_KEY or ZHIPU_API_KEY) and not empty.")
+  return quotaError(
+    "auth",
+    "The quota API says it received no key: check that your Coding Plan key is set (ZAI_API_KEY or ZHIPU_API_KEY) and not empty.",
+  )
 }
 
 export function keyRejectedError(region: Region, status?: number): QuotaError {
@@ -37,11 +41,17 @@ export function keyRejectedError(region: Region, status?: number): QuotaError {
 
 export function noPlanError(region: Region): QuotaError {
   const where = region === "china" ? "bigmodel.cn" : "z.ai/subscribe"
-  return quotaError("no_plan", `This key has no GLM Coding Plan subscription: subscribe at ${where}, or use the key of the account that has the plan.`)
+  return quotaError(
+    "no_plan",
+    `This key has no GLM Coding Plan subscription: subscribe at ${where}, or use the key of the account that has the plan.`,
+  )
 }
 
 export function rateLimitedError(retryAfterMs?: number, status?: number): QuotaError {
-  const wait = retryAfterMs !== undefined && retryAfterMs > 60_000 ? `${Math.ceil(retryAfterMs / 60_000)} minutes` : "a few minutes"
+  const wait =
+    retryAfterMs !== undefined && retryAfterMs > 60_000
+      ? `${Math.ceil(retryAfterMs / 60_000)} minutes`
+      : "a few minutes"
   return quotaError("rate_limited", `The quota API is throttling requests: wait ${wait} before asking again.`, {
     ...(status === undefined ? {} : { status }),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
@@ -49,27 +59,45 @@ export function rateLimitedError(retryAfterMs?: number, status?: number): QuotaE
 }
 
 export function timeoutError(timeoutMs: number): QuotaError {
-  return quotaError("timeout", `The quota API did not answer within ${Math.round(timeoutMs / 1000)} seconds: check your network or proxy (HTTPS_PROXY) and try again.`)
+  return quotaError(
+    "timeout",
+    `The quota API did not answer within ${Math.round(timeoutMs / 1000)} seconds: check your network or proxy (HTTPS_PROXY) and try again.`,
+  )
 }
 
 export function networkError(origin: string, detail: string): QuotaError {
-  return quotaError("network", `Could not reach ${origin} (${detail}): check your network, proxy (HTTPS_PROXY) or GLM_QUOTA_BASE_URL and try again.`)
+  return quotaError(
+    "network",
+    `Could not reach ${origin} (${detail}): check your network, proxy (HTTPS_PROXY) or GLM_QUOTA_BASE_URL and try again.`,
+  )
 }
 
 export function serverError(status: number): QuotaError {
-  return quotaError("server", `The quota API is having trouble (HTTP ${status}): try again in a few minutes.`, { status })
+  return quotaError("server", `The quota API is having trouble (HTTP ${status}): try again in a few minutes.`, {
+    status,
+  })
 }
 
 export function errorPageError(status: number): QuotaError {
-  return quotaError("server", `The quota API answered with an HTML error page instead of data (HTTP ${status}): a gateway or proxy is failing; try again in a few minutes or check HTTPS_PROXY.`, { status })
+  return quotaError(
+    "server",
+    `The quota API answered with an HTML error page instead of data (HTTP ${status}): a gateway or proxy is failing; try again in a few minutes or check HTTPS_PROXY.`,
+    { status },
+  )
 }
 
 export function emptyBodyError(region: Region): QuotaError {
-  return quotaError("wrong_region", `The quota API sent an empty answer, which usually means the key belongs to the other region or a proxy is in the way: try ${regionFlag(region)} or check GLM_QUOTA_BASE_URL.`)
+  return quotaError(
+    "wrong_region",
+    `The quota API sent an empty answer, which usually means the key belongs to the other region or a proxy is in the way: try ${regionFlag(region)} or check GLM_QUOTA_BASE_URL.`,
+  )
 }
 
 export function unreadableError(detail: string): QuotaError {
-  return quotaError("bad_response", `The quota API sent an answer that could not be read (${detail}): try again in a minute, and update glm-quota if it keeps happening.`)
+  return quotaError(
+    "bad_response",
+    `The quota API sent an answer that could not be read (${detail}): try again in a minute, and update glm-quota if it keeps happening.`,
+  )
 }
 
 /**
@@ -85,7 +113,10 @@ export function apiError(code: number | null, msg: string | null, region: Region
   if (code === 500) return noPlanError(region)
   const shown = msg === null ? "" : cleanText(msg, MAX_MESSAGE)
   const said = shown === "" ? "" : `: "${shown}"`
-  return quotaError("server", `The quota API refused the request (code ${code ?? "unknown"}${said}); try again in a few minutes.`)
+  return quotaError(
+    "server",
+    `The quota API refused the request (code ${code ?? "unknown"}${said}); try again in a few minutes.`,
+  )
 }
 
 /** Removes every occurrence of the key (and of its Bearer form) from a text. */

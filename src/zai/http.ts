@@ -44,7 +44,7 @@ const MAX_RETRY_AFTER_MS = 86_400_000
 const waitMs = (ms: number) => Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms))
 
 /** `Retry-After` (seconds or HTTP date) or `retry-after-ms`, in ms, at most a day; undefined when absent or unreadable. */
-export function retryAfterMs(headers: Headers, nowMs: number = Date.now()): number | undefined {
+export function retryAfterMs(headers: Headers, nowMs: number): number | undefined {
   const ms = headers.get("retry-after-ms")
   if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms))) return waitMs(Number(ms))
   const ra = headers.get("retry-after")
@@ -54,7 +54,8 @@ export function retryAfterMs(headers: Headers, nowMs: number = Date.now()): numb
   return Number.isFinite(at) ? waitMs(at - nowMs) : undefined
 }
 
-async function readCapped(res: Response, max: number): Promise<{ text: string } | { tooLarge: true }> {
+/** The body as text, or `tooLarge` past `max` bytes (announced or read): a quota answer is a few kilobytes. */
+export async function readCapped(res: Response, max: number): Promise<{ text: string } | { tooLarge: true }> {
   const declared = Number(res.headers.get("content-length"))
   if (Number.isFinite(declared) && declared > max) {
     await res.body?.cancel().catch(() => undefined)
@@ -83,7 +84,8 @@ function describeNetworkFailure(err: unknown): string {
   if (code === "ECONNREFUSED") return "connection refused"
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "connection reset"
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found"
-  if (code === "CERT_HAS_EXPIRED" || (code ?? "").startsWith("ERR_TLS") || (code ?? "").includes("CERT")) return "TLS certificate problem"
+  if (code === "CERT_HAS_EXPIRED" || (code ?? "").startsWith("ERR_TLS") || (code ?? "").includes("CERT"))
+    return "TLS certificate problem"
   if (code) return code
   return "connection failed"
 }
@@ -95,16 +97,21 @@ function isTimeout(err: unknown, deadline: AbortSignal): boolean {
 }
 
 /** Interprets one HTTP answer. `retryAfter` is set when the status is worth one more try. */
-function interpret(status: number, headers: Headers, body: string, ctx: RequestContext): { result: Result<unknown>; retry?: number } {
+function interpret(
+  status: number,
+  headers: Headers,
+  body: string,
+  ctx: RequestContext,
+): { result: Result<unknown>; retry?: number } {
   const trimmed = body.trim()
   if (status === 401 || status === 403) return { result: { ok: false, error: keyRejectedError(ctx.region, status) } }
   if (status === 429) {
-    const wait = retryAfterMs(headers)
+    const wait = retryAfterMs(headers, Date.now())
     return { result: { ok: false, error: rateLimitedError(wait, status) }, retry: wait ?? -1 }
   }
   if (status >= 500 || status === 408) {
     const error = trimmed.startsWith("<") ? errorPageError(status) : serverError(status)
-    return { result: { ok: false, error }, retry: retryAfterMs(headers) ?? -1 }
+    return { result: { ok: false, error }, retry: retryAfterMs(headers, Date.now()) ?? -1 }
   }
   if (status < 200 || status >= 300) return { result: { ok: false, error: serverError(status) } }
   if (trimmed === "") return { result: { ok: false, error: emptyBodyError(ctx.region) } }
@@ -127,12 +134,17 @@ function interpret(status: number, headers: Headers, body: string, ctx: RequestC
     const said = e.msg ?? e.message
     return { result: { ok: false, error: apiError(e.code, said === null ? null : redact(said, ctx.key), ctx.region) } }
   }
-  if (e.data === undefined || e.data === null) return { result: { ok: false, error: unreadableError("no data in the answer") } }
+  if (e.data === undefined || e.data === null)
+    return { result: { ok: false, error: unreadableError("no data in the answer") } }
   return { result: { ok: true, value: e.data } }
 }
 
 /** GET `path` on the monitor API and return the envelope's `data`, or a typed error. Never throws. */
-export async function getData(ctx: RequestContext, path: string, query?: Record<string, string>): Promise<Result<unknown>> {
+export async function getData(
+  ctx: RequestContext,
+  path: string,
+  query?: Record<string, string>,
+): Promise<Result<unknown>> {
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const deadline = AbortSignal.timeout(timeoutMs)
   const signal = ctx.signal ? AbortSignal.any([deadline, ctx.signal]) : deadline
@@ -153,11 +165,13 @@ export async function getData(ctx: RequestContext, path: string, query?: Record<
       })
       body = await readCapped(res, ctx.maxBodyBytes ?? DEFAULT_MAX_BODY)
     } catch (err) {
-      if (ctx.signal?.aborted) return { ok: false, error: { kind: "timeout", message: "The quota request was cancelled." } }
+      if (ctx.signal?.aborted)
+        return { ok: false, error: { kind: "timeout", message: "The quota request was cancelled." } }
       if (isTimeout(err, deadline)) return { ok: false, error: timeoutError(ctx.timeoutLabelMs ?? timeoutMs) }
       return { ok: false, error: networkError(ctx.origin, describeNetworkFailure(err)) }
     }
-    if ("tooLarge" in body) return { ok: false, error: unreadableError("the answer was far larger than a quota answer can be") }
+    if ("tooLarge" in body)
+      return { ok: false, error: unreadableError("the answer was far larger than a quota answer can be") }
     const { result, retry } = interpret(res.status, res.headers, body.text, ctx)
     last = result
     if (result.ok || retry === undefined || attempt === MAX_ATTEMPTS) return result
@@ -166,7 +180,8 @@ export async function getData(ctx: RequestContext, path: string, query?: Record<
     const left = timeoutMs - (Date.now() - started)
     if (wait > 2000 || wait > left - 500) return result
     await sleep(wait)
-    if (signal.aborted) return ctx.signal?.aborted ? result : { ok: false, error: timeoutError(ctx.timeoutLabelMs ?? timeoutMs) }
+    if (signal.aborted)
+      return ctx.signal?.aborted ? result : { ok: false, error: timeoutError(ctx.timeoutLabelMs ?? timeoutMs) }
   }
   return last
 }

@@ -3,13 +3,20 @@
 // last list, else to nothing (the caller then uses the dated catalog). Never fatal.
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { z } from "zod"
+import * as z from "zod/mini"
 import { cleanText, MAX_NAME, MAX_SERVER_TEXT } from "../core/sanitize.ts"
-import type { QuotaError, Region, Result } from "../core/types.ts"
+import type { Env, QuotaError, Region, Result } from "../core/types.ts"
 import { cacheDir, cacheId, writePrivateFile } from "./cache.ts"
-import type { Env } from "./credentials.ts"
-import { apiError, keyRejectedError, networkError, quotaError, rateLimitedError, serverError, timeoutError } from "./errors.ts"
-import { retryAfterMs, type FetchLike, type RequestContext } from "./http.ts"
+import {
+  apiError,
+  keyRejectedError,
+  networkError,
+  quotaError,
+  rateLimitedError,
+  serverError,
+  timeoutError,
+} from "./errors.ts"
+import { readCapped, retryAfterMs, type FetchLike, type RequestContext } from "./http.ts"
 import { Envelope } from "./schemas.ts"
 
 export const MODELS_PATH = "/api/coding/paas/v4/models"
@@ -23,7 +30,7 @@ const MAX_BODY_BYTES = 1024 * 1024
 
 /** The OpenAI list, tolerant: only `data` must be an array; entries are read one by one. */
 const ModelListAnswer = z.looseObject({ data: z.array(z.unknown()) })
-const ModelEntry = z.looseObject({ id: z.unknown().optional() })
+const ModelEntry = z.looseObject({ id: z.optional(z.unknown()) })
 
 /**
  * Ids as a list can be shown and picked: strings only, escape sequences and invisible characters removed, trimmed,
@@ -42,35 +49,15 @@ export function cleanModelIds(values: readonly unknown[]): string[] {
 }
 
 function notAListError(detail: string): QuotaError {
-  return quotaError("bad_response", `The coding endpoint did not list its models (${detail}): the recommendation uses the dated model catalog instead.`)
-}
-
-async function readCapped(res: Response, max: number): Promise<string | null> {
-  const declared = Number(res.headers.get("content-length"))
-  if (Number.isFinite(declared) && declared > max) {
-    await res.body?.cancel().catch(() => undefined)
-    return null
-  }
-  if (res.body === null) return ""
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > max) {
-      await reader.cancel().catch(() => undefined)
-      return null
-    }
-    chunks.push(value)
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks))
+  return quotaError(
+    "bad_response",
+    `The coding endpoint did not list its models (${detail}): the recommendation uses the dated model catalog instead.`,
+  )
 }
 
 function interpret(status: number, headers: Headers, body: string, ctx: RequestContext): Result<string[]> {
   if (status === 401 || status === 403) return { ok: false, error: keyRejectedError(ctx.region, status) }
-  if (status === 429) return { ok: false, error: rateLimitedError(retryAfterMs(headers), status) }
+  if (status === 429) return { ok: false, error: rateLimitedError(retryAfterMs(headers, Date.now()), status) }
   if (status >= 500) return { ok: false, error: serverError(status) }
   if (status < 200 || status >= 300) return { ok: false, error: notAListError(`HTTP ${status}`) }
   let json: unknown
@@ -90,7 +77,13 @@ function interpret(status: number, headers: Headers, body: string, ctx: RequestC
   // A relay or the monitor gateway may answer in the monitor envelope: its business errors keep their meaning (a
   // refused key stays "auth"), without the server's own words.
   const env = Envelope.safeParse(json)
-  if (env.success && typeof json === "object" && json !== null && !Array.isArray(json) && (env.data.success === false || (env.data.code !== null && env.data.code !== 200 && env.data.code !== 0))) {
+  if (
+    env.success &&
+    typeof json === "object" &&
+    json !== null &&
+    !Array.isArray(json) &&
+    (env.data.success === false || (env.data.code !== null && env.data.code !== 200 && env.data.code !== 0))
+  ) {
     return { ok: false, error: apiError(env.data.code, null, ctx.region) }
   }
   return { ok: false, error: notAListError("not a model list") }
@@ -109,11 +102,12 @@ export async function fetchModelList(ctx: RequestContext): Promise<Result<string
       signal,
     })
     const body = await readCapped(res, ctx.maxBodyBytes ?? MAX_BODY_BYTES)
-    if (body === null) return { ok: false, error: notAListError("far larger than a model list can be") }
-    return interpret(res.status, res.headers, body, ctx)
+    if ("tooLarge" in body) return { ok: false, error: notAListError("far larger than a model list can be") }
+    return interpret(res.status, res.headers, body.text, ctx)
   } catch (err) {
     if (ctx.signal?.aborted) return { ok: false, error: quotaError("timeout", "The model list request was cancelled.") }
-    if (deadline.aborted || (err as { name?: string })?.name === "TimeoutError") return { ok: false, error: timeoutError(timeoutMs) }
+    if (deadline.aborted || (err as { name?: string })?.name === "TimeoutError")
+      return { ok: false, error: timeoutError(timeoutMs) }
     return { ok: false, error: networkError(ctx.origin, "connection failed") }
   }
 }
@@ -176,7 +170,14 @@ export async function modelList(opts: ModelListOptions): Promise<ModelList> {
       const age = nowMs() - cached.savedAt
       if (age >= 0 && age < MODELS_FRESH_MS) return { ids: cached.ids, source: "cache" }
     }
-    const res = await fetchModelList({ key: opts.key, region: opts.region, origin: opts.origin, fetch: opts.fetch, timeoutMs: opts.timeoutMs, signal: opts.signal })
+    const res = await fetchModelList({
+      key: opts.key,
+      region: opts.region,
+      origin: opts.origin,
+      fetch: opts.fetch,
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+    })
     if (res.ok && res.value.length > 0) {
       if (dir !== null) {
         try {

@@ -1,11 +1,33 @@
-// The Node edge's fetch: undici with keep-alive and the standard proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
-// Inside OpenCode (Bun) the global fetch is used instead: Bun honours those variables itself.
-import { EnvHttpProxyAgent, fetch as undiciFetch } from "undici"
+// The Node edge's fetch. Without a proxy variable it is Node's own fetch (undici inside Node: keep-alive, the same
+// errors), so the CLI loads nothing more; with HTTPS_PROXY / HTTP_PROXY set, undici's EnvHttpProxyAgent is loaded
+// (NO_PROXY honoured) — the package costs ~185 ms to import, paid only by the runs that need it. Inside OpenCode (Bun)
+// the global fetch is used instead: Bun honours those variables itself.
+import type { Env } from "../core/types.ts"
 import type { FetchLike } from "./http.ts"
 
-export function nodeFetch(): { fetch: FetchLike; close: () => Promise<void> } {
-  const dispatcher = new EnvHttpProxyAgent({ connect: { timeout: 8000 } })
-  const fetch = ((input: string, init: RequestInit) => undiciFetch(input, { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as FetchLike
+const pick = (env: Env, name: string): string | undefined => env[name] ?? env[name.toLowerCase()]
+
+/** Whether a proxy variable is in effect for the monitor API. */
+export const proxyOf = (env: Env): string | undefined => pick(env, "HTTPS_PROXY") ?? pick(env, "HTTP_PROXY")
+
+export interface NodeFetch {
+  fetch: FetchLike
+  close: () => Promise<void>
+}
+
+export async function nodeFetch(env: Env): Promise<NodeFetch> {
+  if (proxyOf(env) === undefined) return { fetch: (input, init) => fetch(input, init), close: async () => {} }
+  const { EnvHttpProxyAgent, fetch: undiciFetch } = await import("undici")
+  const dispatcher = new EnvHttpProxyAgent({
+    connect: { timeout: 8000 },
+    httpProxy: pick(env, "HTTP_PROXY"),
+    httpsProxy: proxyOf(env),
+    noProxy: pick(env, "NO_PROXY"),
+  })
+  const fetchThrough = ((input: string, init: RequestInit) =>
+    undiciFetch(input, { ...(init as object), dispatcher } as Parameters<
+      typeof undiciFetch
+    >[1])) as unknown as FetchLike
   // Kept-alive sockets would hold a finished CLI open until the server closes them: destroy them when done.
-  return { fetch, close: () => dispatcher.destroy().catch(() => undefined) }
+  return { fetch: fetchThrough, close: () => dispatcher.destroy().catch(() => undefined) }
 }

@@ -5,11 +5,6 @@ export const ORIGINS: Record<Region, string> = {
   china: "https://open.bigmodel.cn",
 }
 
-export const REGION_LABEL: Record<Region, string> = {
-  international: "Z.ai (international)",
-  china: "BigModel (China)",
-}
-
 export function otherRegion(region: Region): Region {
   return region === "international" ? "china" : "international"
 }

@@ -1,6 +1,6 @@
 // zod schemas for every schema era of the monitor API (see zai-monitor-api.md). Tolerant: every field is
 // optional, unknown fields pass through, a field of the wrong type becomes null instead of failing the answer.
-import { z } from "zod"
+import * as z from "zod/mini"
 import { cleanText, MAX_NAME, MAX_SERVER_TEXT } from "../core/sanitize.ts"
 import type { RawLimit } from "../core/windows.ts"
 
@@ -32,8 +32,11 @@ export function toEpochMsOrNull(value: unknown): number | null {
   return null
 }
 
-const num = z.unknown().optional().transform(toFiniteOrNull)
-const epochMs = z.unknown().optional().transform(toEpochMsOrNull)
+/** An optional field of any type, turned into what the parser keeps (never a failure). */
+const opt = <T>(f: (v: unknown) => T) => z.pipe(z.optional(z.unknown()), z.transform(f))
+
+const num = opt(toFiniteOrNull)
+const epochMs = opt(toEpochMsOrNull)
 /** An untrusted string, cleaned (sanitize.ts) and cut to `max`; null when nothing visible is left. */
 const cleanedOrNull = (v: unknown, max: number): string | null => {
   if (typeof v !== "string") return null
@@ -41,26 +44,29 @@ const cleanedOrNull = (v: unknown, max: number): string | null => {
   return t === "" ? null : t
 }
 /** Names from the server (plan, tool, model, product, status): cleaned at the parse boundary, never printed raw. */
-const text = z.unknown().optional().transform((v) => cleanedOrNull(v, MAX_NAME))
+const text = opt((v) => cleanedOrNull(v, MAX_NAME))
 /** The envelope's message: cleaned here, cut to its shown length only after the key is redacted (errors.ts). */
-const message = z.unknown().optional().transform((v) => cleanedOrNull(v, MAX_SERVER_TEXT))
+const message = opt((v) => cleanedOrNull(v, MAX_SERVER_TEXT))
 /** Hour labels of the usage series: cleaned too (they are server text), kept as "" when empty to keep positions. */
-const labels = z.unknown().optional().transform((v) => (Array.isArray(v) ? v.map((x) => (typeof x === "string" ? cleanText(x, MAX_NAME) : "")) : []))
+const labels = opt((v) => (Array.isArray(v) ? v.map((x) => (typeof x === "string" ? cleanText(x, MAX_NAME) : "")) : []))
 
 /** The envelope every endpoint wraps its answer in. */
 export const Envelope = z.looseObject({
   code: num,
   msg: message,
   message: message,
-  success: z.unknown().optional().transform((v) => (typeof v === "boolean" ? v : null)),
-  data: z.unknown().optional(),
+  success: opt((v) => (typeof v === "boolean" ? v : null)),
+  data: z.optional(z.unknown()),
 })
 export type Envelope = z.infer<typeof Envelope>
 
-const UsageDetail = z.looseObject({ modelCode: text, usage: num }).transform((d) => ({ modelCode: d.modelCode ?? "", usage: d.usage }))
+const UsageDetail = z.pipe(
+  z.looseObject({ modelCode: text, usage: num }),
+  z.transform((d) => ({ modelCode: d.modelCode ?? "", usage: d.usage })),
+)
 
-export const LimitEntry = z
-  .looseObject({
+export const LimitEntry = z.pipe(
+  z.looseObject({
     type: text,
     unit: num,
     number: num,
@@ -69,9 +75,9 @@ export const LimitEntry = z
     currentValue: num,
     remaining: num,
     nextResetTime: epochMs,
-    usageDetails: z.unknown().optional().transform((v) => (Array.isArray(v) ? v : null)),
-  })
-  .transform((e): RawLimit => ({
+    usageDetails: opt((v) => (Array.isArray(v) ? v : null)),
+  }),
+  z.transform((e): RawLimit => ({
     type: e.type,
     unit: e.unit,
     number: e.number,
@@ -80,33 +86,31 @@ export const LimitEntry = z
     currentValue: e.currentValue,
     remaining: e.remaining,
     nextResetTime: e.nextResetTime,
-    usageDetails: e.usageDetails === null ? null : e.usageDetails.flatMap((d) => {
-      const r = UsageDetail.safeParse(d)
-      return r.success ? [r.data] : []
-    }),
-  }))
+    usageDetails:
+      e.usageDetails === null
+        ? null
+        : e.usageDetails.flatMap((d) => {
+            const r = UsageDetail.safeParse(d)
+            return r.success ? [r.data] : []
+          }),
+  })),
+)
 
 export const QuotaLimitData = z.looseObject({
   level: text,
   planName: text,
-  limits: z.unknown().optional().transform((v) => (Array.isArray(v) ? v : [])),
+  limits: opt((v) => (Array.isArray(v) ? v : [])),
 })
 export type QuotaLimitData = z.infer<typeof QuotaLimitData>
 
-const series = z.unknown().optional().transform((v) => (Array.isArray(v) ? v.map(toFiniteOrNull) : []))
+const series = opt((v) => (Array.isArray(v) ? v.map(toFiniteOrNull) : []))
 
 export const ModelUsageData = z.looseObject({
   x_time: labels,
   modelCallCount: series,
   tokensUsage: series,
-  totalUsage: z
-    .looseObject({ totalModelCallCount: num, totalTokensUsage: num })
-    .nullish()
-    .catch(null),
-  modelDataList: z
-    .array(z.looseObject({ modelName: text, tokensUsage: series }))
-    .nullish()
-    .catch(null),
+  totalUsage: z.catch(z.nullish(z.looseObject({ totalModelCallCount: num, totalTokensUsage: num })), null),
+  modelDataList: z.catch(z.nullish(z.array(z.looseObject({ modelName: text, tokensUsage: series }))), null),
 })
 export type ModelUsageData = z.infer<typeof ModelUsageData>
 
@@ -115,31 +119,33 @@ export const ToolUsageData = z.looseObject({
   networkSearchCount: series,
   webReadMcpCount: series,
   zreadMcpCount: series,
-  totalUsage: z
-    .looseObject({ totalNetworkSearchCount: num, totalWebReadMcpCount: num, totalZreadMcpCount: num })
-    .nullish()
-    .catch(null),
+  totalUsage: z.catch(
+    z.nullish(z.looseObject({ totalNetworkSearchCount: num, totalWebReadMcpCount: num, totalZreadMcpCount: num })),
+    null,
+  ),
 })
 export type ToolUsageData = z.infer<typeof ToolUsageData>
 
 export const SubscriptionItem = z.looseObject({
   productName: text,
   status: text,
-  nextRenewTime: z.unknown().optional(),
-  billingCycle: z.unknown().optional().transform((v) => (typeof v === "string" || typeof v === "number" ? cleanedOrNull(String(v), MAX_NAME) : null)),
-  autoRenew: z.unknown().optional().transform((v) => (typeof v === "boolean" ? v : null)),
+  nextRenewTime: z.optional(z.unknown()),
+  billingCycle: opt((v) =>
+    typeof v === "string" || typeof v === "number" ? cleanedOrNull(String(v), MAX_NAME) : null,
+  ),
+  autoRenew: opt((v) => (typeof v === "boolean" ? v : null)),
 })
-export const SubscriptionData = z.unknown().optional().transform((v) => (Array.isArray(v) ? v : []))
+export const SubscriptionData = opt((v) => (Array.isArray(v) ? v : []))
 
 // customer-package-reset/list (reset cards). Times stay raw here (Beijing wall-clock text, or an epoch): the client
 // turns them into instants, so this file needs no clock or zone.
-const rawTime = z.unknown().optional().transform((v) => (typeof v === "string" || typeof v === "number" ? v : null))
-const list = z.unknown().optional().transform((v) => (Array.isArray(v) ? v : null))
+const rawTime = opt((v) => (typeof v === "string" || typeof v === "number" ? v : null))
+const list = opt((v) => (Array.isArray(v) ? v : null))
 
 export const ResetCard = z.looseObject({
-  recordId: z.unknown().optional().transform((v) => (typeof v === "string" || typeof v === "number" ? String(v) : null)),
+  recordId: opt((v) => (typeof v === "string" || typeof v === "number" ? String(v) : null)),
   expireTime: rawTime,
-  available: z.unknown().optional().transform((v) => (typeof v === "boolean" ? v : null)),
+  available: opt((v) => (typeof v === "boolean" ? v : null)),
 })
 export type ResetCard = z.infer<typeof ResetCard>
 

@@ -4,7 +4,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { Hooks } from "@opencode-ai/plugin"
-import plugin from "../../src/index.ts"
 import { buildReport } from "../../src/core/report.ts"
 import { renderJson } from "../../src/core/render-json.ts"
 import { renderMarkdown } from "../../src/core/render-markdown.ts"
@@ -12,9 +11,10 @@ import { renderTerminal } from "../../src/core/render-terminal.ts"
 import type { Policy, QuotaSnapshot, QuotaWindow, UsageHistory } from "../../src/core/types.ts"
 import { parseQuotaData, parseSubscription, parseUsageHistory } from "../../src/zai/client.ts"
 import { getData } from "../../src/zai/http.ts"
-import { modelUsageData, toolUsageData } from "../../src/zai/simulator.ts"
+import { modelUsageData, toolUsageData } from "../support/simulator.ts"
 import { Envelope } from "../../src/zai/schemas.ts"
-import { fixture } from "../helpers.ts"
+import { fixture, tempHome } from "../helpers.ts"
+import { drain, pluginEnv, startServer } from "../opencode/support.ts"
 import { fakeClient } from "./support.ts"
 
 const NOW = new Date("2026-03-02T07:30:00Z")
@@ -23,30 +23,88 @@ const RUNS = Number(process.env.GLMQ_FUZZ_RUNS ?? 300)
 /** What a computation gone wrong prints: JavaScript's own words for it, and the ∞ that toLocaleString makes. */
 const BROKEN = /NaN|Infinity|undefined|∞|Invalid Date/
 
-const FIXTURES = ["quota-china.json", "quota-credit.json", "quota-feb.json", "quota-jan.json", "quota-unknown.json", "quota-weekly.json"].map(
-  (f) => JSON.parse(fixture(f)) as Record<string, unknown>,
-)
+const FIXTURES = [
+  "quota-china.json",
+  "quota-credit.json",
+  "quota-feb.json",
+  "quota-jan.json",
+  "quota-unknown.json",
+  "quota-weekly.json",
+].map((f) => JSON.parse(fixture(f)) as Record<string, unknown>)
 const MODEL_USAGE = modelUsageData(NOW.getTime())
 const TOOL_USAGE = toolUsageData(NOW.getTime())
-const MODEL_LIST = { x_time: ["2026-08-02 08:00", "2026-08-02 09:00"], modelDataList: [{ modelName: "glm-4.7", tokensUsage: [100, null] }, { modelName: "glm-5", tokensUsage: [50, 25] }] }
-const SUBSCRIPTION = [{ productName: "GLM Coding Max", status: "VALID", nextRenewTime: 1786000000000, billingCycle: "MONTHLY", autoRenew: true }]
+const MODEL_LIST = {
+  x_time: ["2026-08-02 08:00", "2026-08-02 09:00"],
+  modelDataList: [
+    { modelName: "glm-4.7", tokensUsage: [100, null] },
+    { modelName: "glm-5", tokensUsage: [50, 25] },
+  ],
+}
+const SUBSCRIPTION = [
+  {
+    productName: "GLM Coding Max",
+    status: "VALID",
+    nextRenewTime: 1786000000000,
+    billingCycle: "MONTHLY",
+    autoRenew: true,
+  },
+]
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Generators
 
 /** Short text, as labels, keys and model codes. */
-const safeText = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("NaN", "undefined", "Infinity", "glm-5", "search-prime"))
+const safeText = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom("NaN", "undefined", "Infinity", "glm-5", "search-prime"),
+)
 
 /** Numbers a hostile or broken API could send. */
 const wildNumber = fc.oneof(
   fc.integer({ min: -1000, max: 1000 }),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.constantFrom(0, -0, 1e308, -1e308, Number.MAX_VALUE, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER, 2 ** 53 + 1, 8.64e15, -8.64e15, 8.64e15 + 1, 1e11 - 1, 1e11, 250, -3, 100.5, 99.5),
+  fc.constantFrom(
+    0,
+    -0,
+    1e308,
+    -1e308,
+    Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    Number.MAX_SAFE_INTEGER,
+    2 ** 53 + 1,
+    8.64e15,
+    -8.64e15,
+    8.64e15 + 1,
+    1e11 - 1,
+    1e11,
+    250,
+    -3,
+    100.5,
+    99.5,
+  ),
 )
 
 /** Strings where numbers belong. */
 const numberLikeString = fc.oneof(
-  fc.constantFrom("NaN", "Infinity", "-Infinity", "1e999", "-1e999", "0x10", "1_000", "", " ", "12abc", "250", "-3", "1781448954156", "2026-03-02T09:12:00Z", "yesterday", "+275760-09-13T00:00:00.000Z", "-271821-04-20T00:00:00Z"),
+  fc.constantFrom(
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1e999",
+    "-1e999",
+    "0x10",
+    "1_000",
+    "",
+    " ",
+    "12abc",
+    "250",
+    "-3",
+    "1781448954156",
+    "2026-03-02T09:12:00Z",
+    "yesterday",
+    "+275760-09-13T00:00:00.000Z",
+    "-271821-04-20T00:00:00Z",
+  ),
   wildNumber.map(String),
 )
 
@@ -70,7 +128,8 @@ type Path = (string | number)[]
 function paths(v: unknown, at: Path = []): Path[] {
   const out: Path[] = [at]
   if (Array.isArray(v)) v.forEach((x, i) => out.push(...paths(x, [...at, i])))
-  else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) out.push(...paths(x, [...at, k]))
+  else if (typeof v === "object" && v !== null)
+    for (const [k, x] of Object.entries(v)) out.push(...paths(x, [...at, k]))
   return out
 }
 
@@ -111,16 +170,22 @@ function mutate(base: unknown, steps: [number, Mutation][]): unknown {
       if (Array.isArray(parent)) parent.splice(key as number, 1)
       else delete (parent as Record<string, unknown>)[key]
     } else if (m.op === "replace") (parent as Record<string | number, unknown>)[key] = m.value
-    else if (m.op === "number") (parent as Record<string | number, unknown>)[key] = typeof old === "number" || typeof old === "string" ? m.value : old
-    else if (m.op === "wrap") (parent as Record<string | number, unknown>)[key] = { value: old, nested: [old, { deeper: old }] }
-    else if (typeof old === "object" && old !== null && !Array.isArray(old)) (old as Record<string, unknown>)[m.key] = m.value
+    else if (m.op === "number")
+      (parent as Record<string | number, unknown>)[key] =
+        typeof old === "number" || typeof old === "string" ? m.value : old
+    else if (m.op === "wrap")
+      (parent as Record<string | number, unknown>)[key] = { value: old, nested: [old, { deeper: old }] }
+    else if (typeof old === "object" && old !== null && !Array.isArray(old))
+      (old as Record<string, unknown>)[m.key] = m.value
   }
   return root
 }
 
 const mutations = fc.array(fc.tuple(fc.nat(), mutation), { minLength: 1, maxLength: 6 })
 const mutatedFixture = fc.tuple(fc.constantFrom(...FIXTURES), mutations).map(([f, steps]) => mutate(f, steps))
-const mutatedModelUsage = fc.tuple(fc.constantFrom<unknown>(MODEL_USAGE, MODEL_LIST), mutations).map(([f, steps]) => mutate(f, steps))
+const mutatedModelUsage = fc
+  .tuple(fc.constantFrom<unknown>(MODEL_USAGE, MODEL_LIST), mutations)
+  .map(([f, steps]) => mutate(f, steps))
 const mutatedToolUsage = mutations.map((steps) => mutate(TOOL_USAGE, steps))
 const mutatedSubscription = mutations.map((steps) => mutate(SUBSCRIPTION, steps))
 
@@ -147,7 +212,14 @@ function checkWindow(w: QuotaWindow) {
 
 function checkHistory(h: UsageHistory) {
   const bad: unknown[] = Object.values(h.totals).filter((v) => v !== null && !Number.isFinite(v))
-  for (const s of [h.modelCalls, h.tokens, h.tools.search, h.tools.webRead, h.tools.zread, ...h.perModel.map((p) => p.tokens)]) {
+  for (const s of [
+    h.modelCalls,
+    h.tokens,
+    h.tools.search,
+    h.tools.webRead,
+    h.tools.zread,
+    ...h.perModel.map((p) => p.tokens),
+  ]) {
     for (const v of s) if (v !== null && !Number.isFinite(v)) bad.push(v)
   }
   expect(bad).toEqual([])
@@ -177,13 +249,20 @@ const LABELS = new Set(["level", "planName", "type", "modelCode", "modelName", "
 function labelsOnly(v: unknown, key = ""): unknown {
   if (typeof v === "string") return LABELS.has(key) && BROKEN.test(v) ? "label" : v
   if (Array.isArray(v)) return v.map((x) => labelsOnly(x, key))
-  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, labelsOnly(x, k)]))
+  if (typeof v === "object" && v !== null)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, labelsOnly(x, k)]))
   return v
 }
 
 /** Parse → build → render, every renderer; returns the texts after checking the values. */
 function pipeline(raw: RenderInput): string[] {
-  const i = { ...raw, quota: labelsOnly(raw.quota), model: labelsOnly(raw.model), tool: labelsOnly(raw.tool), subscription: labelsOnly(raw.subscription) }
+  const i = {
+    ...raw,
+    quota: labelsOnly(raw.quota),
+    model: labelsOnly(raw.model),
+    tool: labelsOnly(raw.tool),
+    subscription: labelsOnly(raw.subscription),
+  }
   const now = new Date(NOW.getTime() + i.nowShift)
   const q = parseQuotaData(i.quota)
   if (!q.ok) {
@@ -206,18 +285,31 @@ function pipeline(raw: RenderInput): string[] {
   }
   const report = buildReport(snapshot, { now, stale: i.stale, policy: i.policy })
   report.windows.forEach(checkWindow)
-  const ctx = { now, localTimeZone: i.zone, planLabel: q.value.planLabel, staleReason: i.stale ? "The quota API is having trouble (HTTP 502): try again in a few minutes." : null, history: usage }
+  const ctx = {
+    now,
+    localTimeZone: i.zone,
+    planLabel: q.value.planLabel,
+    staleReason: i.stale ? "The quota API is having trouble (HTTP 502): try again in a few minutes." : null,
+    history: usage,
+  }
   const json = renderJson(report)
   const parsed = JSON.parse(json) as { windows: QuotaWindow[] }
   expect(parsed.windows).toHaveLength(report.windows.length)
   parsed.windows.forEach(checkWindow)
-  return [json, renderMarkdown(report, ctx), renderMarkdown(report, { ...ctx, history: null }), renderTerminal(report, { ...ctx, color: true }), renderTerminal(report, { ...ctx, color: false })]
+  return [
+    json,
+    renderMarkdown(report, ctx),
+    renderMarkdown(report, { ...ctx, history: null }),
+    renderTerminal(report, { ...ctx, color: true }),
+    renderTerminal(report, { ...ctx, color: false }),
+  ]
 }
 
 function clean(texts: string[]) {
   for (const t of texts) {
     const bad = BROKEN.exec(t)
-    if (bad !== null) throw new Error(`"${bad[0]}" in the output: …${t.slice(Math.max(0, bad.index - 80), bad.index + 40)}…`)
+    if (bad !== null)
+      throw new Error(`"${bad[0]}" in the output: …${t.slice(Math.max(0, bad.index - 80), bad.index + 40)}…`)
   }
 }
 
@@ -238,21 +330,48 @@ const renderInput = (quota: fc.Arbitrary<unknown>): fc.Arbitrary<RenderInput> =>
 describe("fuzz: the parsers and renderers", () => {
   it("the fixtures themselves pass (the harness can tell a good payload)", () => {
     for (const f of FIXTURES) {
-      const texts = pipeline({ quota: f.data, model: MODEL_USAGE, tool: TOOL_USAGE, subscription: SUBSCRIPTION, zone: "UTC", policy: "balanced", stale: false, nowShift: 0 })
+      const texts = pipeline({
+        quota: f.data,
+        model: MODEL_USAGE,
+        tool: TOOL_USAGE,
+        subscription: SUBSCRIPTION,
+        zone: "UTC",
+        policy: "balanced",
+        stale: false,
+        nowShift: 0,
+      })
       expect(texts).toHaveLength(5)
       clean(texts)
     }
   })
 
   it("the checks can fail: an unclamped percentage and a NaN in the text are caught", () => {
-    expect(() => checkWindow({ kind: "five_hour", meter: "tokens", usedPercent: 250, used: null, limit: null, remaining: null, resetsAt: null })).toThrow()
+    expect(() =>
+      checkWindow({
+        kind: "five_hour",
+        meter: "tokens",
+        usedPercent: 250,
+        used: null,
+        limit: null,
+        remaining: null,
+        resetsAt: null,
+      }),
+    ).toThrow()
     expect(() => clean(["5-hour NaN %"])).toThrow(/"NaN" in the output/)
     expect(() => clean(["1,000 / ∞ calls"])).toThrow()
-    expect(labelsOnly({ level: "NaN", limits: [{ type: "undefined", percentage: "NaN" }] })).toEqual({ level: "label", limits: [{ type: "label", percentage: "NaN" }] })
+    expect(labelsOnly({ level: "NaN", limits: [{ type: "undefined", percentage: "NaN" }] })).toEqual({
+      level: "label",
+      limits: [{ type: "label", percentage: "NaN" }],
+    })
   })
 
   it("mutated real-shaped quota payloads: no throw, clean text, percentages in range", () => {
-    fc.assert(fc.property(renderInput(mutatedFixture.map((f) => (f as { data?: unknown })?.data ?? f)), (i) => clean(pipeline(i))), { numRuns: RUNS })
+    fc.assert(
+      fc.property(renderInput(mutatedFixture.map((f) => (f as { data?: unknown })?.data ?? f)), (i) =>
+        clean(pipeline(i)),
+      ),
+      { numRuns: RUNS },
+    )
   })
 
   it("mutated whole envelopes through Envelope and the parser", () => {
@@ -272,7 +391,12 @@ describe("fuzz: the parsers and renderers", () => {
 
   it("entirely random data: no throw, clean text", () => {
     fc.assert(
-      fc.property(renderInput(fc.oneof(junk, fc.record({ level: junk, planName: junk, limits: fc.array(junk, { maxLength: 6 }) }))), (i) => clean(pipeline(i))),
+      fc.property(
+        renderInput(
+          fc.oneof(junk, fc.record({ level: junk, planName: junk, limits: fc.array(junk, { maxLength: 6 }) })),
+        ),
+        (i) => clean(pipeline(i)),
+      ),
       { numRuns: RUNS },
     )
   })
@@ -280,7 +404,10 @@ describe("fuzz: the parsers and renderers", () => {
   it("random limit entries with every field present, each of any type", () => {
     const field = fc.oneof(junk, wildNumber, numberLikeString)
     const entry = fc.record({
-      type: fc.oneof(fc.constantFrom("TOKENS_LIMIT", "CREDIT_LIMIT", "TIME_LIMIT", "VISION_LIMIT", "tokens_limit"), field),
+      type: fc.oneof(
+        fc.constantFrom("TOKENS_LIMIT", "CREDIT_LIMIT", "TIME_LIMIT", "VISION_LIMIT", "tokens_limit"),
+        field,
+      ),
       unit: fc.oneof(fc.constantFrom(1, 3, 4, 5, 6), field),
       number: fc.oneof(fc.constantFrom(1, 5, 7), field),
       percentage: field,
@@ -288,20 +415,51 @@ describe("fuzz: the parsers and renderers", () => {
       currentValue: field,
       remaining: field,
       nextResetTime: field,
-      usageDetails: fc.oneof(fc.array(fc.record({ modelCode: fc.oneof(safeText, junk), usage: field }), { maxLength: 4 }), junk),
+      usageDetails: fc.oneof(
+        fc.array(fc.record({ modelCode: fc.oneof(safeText, junk), usage: field }), { maxLength: 4 }),
+        junk,
+      ),
     })
-    fc.assert(fc.property(renderInput(fc.record({ level: fc.oneof(fc.constantFrom("lite", "pro", "max", "PRO"), junk), limits: fc.array(entry, { maxLength: 5 }) })), (i) => clean(pipeline(i))), {
-      numRuns: RUNS,
-    })
+    fc.assert(
+      fc.property(
+        renderInput(
+          fc.record({
+            level: fc.oneof(fc.constantFrom("lite", "pro", "max", "PRO"), junk),
+            limits: fc.array(entry, { maxLength: 5 }),
+          }),
+        ),
+        (i) => clean(pipeline(i)),
+      ),
+      {
+        numRuns: RUNS,
+      },
+    )
   })
 
   it("long series and many repeated tool entries (the largest a 2 MiB answer can carry)", () => {
     const n = 150_000 // past the ~125k arguments at which Math.max(...series) overflows the stack
     const big = (v: number | null) => Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : v))
-    const model = { x_time: Array.from({ length: n }, () => "2026-03-02 15:00"), modelCallCount: big(3), tokensUsage: big(1e308), totalUsage: null }
+    const model = {
+      x_time: Array.from({ length: n }, () => "2026-03-02 15:00"),
+      modelCallCount: big(3),
+      tokensUsage: big(1e308),
+      totalUsage: null,
+    }
     const tool = { x_time: [], networkSearchCount: big(1), webReadMcpCount: big(2), zreadMcpCount: big(3) }
-    const quota = { level: "pro", limits: [{ type: "TIME_LIMIT", unit: 5, number: 1, usageDetails: Array.from({ length: 1000 }, () => ({ modelCode: "search-prime", usage: 1e308 })) }] }
-    clean(pipeline({ quota, model, tool, subscription: null, zone: "UTC", policy: "balanced", stale: false, nowShift: 0 }))
+    const quota = {
+      level: "pro",
+      limits: [
+        {
+          type: "TIME_LIMIT",
+          unit: 5,
+          number: 1,
+          usageDetails: Array.from({ length: 1000 }, () => ({ modelCode: "search-prime", usage: 1e308 })),
+        },
+      ],
+    }
+    clean(
+      pipeline({ quota, model, tool, subscription: null, zone: "UTC", policy: "balanced", stale: false, nowShift: 0 }),
+    )
   })
 })
 
@@ -310,18 +468,49 @@ describe("fuzz: the HTTP layer (getData) over random answers", () => {
   const bodies = fc.oneof(
     mutatedFixture.map((x) => JSON.stringify(x)),
     junk.map((x) => JSON.stringify(x) ?? ""),
-    fc.constantFrom("", " ", "<html>502</html>", "null", "[]", "{}", '{"code":200}', '{"success":false}', '{"code":"401"}', '{"code":200,"data":null}', "{\"code\":200,\"data\":"),
+    fc.constantFrom(
+      "",
+      " ",
+      "<html>502</html>",
+      "null",
+      "[]",
+      "{}",
+      '{"code":200}',
+      '{"success":false}',
+      '{"code":"401"}',
+      '{"code":200,"data":null}',
+      '{"code":200,"data":',
+    ),
     fc.string({ maxLength: 40 }),
   )
-  const headers = fc.record({ "retry-after": fc.oneof(fc.constant(undefined), numberLikeString, fc.constantFrom("Wed, 21 Oct 2015 07:28:00 GMT", "0", "1")) }, { requiredKeys: [] })
+  const headers = fc.record(
+    {
+      "retry-after": fc.oneof(
+        fc.constant(undefined),
+        numberLikeString,
+        fc.constantFrom("Wed, 21 Oct 2015 07:28:00 GMT", "0", "1"),
+      ),
+    },
+    { requiredKeys: [] },
+  )
 
   it("never throws; every failure is one sentence with no NaN or undefined in it", async () => {
     await fc.assert(
       fc.asyncProperty(statuses, bodies, headers, async (status, text, hdrs) => {
         const h = new Headers()
         if (typeof hdrs["retry-after"] === "string") h.set("retry-after", hdrs["retry-after"])
-        const respond = async () => new Response([101, 204, 205, 304].includes(status) ? null : text, { status, headers: h })
-        const res = await getData({ key: "k-fuzz-0000", region: "international", origin: "http://127.0.0.1:9", fetch: respond, sleep: async () => undefined }, "/api/monitor/usage/quota/limit")
+        const respond = async () =>
+          new Response([101, 204, 205, 304].includes(status) ? null : text, { status, headers: h })
+        const res = await getData(
+          {
+            key: "k-fuzz-0000",
+            region: "international",
+            origin: "http://127.0.0.1:9",
+            fetch: respond,
+            sleep: async () => undefined,
+          },
+          "/api/monitor/usage/quota/limit",
+        )
         if (res.ok) {
           expect(res.value).not.toBeUndefined()
           return
@@ -338,39 +527,99 @@ describe("fuzz: the HTTP layer (getData) over random answers", () => {
 describe("examples the fuzzer found", () => {
   it("a Retry-After of 1e306 seconds: a day's wait at most, never 'Infinity minutes'", async () => {
     const respond = async () => new Response("{}", { status: 429, headers: { "retry-after": "1e306" } })
-    const res = await getData({ key: "k-fuzz-0000", region: "international", origin: "http://127.0.0.1:9", fetch: respond, sleep: async () => undefined }, "/x")
-    expect(res).toMatchObject({ ok: false, error: { kind: "rate_limited", retryAfterMs: 86_400_000, message: "The quota API is throttling requests: wait 1440 minutes before asking again." } })
+    const res = await getData(
+      {
+        key: "k-fuzz-0000",
+        region: "international",
+        origin: "http://127.0.0.1:9",
+        fetch: respond,
+        sleep: async () => undefined,
+      },
+      "/x",
+    )
+    expect(res).toMatchObject({
+      ok: false,
+      error: {
+        kind: "rate_limited",
+        retryAfterMs: 86_400_000,
+        message: "The quota API is throttling requests: wait 1440 minutes before asking again.",
+      },
+    })
   })
 
   it("a reset time at JavaScript's last instant is dropped, not shown as NaN:NaN in Beijing", () => {
-    const q = parseQuotaData({ level: "pro", limits: [{ type: "TOKENS_LIMIT", unit: 3, number: 5, percentage: 5, nextResetTime: 8.64e15 }, { type: "TOKENS_LIMIT", unit: 6, number: 1, percentage: 5, nextResetTime: "+275760-09-13T00:00:00.000Z" }] })
+    const q = parseQuotaData({
+      level: "pro",
+      limits: [
+        { type: "TOKENS_LIMIT", unit: 3, number: 5, percentage: 5, nextResetTime: 8.64e15 },
+        { type: "TOKENS_LIMIT", unit: 6, number: 1, percentage: 5, nextResetTime: "+275760-09-13T00:00:00.000Z" },
+      ],
+    })
     expect(q.ok && q.value.windows.map((w) => w.resetsAt)).toEqual([null, null])
   })
 
   it("tool counts and token series that overflow a sum show no total, not ∞", () => {
-    const q = parseQuotaData({ limits: [{ type: "TIME_LIMIT", unit: 5, number: 1, usageDetails: [{ modelCode: "a", usage: 1e308 }, { modelCode: "a", usage: 1e308 }, { modelCode: "b", usage: 2 }] }] })
+    const q = parseQuotaData({
+      limits: [
+        {
+          type: "TIME_LIMIT",
+          unit: 5,
+          number: 1,
+          usageDetails: [
+            { modelCode: "a", usage: 1e308 },
+            { modelCode: "a", usage: 1e308 },
+            { modelCode: "b", usage: 2 },
+          ],
+        },
+      ],
+    })
     expect(q.ok && q.value.windows[0]!.tools).toEqual({ a: 1e308, b: 2 })
-    const h = parseUsageHistory({ x_time: ["a", "b"], tokensUsage: [1e308, 1e308], modelDataList: [{ modelName: "m", tokensUsage: [1e308, 1e308] }] }, null)
+    const h = parseUsageHistory(
+      {
+        x_time: ["a", "b"],
+        tokensUsage: [1e308, 1e308],
+        modelDataList: [{ modelName: "m", tokensUsage: [1e308, 1e308] }],
+      },
+      null,
+    )
     expect(h.totals.tokens).toBeNull()
   })
 })
 
 describe("fuzz: the plugin's hooks never throw", () => {
-  const types = fc.constantFrom("session.created", "session.updated", "session.deleted", "session.idle", "session.error", "message.updated", "message.part.updated", "tui.toast.show")
+  const types = fc.constantFrom(
+    "session.created",
+    "session.updated",
+    "session.deleted",
+    "session.idle",
+    "session.error",
+    "message.updated",
+    "message.part.updated",
+    "tui.toast.show",
+  )
 
   it("event and chat.message with arbitrary input", async () => {
-    process.env.GLM_QUOTA_NOW = NOW.toISOString()
-    process.env.ZAI_API_KEY = "k-fuzz-0000"
+    // A HOME of its own (the record of the fuzzed prompts lands there, not in the developer's), the fuzz key.
+    const home = tempHome("glmq-fuzz-")
     const fake = fakeClient()
     // An origin nothing listens on: the background refreshes fail fast; the hooks must not care.
-    const hooks: Hooks = await plugin.server(fake.input, { baseUrl: "http://127.0.0.1:9", toasts: true })
-    await fc.assert(
-      fc.asyncProperty(types, junk, junk, async (type, properties, chat) => {
-        await expect(hooks.event!({ event: { type, properties } } as never)).resolves.toBeUndefined()
-        await expect(hooks["chat.message"]!(chat as never, {} as never)).resolves.toBeUndefined()
-      }),
-      { numRuns: 200 },
+    const hooks: Hooks = await startServer(
+      fake.input,
+      { baseUrl: "http://127.0.0.1:9", toasts: true },
+      { env: pluginEnv(home, { ZAI_API_KEY: "k-fuzz-0000" }), now: () => new Date(NOW.getTime()) },
     )
-    for (const t of fake.toasts) expect(`${t.title} ${t.message}`).not.toMatch(BROKEN)
+    try {
+      await fc.assert(
+        fc.asyncProperty(types, junk, junk, async (type, properties, chat) => {
+          await expect(hooks.event!({ event: { type, properties } } as never)).resolves.toBeUndefined()
+          await expect(hooks["chat.message"]!(chat as never, {} as never)).resolves.toBeUndefined()
+        }),
+        { numRuns: 200 },
+      )
+      for (const t of fake.toasts) expect(`${t.title} ${t.message}`).not.toMatch(BROKEN)
+    } finally {
+      await drain(hooks)
+      home.cleanup()
+    }
   })
 })

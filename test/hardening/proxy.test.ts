@@ -7,7 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { PATHS } from "../../src/zai/client.ts"
-import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { runCli, tempHome, type CliRun, type TempHome } from "../helpers.ts"
 import { CANARY_KEY, leaks, makeCert, startConnectProxy, type ConnectProxy, type TestCert } from "./support.ts"
 
@@ -20,7 +20,11 @@ let home: TempHome
 beforeAll(async () => {
   certDir = mkdtempSync(join(tmpdir(), "glmq-tls-"))
   cert = makeCert(certDir)
-  sim = await startSimulator({ tls: { key: cert.key, cert: cert.cert }, state: { keys: [CANARY_KEY] }, now: () => new Date("2026-03-02T07:30:00Z") })
+  sim = await startSimulator({
+    tls: { key: cert.key, cert: cert.cert },
+    state: { keys: [CANARY_KEY] },
+    now: () => new Date("2026-03-02T07:30:00Z"),
+  })
 })
 afterAll(async () => {
   await sim.close()
@@ -60,7 +64,9 @@ describe("the TLS simulator", () => {
   it("without the test certificate trusted, the CLI refuses it with one sentence", async () => {
     const run = await runCli(["--json"], env({ NODE_EXTRA_CA_CERTS: "" }))
     expect(run.code).toBe(1)
-    expect(run.stderr).toMatch(/^glm-quota: Could not reach https:\/\/127\.0\.0\.1:\d+ \(TLS certificate problem\).*\.\n$/)
+    expect(run.stderr).toMatch(
+      /^glm-quota: Could not reach https:\/\/127\.0\.0\.1:\d+ \(TLS certificate problem\).*\.\n$/,
+    )
     expect(sim.count()).toBe(0)
   })
 })
@@ -84,7 +90,9 @@ describe("HTTPS_PROXY", () => {
     expectReport(await runCli(["--json", "--full"], env({ HTTPS_PROXY: proxy.url })))
     expect(proxy.tunnels.length).toBeGreaterThanOrEqual(1)
     expect(proxy.headers.flatMap(leaks)).toEqual([])
-    expect(sim.requests.every((r) => r.authorization === (r.path === MODELS_PATH ? `Bearer ${CANARY_KEY}` : CANARY_KEY))).toBe(true)
+    expect(
+      sim.requests.every((r) => r.authorization === (r.path === MODELS_PATH ? `Bearer ${CANARY_KEY}` : CANARY_KEY)),
+    ).toBe(true)
   })
 
   it("a proxy that is down ends in one sentence naming the proxy, and no request reaches the API", async () => {

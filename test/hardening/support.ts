@@ -34,7 +34,10 @@ export function leaks(text: string): string[] {
 export interface FakeClient {
   input: PluginInput
   toasts: { title: string; message: string; variant: string }[]
-  prompts: { path: { id: string }; body: { noReply: boolean; parts: { type: string; text: string; ignored?: boolean }[] } }[]
+  prompts: {
+    path: { id: string }
+    body: { noReply: boolean; parts: { type: string; text: string; ignored?: boolean }[] }
+  }[]
   logs: { level: string; message: string }[]
   /** Every argument of every client call, serialised: what the plugin handed to OpenCode. */
   raw: string[]
@@ -89,7 +92,10 @@ export function runCliProbed(args: string[], env: Record<string, string>, timeou
 async function spawnProbed(args: string[], env: Record<string, string>, timeoutMs: number): Promise<ProbedRun> {
   const dir = mkdtempSync(join(tmpdir(), "glmq-rss-"))
   const rssFile = join(dir, "rss")
-  const run = await runCli(args, { ...env, GLMQ_RSS_FILE: rssFile }, timeoutMs, ["--import", join(HARDENING, "fixtures", "max-rss.mjs")])
+  const run = await runCli(args, { ...env, GLMQ_RSS_FILE: rssFile }, timeoutMs, [
+    "--import",
+    join(HARDENING, "fixtures", "max-rss.mjs"),
+  ])
   const maxRssKiB = existsSync(rssFile) ? Number(readFileSync(rssFile, "utf8")) : null
   rmSync(dir, { recursive: true, force: true })
   return { ...run, maxRssKiB }
@@ -174,9 +180,25 @@ export function makeCert(dir: string): TestCert {
     execFileSync(
       "openssl",
       [
-        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", "/CN=127.0.0.1",
-        "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:TRUE",
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        keyFile,
+        "-out",
+        certFile,
+        "-days",
+        "2",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
       ],
       { stdio: "ignore" },
     )
@@ -207,7 +229,8 @@ export function walkFiles(dir: string): FoundFile[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, e.name)
     if (e.isDirectory()) out.push(...walkFiles(path))
-    else if (e.isFile()) out.push({ path, mode: statSync(path).mode & 0o777, dirMode, text: readFileSync(path, "latin1") })
+    else if (e.isFile())
+      out.push({ path, mode: statSync(path).mode & 0o777, dirMode, text: readFileSync(path, "latin1") })
   }
   return out
 }

@@ -10,7 +10,14 @@ let url = ""
 let inFlight = 0
 let maxInFlight = 0
 /** What the server answers to a path. `gate`: the answer (or, for `chunks`, every chunk after the first) waits for it. */
-let plan: (path: string) => { status: number; body: string; headers?: Record<string, string>; delayMs?: number; chunks?: string[]; gate?: Promise<void> } = () => ({ status: 200, body: "ok" })
+let plan: (path: string) => {
+  status: number
+  body: string
+  headers?: Record<string, string>
+  delayMs?: number
+  chunks?: string[]
+  gate?: Promise<void>
+} = () => ({ status: 200, body: "ok" })
 const seen: string[] = []
 
 beforeAll(async () => {
@@ -71,7 +78,9 @@ describe("RequestGuard", () => {
     plan = (p) => ({ status: 200, body: p, delayMs: 100 })
     const guard = new RequestGuard({ ...DEFAULT_GUARD, limits: { default: 1 } }, { throttlePeak: () => false })
     const f = guard.wrap(fetch)
-    const order = await Promise.all([1, 2, 3, 4].map((i) => f(`${url}/${i}`, { method: "POST", body: body("glm-4.7") }).then((r) => r.text())))
+    const order = await Promise.all(
+      [1, 2, 3, 4].map((i) => f(`${url}/${i}`, { method: "POST", body: body("glm-4.7") }).then((r) => r.text())),
+    )
     expect(order).toEqual(["/1", "/2", "/3", "/4"])
     expect(seen).toEqual(["/1", "/2", "/3", "/4"])
     expect(maxInFlight).toBe(1)
@@ -84,21 +93,41 @@ describe("RequestGuard", () => {
     let gate = openAt(2)
     plan = () => ({ status: 200, body: "x", gate })
     let peak = false
-    const guard = new RequestGuard({ ...DEFAULT_GUARD, limits: { default: 2 }, peakLimits: { default: 1 } }, { throttlePeak: () => peak })
+    const guard = new RequestGuard(
+      { ...DEFAULT_GUARD, limits: { default: 2 }, peakLimits: { default: 1 } },
+      { throttlePeak: () => peak },
+    )
     const f = guard.wrap(fetch)
-    await Promise.all([f(url, { method: "POST", body: body("glm-4.7") }), f(url, { method: "POST", body: body("glm-4.7") })].map((p) => p.then((r) => r.text())))
+    await Promise.all(
+      [f(url, { method: "POST", body: body("glm-4.7") }), f(url, { method: "POST", body: body("glm-4.7") })].map((p) =>
+        p.then((r) => r.text()),
+      ),
+    )
     expect(maxInFlight).toBe(2)
     reset()
     gate = openAt(2, 200) // a third request let through would arrive within those 200 ms
     peak = true
-    await Promise.all([f(url, { method: "POST", body: body("glm-4.7") }), f(url, { method: "POST", body: body("glm-4.7") }), f(url, { method: "POST", body: body("glm-5") })].map((p) => p.then((r) => r.text())))
+    await Promise.all(
+      [
+        f(url, { method: "POST", body: body("glm-4.7") }),
+        f(url, { method: "POST", body: body("glm-4.7") }),
+        f(url, { method: "POST", body: body("glm-5") }),
+      ].map((p) => p.then((r) => r.text())),
+    )
     expect(maxInFlight).toBe(2) // one glm-4.7 and one glm-5
   })
 
   it("retries 429 code 1302 with backoff, honouring retry-after-ms, then succeeds", async () => {
     reset()
     let n = 0
-    plan = () => (++n <= 2 ? { status: 429, body: '{"error":{"code":"1302","message":"High concurrency usage of this API"}}', headers: { "retry-after-ms": "120" } } : { status: 200, body: "done" })
+    plan = () =>
+      ++n <= 2
+        ? {
+            status: 429,
+            body: '{"error":{"code":"1302","message":"High concurrency usage of this API"}}',
+            headers: { "retry-after-ms": "120" },
+          }
+        : { status: 200, body: "done" }
     const guard = new RequestGuard(DEFAULT_GUARD, { throttlePeak: () => false })
     const started = performance.now()
     const res = await guard.wrap(fetch)(url, { method: "POST", body: body("glm-5") })
@@ -110,7 +139,11 @@ describe("RequestGuard", () => {
 
   it("hands 1302 to OpenCode after the bounded retries, and never retries 1311 or 1308", async () => {
     reset()
-    plan = () => ({ status: 429, body: '{"error":{"code":"1302","message":"busy"}}', headers: { "retry-after-ms": "5" } })
+    plan = () => ({
+      status: 429,
+      body: '{"error":{"code":"1302","message":"busy"}}',
+      headers: { "retry-after-ms": "5" },
+    })
     const guard = new RequestGuard({ ...DEFAULT_GUARD, retries: 3 }, { throttlePeak: () => false })
     const res = await guard.wrap(fetch)(url, { method: "POST", body: body("glm-5") })
     expect(res.status).toBe(429)
@@ -132,7 +165,9 @@ describe("RequestGuard", () => {
     const guard = new RequestGuard({ ...DEFAULT_GUARD, limits: { default: 1 } }, { throttlePeak: () => false })
     const f = guard.wrap(fetch)
     let slowDone = false
-    const slow = f(`${url}/slow`, { method: "POST", body: body("m") }).then((r) => r.text()).finally(() => (slowDone = true))
+    const slow = f(`${url}/slow`, { method: "POST", body: body("m") })
+      .then((r) => r.text())
+      .finally(() => (slowDone = true))
     const ac = new AbortController()
     const aborted = f(`${url}/aborted`, { method: "POST", body: body("m"), signal: ac.signal })
     const third = f(`${url}/third`, { method: "POST", body: body("m") }).then((r) => r.text())
@@ -152,7 +187,10 @@ describe("RequestGuard", () => {
   it("streams chunk by chunk, and holds the slot until the body ends", async () => {
     reset()
     const rest = manualGate()
-    plan = (p) => (p === "/stream" ? { status: 200, body: "", chunks: ["data: one\n\n", "data: two\n\n", "data: [DONE]\n\n"], gate: rest.gate } : { status: 200, body: "after" })
+    plan = (p) =>
+      p === "/stream"
+        ? { status: 200, body: "", chunks: ["data: one\n\n", "data: two\n\n", "data: [DONE]\n\n"], gate: rest.gate }
+        : { status: 200, body: "after" }
     const guard = new RequestGuard({ ...DEFAULT_GUARD, limits: { default: 1 } }, { throttlePeak: () => false })
     const f = guard.wrap(fetch)
     const res = await f(`${url}/stream`, { method: "POST", body: body("m") })

@@ -15,9 +15,34 @@ const snapshot: QuotaSnapshot = {
   region: "international",
   fetchedAt: NOW.toISOString(),
   windows: [
-    { kind: "five_hour", meter: "tokens", usedPercent: 37, used: null, limit: null, remaining: null, resetsAt: at(161 * 60_000) },
-    { kind: "weekly", meter: "tokens", usedPercent: 41, used: null, limit: null, remaining: null, resetsAt: at(81 * 3_600_000) },
-    { kind: "mcp_monthly", meter: "calls", usedPercent: 15, used: 147, limit: 1000, remaining: 853, resetsAt: at(18 * 86_400_000), tools: { "search-prime": 84, "web-reader": 41, zread: 22 } },
+    {
+      kind: "five_hour",
+      meter: "tokens",
+      usedPercent: 37,
+      used: null,
+      limit: null,
+      remaining: null,
+      resetsAt: at(161 * 60_000),
+    },
+    {
+      kind: "weekly",
+      meter: "tokens",
+      usedPercent: 41,
+      used: null,
+      limit: null,
+      remaining: null,
+      resetsAt: at(81 * 3_600_000),
+    },
+    {
+      kind: "mcp_monthly",
+      meter: "calls",
+      usedPercent: 15,
+      used: 147,
+      limit: 1000,
+      remaining: 853,
+      resetsAt: at(18 * 86_400_000),
+      tools: { "search-prime": 84, "web-reader": 41, zread: 22 },
+    },
   ],
 }
 
@@ -33,14 +58,22 @@ describe("reportDialog", () => {
     expect(lines).toContain("                   147 / 1,000 calls, 853 left · resets Mar 20 07:30 (in 18d)")
     expect(lines).toContain("                   search-prime 84 · web-reader 41 · zread 22")
     expect(d.message).toMatch(/Peak hours \(quota, throttle\) until 18:00 Beijing time \(10:00 your time\)/)
-    expect(d.message).toMatch(/Model: glm-4\.7 — peak hours until 18:00 Beijing time: GLM-5-class models cost 3× quota \(1× off-peak\)/)
+    expect(d.message).toMatch(
+      /Model: glm-4\.7 — peak hours until 18:00 Beijing time: GLM-5-class models cost 3× quota \(1× off-peak\)/,
+    )
     expect(d.message).not.toMatch(/\*\*|`/) // not Markdown: the dialog draws text
   })
 
   it("stale data says why", () => {
     const report = buildReport(snapshot, { now: NOW, stale: true, schedule: DEFAULT_PEAK_SCHEDULE })
-    const d = reportDialog(report, { now: new Date(NOW.getTime() + 5 * 60_000), localTimeZone: "UTC", staleReason: "The quota API did not answer within 8 seconds." })
-    expect(d.message).toMatch(/^Z\.ai · updated 5m ago\n! Stale: showing the last good reading \(5m ago\)\. The quota API did not answer/)
+    const d = reportDialog(report, {
+      now: new Date(NOW.getTime() + 5 * 60_000),
+      localTimeZone: "UTC",
+      staleReason: "The quota API did not answer within 8 seconds.",
+    })
+    expect(d.message).toMatch(
+      /^Z\.ai · updated 5m ago\n! Stale: showing the last good reading \(5m ago\)\. The quota API did not answer/,
+    )
   })
 
   it("a failure is its one sentence", () => {

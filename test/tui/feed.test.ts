@@ -5,10 +5,11 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { DEFAULTS } from "../../src/opencode/options.ts"
-import { QuotaService } from "../../src/opencode/service.ts"
+import { QuotaService } from "../../src/quota/service.ts"
 import { QuotaFeed, type FeedState } from "../../src/tui/feed.ts"
+import { lineText, promptLine } from "../../src/tui/widget-model.ts"
 import { PATHS } from "../../src/zai/client.ts"
-import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY } from "../helpers.ts"
 
 let dir: string
@@ -26,7 +27,13 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const env = (extra: Record<string, string> = {}) => ({ XDG_CACHE_HOME: join(dir, "cache"), XDG_DATA_HOME: join(dir, "data"), ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, ...extra })
+const env = (extra: Record<string, string> = {}) => ({
+  XDG_CACHE_HOME: join(dir, "cache"),
+  XDG_DATA_HOME: join(dir, "data"),
+  ZAI_API_KEY: CANARY_KEY,
+  GLM_QUOTA_BASE_URL: sim.url,
+  ...extra,
+})
 const settings = { ...DEFAULTS, refreshInterval: 60 }
 
 /** Timers under the test's control: each scheduled callback is kept with its delay. */
@@ -53,7 +60,8 @@ function manualTimers() {
   }
 }
 
-const percent = (s: FeedState, kind: string) => (s.data.kind === "report" ? s.data.report.windows.find((w) => w.kind === kind)?.usedPercent : undefined)
+const percent = (s: FeedState, kind: string) =>
+  s.data.kind === "report" ? s.data.report.windows.find((w) => w.kind === kind)?.usedPercent : undefined
 
 describe("QuotaFeed", () => {
   it("loading, then the report; asks again when the entry goes stale, not before", async () => {
@@ -106,7 +114,13 @@ describe("QuotaFeed", () => {
   })
 
   it("a failure with nothing cached is a failed state carrying the one sentence", async () => {
-    sim.set({ fault: { kind: "answer", status: 200, body: JSON.stringify({ code: 401, msg: "token expired or incorrect", success: false }) } })
+    sim.set({
+      fault: {
+        kind: "answer",
+        status: 200,
+        body: JSON.stringify({ code: 401, msg: "token expired or incorrect", success: false }),
+      },
+    })
     const feed = new QuotaFeed(settings, { env: env(), fetch, now, ...manualTimers() })
     await feed.refresh()
     const s = feed.current()
@@ -128,12 +142,30 @@ describe("QuotaFeed", () => {
   })
 
   it("rebuild() moves the report to the clock (the countdown shrinks) without a request", async () => {
+    sim.set({ fiveHourPercent: 88 }) // the five-hour window binds: its reset (2h 41m after the reading) is counted down
     const feed = new QuotaFeed(settings, { env: env(), fetch, now, ...manualTimers() })
     await feed.refresh()
+    const widget = (s: FeedState) =>
+      lineText(promptLine(s.data, { now: now(), localTimeZone: "UTC", sessionModel: null, thresholds: [80, 95] }))
+    const five = (s: FeedState) =>
+      s.data.kind === "report" ? s.data.report.windows.find((w) => w.kind === "five_hour")! : undefined
+    const left = (s: FeedState) => Date.parse(five(s)!.resetsAt!) - now().getTime()
     const before = feed.current()
+    expect(left(before)).toBe((2 * 60 + 41) * 60_000)
+    expect(widget(before)).toContain(" · ↻ 2h 41m")
     t += 30 * 60_000
     const after = feed.rebuild()
     expect(after).not.toBe(before)
+    expect(feed.current()).toBe(after)
+    expect(left(after)).toBe((2 * 60 + 11) * 60_000)
+    expect(widget(after)).toContain(" · ↻ 2h 11m")
+    expect(five(after)!.note).toBeUndefined()
+    // Past the reset the countdown is over, and the rebuilt report says why its figure is old (until the next refresh).
+    t += (2 * 60 + 15) * 60_000
+    const past = feed.rebuild()
+    expect(widget(past)).toContain(" · ↻ now")
+    expect(five(past)!.note).toMatch(/the reset time the API gave has already passed/)
+    expect(five(before)!.note).toBeUndefined()
     expect(sim.count(PATHS.quota)).toBe(1)
   })
 })

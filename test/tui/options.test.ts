@@ -10,19 +10,38 @@ describe("parseTuiOptions", () => {
   })
 
   it("takes valid values", () => {
-    const { settings, problems } = parseTuiOptions({ widget: "prompt", refreshInterval: 45, thresholds: [95, 70], policy: "economy", region: "china" })
+    const { settings, problems } = parseTuiOptions({
+      widget: "prompt",
+      refreshInterval: 45,
+      thresholds: [95, 70],
+      policy: "economy",
+      region: "china",
+    })
     expect(problems).toEqual([])
-    expect(settings).toMatchObject({ widget: "prompt", refreshInterval: 45, thresholds: [70, 95], policy: "economy", region: "china" })
+    expect(settings).toMatchObject({
+      widget: "prompt",
+      refreshInterval: 45,
+      thresholds: [70, 95],
+      policy: "economy",
+      region: "china",
+    })
     expect(parseTuiOptions({ widget: "off" }).settings.widget).toBe("off")
   })
 
   it("names every invalid value and falls back to its default", () => {
-    const { settings, problems } = parseTuiOptions({ widget: "footer", refreshInterval: 5, thresholds: [0, 500], toasts: true, colour: "red" })
+    const { settings, problems } = parseTuiOptions({
+      widget: "footer",
+      refreshInterval: 5,
+      thresholds: [0, 500],
+      toasts: true,
+      colour: "red",
+    })
     expect(settings).toMatchObject({ widget: "sidebar", refreshInterval: 60, thresholds: [80, 95] })
+    // Unknown options first, in the order given; then each unusable value, in the option table's order.
     expect(problems).toEqual([
-      "widget (use sidebar, prompt or off)",
       "toasts (unknown option)",
       "colour (unknown option)",
+      "widget (use sidebar, prompt or off)",
       "thresholds (expected percentages between 1 and 100)",
       "refreshInterval (expected seconds, at least 30)",
     ])

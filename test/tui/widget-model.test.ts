@@ -3,12 +3,27 @@ import { describe, expect, it } from "vitest"
 import { DEFAULT_PEAK_SCHEDULE } from "../../src/core/peak.ts"
 import { buildReport } from "../../src/core/report.ts"
 import type { QuotaSnapshot, QuotaWindow } from "../../src/core/types.ts"
-import { lineText, modelAdvice, problemLine, promptLine, SIDEBAR_WIDTH, sidebarLines, toneFor, type WidgetContext, type WidgetData } from "../../src/tui/widget-model.ts"
+import {
+  lineText,
+  modelAdvice,
+  problemLine,
+  promptLine,
+  SIDEBAR_WIDTH,
+  sidebarLines,
+  toneFor,
+  type WidgetContext,
+  type WidgetData,
+} from "../../src/tui/widget-model.ts"
 
 const WEEKDAY_PEAK = new Date("2026-03-02T07:30:00Z") // Monday 15:30 Beijing
 const SATURDAY = new Date("2026-03-07T07:30:00Z")
 
-const win = (kind: QuotaWindow["kind"], usedPercent: number | null, resetInMs: number | null, now: Date): QuotaWindow => ({
+const win = (
+  kind: QuotaWindow["kind"],
+  usedPercent: number | null,
+  resetInMs: number | null,
+  now: Date,
+): QuotaWindow => ({
   kind,
   meter: kind === "mcp_monthly" ? "calls" : "tokens",
   usedPercent,
@@ -18,15 +33,34 @@ const win = (kind: QuotaWindow["kind"], usedPercent: number | null, resetInMs: n
   resetsAt: resetInMs === null ? null : new Date(now.getTime() + resetInMs).toISOString(),
 })
 
-function data(now: Date, five: number | null, weekly: number | null, opts: { plan?: QuotaSnapshot["plan"]; stale?: boolean; noWeekly?: boolean } = {}): WidgetData {
+function data(
+  now: Date,
+  five: number | null,
+  weekly: number | null,
+  opts: { plan?: QuotaSnapshot["plan"]; stale?: boolean; noWeekly?: boolean } = {},
+): WidgetData {
   const windows = [win("five_hour", five, (2 * 60 + 41) * 60_000, now)]
   if (!opts.noWeekly) windows.push(win("weekly", weekly, (3 * 24 + 9) * 3_600_000 + 17 * 60_000, now))
   windows.push(win("mcp_monthly", 15, 18 * 86_400_000, now))
-  const snapshot: QuotaSnapshot = { plan: opts.plan === undefined ? "pro" : opts.plan, planLabel: null, region: "international", fetchedAt: now.toISOString(), windows }
-  return { kind: "report", report: buildReport(snapshot, { now, stale: opts.stale ?? false, schedule: DEFAULT_PEAK_SCHEDULE }), planLabel: null }
+  const snapshot: QuotaSnapshot = {
+    plan: opts.plan === undefined ? "pro" : opts.plan,
+    planLabel: null,
+    region: "international",
+    fetchedAt: now.toISOString(),
+    windows,
+  }
+  return {
+    kind: "report",
+    report: buildReport(snapshot, { now, stale: opts.stale ?? false, schedule: DEFAULT_PEAK_SCHEDULE }),
+    planLabel: null,
+  }
 }
 
-const ctx = (now: Date, sessionModel: string | null = "zai-coding-plan/glm-5", localTimeZone = "UTC"): WidgetContext => ({
+const ctx = (
+  now: Date,
+  sessionModel: string | null = "zai-coding-plan/glm-5",
+  localTimeZone = "UTC",
+): WidgetContext => ({
   now,
   localTimeZone,
   sessionModel,
@@ -63,7 +97,9 @@ describe("sidebarLines", () => {
   })
 
   it("in Beijing the peak's end is said once", () => {
-    expect(texts(sidebarLines(data(WEEKDAY_PEAK, 22, 25), ctx(WEEKDAY_PEAK, null, "Asia/Shanghai")))).toContain("⚑ Peak until 18:00")
+    expect(texts(sidebarLines(data(WEEKDAY_PEAK, 22, 25), ctx(WEEKDAY_PEAK, null, "Asia/Shanghai")))).toContain(
+      "⚑ Peak until 18:00",
+    )
   })
 
   it("bars and percentages take the threshold's colour", () => {
@@ -106,11 +142,21 @@ describe("sidebarLines", () => {
   it("failures are one short line; the dialog tells the whole sentence", () => {
     const one = (kind: Parameters<typeof problemLine>[0]) => sidebarLines(kind, ctx(SATURDAY)).map(lineText)
     expect(one({ kind: "loading" })).toEqual(["GLM quota: reading…"])
-    expect(one({ kind: "failed", error: { kind: "auth", message: "rejected" } })).toEqual(["GLM key rejected · see /glm-quota"])
-    expect(one({ kind: "failed", error: { kind: "network", message: "down" } })).toEqual(["GLM quota: API unreachable · retrying"])
-    expect(one({ kind: "failed", error: { kind: "rate_limited", message: "slow down" } })).toEqual(["GLM quota: throttled · retrying"])
-    expect(one({ kind: "failed", error: { kind: "bad_response", message: "?" } })).toEqual(["GLM quota unavailable · see /glm-quota"])
-    expect(one({ kind: "failed", error: { kind: "no_key", message: "no key" } })).toEqual(["No GLM key · /connect or ZAI_API_KEY"])
+    expect(one({ kind: "failed", error: { kind: "auth", message: "rejected" } })).toEqual([
+      "GLM key rejected · see /glm-quota",
+    ])
+    expect(one({ kind: "failed", error: { kind: "network", message: "down" } })).toEqual([
+      "GLM quota: API unreachable · retrying",
+    ])
+    expect(one({ kind: "failed", error: { kind: "rate_limited", message: "slow down" } })).toEqual([
+      "GLM quota: throttled · retrying",
+    ])
+    expect(one({ kind: "failed", error: { kind: "bad_response", message: "?" } })).toEqual([
+      "GLM quota unavailable · see /glm-quota",
+    ])
+    expect(one({ kind: "failed", error: { kind: "no_key", message: "no key" } })).toEqual([
+      "No GLM key · /connect or ZAI_API_KEY",
+    ])
   })
 })
 
@@ -119,7 +165,9 @@ describe("promptLine", () => {
     expect(lineText(promptLine(data(WEEKDAY_PEAK, 22, 25), ctx(WEEKDAY_PEAK)))).toBe(
       "GLM 5h █░░░░ 22 % · wk █░░░░ 25 % · ↻ 3d 9h · ⚑ peak → 10:00 · use glm-4.7",
     )
-    expect(lineText(promptLine(data(SATURDAY, 37, 41, { stale: true }), ctx(SATURDAY)))).toBe("GLM 5h ██░░░ 37 % · wk ██░░░ 41 % · ↻ 3d 9h · stale")
+    expect(lineText(promptLine(data(SATURDAY, 37, 41, { stale: true }), ctx(SATURDAY)))).toBe(
+      "GLM 5h ██░░░ 37 % · wk ██░░░ 41 % · ↻ 3d 9h · stale",
+    )
   })
 
   it("without a key, the same one line as the sidebar", () => {

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { SnapshotCache } from "../../src/zai/cache.ts"
-import { openSource } from "../../src/zai/source.ts"
+import { openSource } from "../../src/quota/source.ts"
 import { PATHS } from "../../src/zai/client.ts"
-import { startSimulator } from "../../src/zai/simulator.ts"
+import { startSimulator } from "../support/simulator.ts"
 import type { QuotaSnapshot, Result } from "../../src/core/types.ts"
 
 let dir: string
@@ -16,15 +16,26 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 const snap = (p: number): QuotaSnapshot => ({
-  plan: "pro", planLabel: "pro", region: "international", fetchedAt: "2026-03-02T07:30:00.000Z",
-  windows: [{ kind: "five_hour", meter: "tokens", usedPercent: p, used: null, limit: null, remaining: null, resetsAt: null }],
+  plan: "pro",
+  planLabel: "pro",
+  region: "international",
+  fetchedAt: "2026-03-02T07:30:00.000Z",
+  windows: [
+    { kind: "five_hour", meter: "tokens", usedPercent: p, used: null, limit: null, remaining: null, resetsAt: null },
+  ],
 })
 
 describe("SnapshotCache", () => {
   it("50 concurrent callers share one request to a real server", async () => {
     const sim = await startSimulator({ state: { latencyMs: 50 } })
     try {
-      const src = openSource({ env: { XDG_CACHE_HOME: dir }, fetch, now: () => new Date(), credentials: { key: "k-abcdef", region: "international", source: "test" }, baseUrl: sim.url })
+      const src = openSource({
+        env: { XDG_CACHE_HOME: dir },
+        fetch,
+        now: () => new Date(),
+        credentials: { key: "k-abcdef", region: "international", source: "test" },
+        baseUrl: sim.url,
+      })
       if (!src.ok) throw new Error("no source")
       const results = await Promise.all(Array.from({ length: 50 }, () => src.value.quota.get()))
       expect(results.every((r) => r.ok)).toBe(true)

@@ -22,12 +22,19 @@ function dataHome(auth: unknown): string {
 describe("findCredentials and auth.json", () => {
   it('an auth.json with only "glm" is found, as an international key', () => {
     const dir = dataHome({ glm: { type: "api", key: "k" } })
-    expect(findCredentials({ env: { XDG_DATA_HOME: dir }, home: dir })).toEqual({ key: "k", region: "international", source: "auth.json (glm)" })
+    expect(findCredentials({ env: { XDG_DATA_HOME: dir }, home: dir })).toEqual({
+      key: "k",
+      region: "international",
+      source: "auth.json (glm)",
+    })
   })
 
   it('"glm" comes after every OpenCode provider id, China ones included', () => {
     const dir = dataHome({ glm: { type: "api", key: "from-glm" }, zhipuai: { type: "api", key: "from-zhipuai" } })
-    expect(findCredentials({ env: { XDG_DATA_HOME: dir }, home: dir })).toMatchObject({ key: "from-zhipuai", region: "china" })
+    expect(findCredentials({ env: { XDG_DATA_HOME: dir }, home: dir })).toMatchObject({
+      key: "from-zhipuai",
+      region: "china",
+    })
   })
 
   it('"glm" is not a China key', () => {
@@ -37,6 +44,9 @@ describe("findCredentials and auth.json", () => {
 
   it("the environment still wins over auth.json", () => {
     const dir = dataHome({ glm: { type: "api", key: "k" } })
-    expect(findCredentials({ env: { XDG_DATA_HOME: dir, ZAI_API_KEY: "env-key" }, home: dir })).toMatchObject({ key: "env-key", source: "ZAI_API_KEY" })
+    expect(findCredentials({ env: { XDG_DATA_HOME: dir, ZAI_API_KEY: "env-key" }, home: dir })).toMatchObject({
+      key: "env-key",
+      source: "ZAI_API_KEY",
+    })
   })
 })

@@ -1,7 +1,7 @@
 // Every schema era, read over a real loopback HTTP server into the right windows, plan, counters and resets.
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { fetchSnapshot, PATHS } from "../../src/zai/client.ts"
-import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { startSimulator, type Simulator } from "../support/simulator.ts"
 import type { QuotaSnapshot } from "../../src/core/types.ts"
 import { fixture } from "../helpers.ts"
 
@@ -29,15 +29,38 @@ describe("schema eras", () => {
     expect(s.planLabel).toBe("Pro")
     expect(s.windows.map((w) => w.kind)).toEqual(["five_hour", "mcp_monthly"])
     expect(s.windows[0]).toEqual({
-      kind: "five_hour", meter: "tokens", usedPercent: 23, used: 9_200_000, limit: 40_000_000, remaining: 30_800_000, resetsAt: iso(1768212000000),
+      kind: "five_hour",
+      meter: "tokens",
+      usedPercent: 23,
+      used: 9_200_000,
+      limit: 40_000_000,
+      remaining: 30_800_000,
+      resetsAt: iso(1768212000000),
     })
-    expect(s.windows[1]).toMatchObject({ kind: "mcp_monthly", meter: "calls", used: 31, limit: 1000, remaining: 969, usedPercent: 3.1, resetsAt: null, tools: { "search-prime": 20, "web-reader": 11 } })
+    expect(s.windows[1]).toMatchObject({
+      kind: "mcp_monthly",
+      meter: "calls",
+      used: 31,
+      limit: 1000,
+      remaining: 969,
+      usedPercent: 3.1,
+      resetsAt: null,
+      tools: { "search-prime": 20, "web-reader": 11 },
+    })
   })
 
   it("Feb 2026: percentage-only tokens window, counters stay null", async () => {
     const s = await read(fixture("quota-feb.json"))
     expect(s.plan).toBe("lite")
-    expect(s.windows[0]).toEqual({ kind: "five_hour", meter: "tokens", usedPercent: 64, used: null, limit: null, remaining: null, resetsAt: iso(1771000000000) })
+    expect(s.windows[0]).toEqual({
+      kind: "five_hour",
+      meter: "tokens",
+      usedPercent: 64,
+      used: null,
+      limit: null,
+      remaining: null,
+      resetsAt: iso(1771000000000),
+    })
     expect(s.windows[1]).toMatchObject({ kind: "mcp_monthly", limit: 100, used: 12, resetsAt: iso(1772500000000) })
   })
 
@@ -47,14 +70,35 @@ describe("schema eras", () => {
     expect(s.windows.map((w) => w.kind)).toEqual(["five_hour", "weekly", "mcp_monthly"])
     expect(s.windows[0]).toMatchObject({ usedPercent: 22, resetsAt: iso(1781448954156) })
     expect(s.windows[1]).toMatchObject({ kind: "weekly", usedPercent: 25, used: null, resetsAt: iso(1781779923998) })
-    expect(s.windows[2]).toMatchObject({ used: 147, limit: 1000, remaining: 853, usedPercent: 14.7, tools: { "search-prime": 84, "web-reader": 41, zread: 8 } })
+    expect(s.windows[2]).toMatchObject({
+      used: 147,
+      limit: 1000,
+      remaining: 853,
+      usedPercent: 14.7,
+      tools: { "search-prime": 84, "web-reader": 41, zread: 8 },
+    })
   })
 
   it("from 30 Jul 2026: CREDIT_LIMIT windows with credits, used beyond the cap kept as sent (100 %)", async () => {
     const s = await read(fixture("quota-credit.json"))
     expect(s.plan).toBe("max")
-    expect(s.windows[0]).toEqual({ kind: "five_hour", meter: "credits", usedPercent: 100, used: 30100, limit: 28000, remaining: 0, resetsAt: iso(1786000000000) })
-    expect(s.windows[1]).toMatchObject({ kind: "weekly", meter: "credits", used: 51800, limit: 140000, remaining: 88200, usedPercent: 37 })
+    expect(s.windows[0]).toEqual({
+      kind: "five_hour",
+      meter: "credits",
+      usedPercent: 100,
+      used: 30100,
+      limit: 28000,
+      remaining: 0,
+      resetsAt: iso(1786000000000),
+    })
+    expect(s.windows[1]).toMatchObject({
+      kind: "weekly",
+      meter: "credits",
+      used: 51800,
+      limit: 140000,
+      remaining: 88200,
+      usedPercent: 37,
+    })
     // 1 of 4,000 calls: the API rounds up to 1 %, the counters say 0.025 %, shown to one decimal as 0.
     expect(s.windows[2]).toMatchObject({ kind: "mcp_monthly", limit: 4000, usedPercent: 0 })
     expect(s.windows[2]!.tools).toBeUndefined()
@@ -64,7 +108,11 @@ describe("schema eras", () => {
     const s = await read(fixture("quota-china.json"), "china")
     expect(s.region).toBe("china")
     expect(s.plan).toBe("lite")
-    expect(s.windows.map((w) => [w.kind, w.usedPercent])).toEqual([["five_hour", 8], ["weekly", 3], ["mcp_monthly", 0]])
+    expect(s.windows.map((w) => [w.kind, w.usedPercent])).toEqual([
+      ["five_hour", 8],
+      ["weekly", 3],
+      ["mcp_monthly", 0],
+    ])
   })
 
   it("unknown types and units are kept as `other`, never dropped, never fatal", async () => {
@@ -73,7 +121,14 @@ describe("schema eras", () => {
     const others = s.windows.filter((w) => w.kind === "other")
     expect(others[0]).toMatchObject({ type: "TOKENS_LIMIT", unit: 1, number: 1, usedPercent: 9 })
     expect(others[1]).toMatchObject({ type: "TOKENS_LIMIT", unit: 4, number: 2, usedPercent: null, resetsAt: null })
-    expect(others[2]).toMatchObject({ type: "VISION_LIMIT", meter: "tokens", used: 5, limit: 50, remaining: 45, usedPercent: 10 })
+    expect(others[2]).toMatchObject({
+      type: "VISION_LIMIT",
+      meter: "tokens",
+      used: 5,
+      limit: 50,
+      remaining: 45,
+      usedPercent: 10,
+    })
     expect(others[3]).toMatchObject({ type: "UNREADABLE", note: expect.stringContaining("could not be read") })
     expect(others[4]).toMatchObject({ type: "UNREADABLE" })
   })
@@ -93,14 +148,18 @@ describe("schema eras", () => {
       if (!res.ok) continue
       expect(res.value.plan).toBe("max")
       expect(res.value.windows.find((w) => w.kind === "five_hour")?.usedPercent).toBe(44)
-      if (era === "weekly" || era === "credit") expect(res.value.windows.find((w) => w.kind === "weekly")?.usedPercent).toBe(12)
+      if (era === "weekly" || era === "credit")
+        expect(res.value.windows.find((w) => w.kind === "weekly")?.usedPercent).toBe(12)
       expect(res.value.windows.find((w) => w.kind === "mcp_monthly")?.limit).toBe(4000)
     }
   })
 
   it("usage history: both model-usage shapes and tool usage, times asked in Beijing time", async () => {
     sim.set({ fault: null, era: "weekly", plan: "pro" })
-    const res = await fetchSnapshot({ key: "k-123456", region: "international", origin: sim.url, fetch }, { now, history: true })
+    const res = await fetchSnapshot(
+      { key: "k-123456", region: "international", origin: sim.url, fetch },
+      { now, history: true },
+    )
     expect(res.ok).toBe(true)
     if (!res.ok) return
     expect(res.value.usage?.hours).toHaveLength(24)

@@ -7,7 +7,7 @@ import type { Region } from "../../src/core/types.ts"
 import { fetchQuota, parseQuotaData, parseSubscription, parseUsageHistory, PATHS } from "../../src/zai/client.ts"
 import { apiError } from "../../src/zai/errors.ts"
 import { getData, type RequestContext } from "../../src/zai/http.ts"
-import { startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY } from "../helpers.ts"
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
@@ -56,7 +56,9 @@ describe("business errors inside HTTP 200", () => {
     it(`code ${code} (${msg}): the key was rejected, kind auth, no "try again"`, async () => {
       const e = await failWith({ code, msg, success: false })
       expect(e.kind).toBe("auth")
-      expect(e.message).toMatch(/^The quota API rejected your key as expired or incorrect: create a new key in the Z\.ai console/)
+      expect(e.message).toMatch(
+        /^The quota API rejected your key as expired or incorrect: create a new key in the Z\.ai console/,
+      )
       expect(e.message).not.toMatch(/try again/i)
       expect(e.message).not.toContain(msg)
       expectOneCleanSentence(e.message)
@@ -79,7 +81,9 @@ describe("business errors inside HTTP 200", () => {
   it("code 500 with 当前用户不存在coding plan: no plan, z.ai for the international host", async () => {
     const e = await failWith({ code: 500, msg: "当前用户不存在coding plan", success: false })
     expect(e.kind).toBe("no_plan")
-    expect(e.message).toBe("This key has no GLM Coding Plan subscription: subscribe at z.ai/subscribe, or use the key of the account that has the plan.")
+    expect(e.message).toBe(
+      "This key has no GLM Coding Plan subscription: subscribe at z.ai/subscribe, or use the key of the account that has the plan.",
+    )
     expect(e.message).not.toMatch(/try again/i)
   })
 
@@ -94,7 +98,9 @@ describe("business errors inside HTTP 200", () => {
     expect((await failWith({ code: 500, success: false })).kind).toBe("no_plan")
     expect((await failWith({ code: 1113, msg: "User has NO Coding Plan", success: false })).kind).toBe("no_plan")
     expect((await failWith({ code: 200, msg: "当前用户不存在Coding Plan", success: false })).kind).toBe("no_plan")
-    expect((await failWith({ code: 9999, message: "You do not have an active GLM Coding Plan", success: false })).kind).toBe("no_plan")
+    expect(
+      (await failWith({ code: 9999, message: "You do not have an active GLM Coding Plan", success: false })).kind,
+    ).toBe("no_plan")
   })
 
   it("throttling text still means throttled, also under code 500", async () => {
@@ -105,7 +111,9 @@ describe("business errors inside HTTP 200", () => {
   it("any other code: server, the message quoted after cleaning", async () => {
     const e = await failWith({ code: 1234, msg: "Something odd\nhappened", success: false })
     expect(e.kind).toBe("server")
-    expect(e.message).toBe('The quota API refused the request (code 1234: "Something odd happened"); try again in a few minutes.')
+    expect(e.message).toBe(
+      'The quota API refused the request (code 1234: "Something odd happened"); try again in a few minutes.',
+    )
   })
 
   it("a message of only control characters is not quoted at all", async () => {
@@ -114,10 +122,22 @@ describe("business errors inside HTTP 200", () => {
   })
 
   it("the new kinds go through fetchQuota unchanged", async () => {
-    sim.set({ fault: { kind: "answer", status: 200, body: JSON.stringify({ code: 1000, msg: "Authentication Failed", success: false }) } })
+    sim.set({
+      fault: {
+        kind: "answer",
+        status: 200,
+        body: JSON.stringify({ code: 1000, msg: "Authentication Failed", success: false }),
+      },
+    })
     const auth = await fetchQuota(ctx())
     expect(!auth.ok && auth.error.kind).toBe("auth")
-    sim.set({ fault: { kind: "answer", status: 200, body: JSON.stringify({ code: 500, msg: "当前用户不存在coding plan", success: false }) } })
+    sim.set({
+      fault: {
+        kind: "answer",
+        status: 200,
+        body: JSON.stringify({ code: 500, msg: "当前用户不存在coding plan", success: false }),
+      },
+    })
     const noPlan = await fetchQuota(ctx())
     expect(!noPlan.ok && noPlan.error.kind).toBe("no_plan")
   })
@@ -150,13 +170,21 @@ describe("hostile server text never reaches a sentence raw", () => {
 
   it("a key echoed across the length cap is redacted before the cut: not even a piece survives", async () => {
     for (let before = 140; before <= 170; before++) {
-      const e = await failWith({ code: 1234, msg: `${"x".repeat(before)} ${CANARY_KEY} more`, success: false }, "international", CANARY_KEY)
+      const e = await failWith(
+        { code: 1234, msg: `${"x".repeat(before)} ${CANARY_KEY} more`, success: false },
+        "international",
+        CANARY_KEY,
+      )
       for (let i = 0; i + 8 <= CANARY_KEY.length; i++) expect(e.message).not.toContain(CANARY_KEY.slice(i, i + 8))
     }
   })
 
   it("a key hidden behind invisible characters is caught too (the message is cleaned, then redacted)", async () => {
-    const e = await failWith({ code: 1234, msg: `bad key \u200b${CANARY_KEY}\u200b`, success: false }, "international", CANARY_KEY)
+    const e = await failWith(
+      { code: 1234, msg: `bad key \u200b${CANARY_KEY}\u200b`, success: false },
+      "international",
+      CANARY_KEY,
+    )
     expect(e.message).not.toContain(CANARY_KEY)
     expect(e.message).toContain("[redacted]")
   })
@@ -171,7 +199,17 @@ describe("hostile server text never reaches a sentence raw", () => {
 describe("hostile names in the data", () => {
   const limits = (tools: { modelCode: unknown; usage: number }[]) => [
     { type: "TOKENS_LIMIT", unit: 3, number: 5, percentage: 22, nextResetTime: 1781448954156 },
-    { type: "TIME_LIMIT", unit: 5, number: 1, usage: 1000, currentValue: 30, remaining: 970, percentage: 3, nextResetTime: 1784706344993, usageDetails: tools },
+    {
+      type: "TIME_LIMIT",
+      unit: 5,
+      number: 1,
+      usage: 1000,
+      currentValue: 30,
+      remaining: 970,
+      percentage: 3,
+      nextResetTime: 1784706344993,
+      usageDetails: tools,
+    },
   ]
   const HOSTILE_TOOLS = [
     { modelCode: "search-prime", usage: 10 },
@@ -218,7 +256,18 @@ describe("hostile names in the data", () => {
   })
 
   it("the same through the real HTTP path (fetchQuota)", async () => {
-    sim.set({ fault: { kind: "answer", status: 200, body: JSON.stringify({ code: 200, msg: "ok", success: true, data: { level: "pro\u001b[2J", limits: limits(HOSTILE_TOOLS) } }) } })
+    sim.set({
+      fault: {
+        kind: "answer",
+        status: 200,
+        body: JSON.stringify({
+          code: 200,
+          msg: "ok",
+          success: true,
+          data: { level: "pro\u001b[2J", limits: limits(HOSTILE_TOOLS) },
+        }),
+      },
+    })
     const q = await fetchQuota(ctx())
     if (!q.ok) throw new Error(q.error.message)
     expect(q.value.planLabel).toBe("pro")
@@ -228,12 +277,25 @@ describe("hostile names in the data", () => {
 
   it("model names in the usage history and the subscription's fields are cleaned", () => {
     const h = parseUsageHistory(
-      { x_time: ["2026-08-02 08:00", "\u001b[2J09:00"], modelDataList: [{ modelName: "glm\u001b]0;x\u0007-5\n\u202e", tokensUsage: [1, 2] }, { modelName: "\u200b", tokensUsage: [3, null] }] },
+      {
+        x_time: ["2026-08-02 08:00", "\u001b[2J09:00"],
+        modelDataList: [
+          { modelName: "glm\u001b]0;x\u0007-5\n\u202e", tokensUsage: [1, 2] },
+          { modelName: "\u200b", tokensUsage: [3, null] },
+        ],
+      },
       null,
     )
     expect(h.perModel.map((p) => p.model)).toEqual(["glm-5", "unknown"])
     expect(h.hours).toEqual(["2026-08-02 08:00", "09:00"])
-    const s = parseSubscription([{ productName: "GLM Coding Max\u001b[5m\u202e", status: "VALID\n", billingCycle: `MONTHLY${"\u0007".repeat(3)}${"m".repeat(100)}`, autoRenew: true }])
+    const s = parseSubscription([
+      {
+        productName: "GLM Coding Max\u001b[5m\u202e",
+        status: "VALID\n",
+        billingCycle: `MONTHLY${"\u0007".repeat(3)}${"m".repeat(100)}`,
+        autoRenew: true,
+      },
+    ])
     expect(s?.productName).toBe("GLM Coding Max")
     expect(s?.status).toBe("VALID")
     expect(s?.billingCycle).not.toMatch(CONTROL)

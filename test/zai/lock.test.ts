@@ -9,7 +9,7 @@ import type { QuotaSnapshot, Result } from "../../src/core/types.ts"
 import { PATHS } from "../../src/zai/client.ts"
 import { DEFAULT_LEASE_WAIT_MS, leaseFile, tryAcquire, withLease } from "../../src/zai/lock.ts"
 import { SnapshotCache, type SnapshotCacheOptions } from "../../src/zai/cache.ts"
-import { startSimulator } from "../../src/zai/simulator.ts"
+import { startSimulator } from "../support/simulator.ts"
 import { ROOT } from "../helpers.ts"
 
 let dir: string
@@ -19,8 +19,13 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 const snap = (p: number): QuotaSnapshot => ({
-  plan: "pro", planLabel: "pro", region: "international", fetchedAt: "2026-03-02T07:30:00.000Z",
-  windows: [{ kind: "five_hour", meter: "tokens", usedPercent: p, used: null, limit: null, remaining: null, resetsAt: null }],
+  plan: "pro",
+  planLabel: "pro",
+  region: "international",
+  fetchedAt: "2026-03-02T07:30:00.000Z",
+  windows: [
+    { kind: "five_hour", meter: "tokens", usedPercent: p, used: null, limit: null, remaining: null, resetsAt: null },
+  ],
 })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -92,13 +97,19 @@ describe("withLease", () => {
     expect(await withLease({ dir, id: "x", reuse: () => null, pollMs: 10 }, async () => "ran")).toBe("ran")
   })
 
-  it("never hangs: after waitMs it runs anyway", async () => {
-    const l = tryAcquire({ dir, id: "x" })!
-    const t0 = Date.now()
-    expect(await withLease({ dir, id: "x", reuse: () => null, waitMs: 200, pollMs: 20 }, async () => "ran")).toBe("ran")
-    expect(Date.now() - t0).toBeLessThan(DEFAULT_LEASE_WAIT_MS) // it did not fall back to the default wait
-    l.release()
-  }, DEFAULT_LEASE_WAIT_MS + 5000)
+  it(
+    "never hangs: after waitMs it runs anyway",
+    async () => {
+      const l = tryAcquire({ dir, id: "x" })!
+      const t0 = Date.now()
+      expect(await withLease({ dir, id: "x", reuse: () => null, waitMs: 200, pollMs: 20 }, async () => "ran")).toBe(
+        "ran",
+      )
+      expect(Date.now() - t0).toBeLessThan(DEFAULT_LEASE_WAIT_MS) // it did not fall back to the default wait
+      l.release()
+    },
+    DEFAULT_LEASE_WAIT_MS + 5000,
+  )
 })
 
 /** A cache with the lease tuned for tests (as every SnapshotCache with a directory has it). */
@@ -145,15 +156,31 @@ describe("SnapshotCache with the refresh lease", () => {
 
   it("a failed holder does not block: the waiter asks itself once the lease is free", async () => {
     let loads = 0
-    const failing = leased({ dir, id: "q", now: () => new Date(), load: async () => {
-      loads++
-      await sleep(100)
-      return { ok: false, error: { kind: "network", message: "down" } }
-    } }, { pollMs: 10 })
-    const working = leased({ dir, id: "q", now: () => new Date(), load: async () => {
-      loads++
-      return { ok: true, value: snap(5) }
-    } }, { pollMs: 10 })
+    const failing = leased(
+      {
+        dir,
+        id: "q",
+        now: () => new Date(),
+        load: async () => {
+          loads++
+          await sleep(100)
+          return { ok: false, error: { kind: "network", message: "down" } }
+        },
+      },
+      { pollMs: 10 },
+    )
+    const working = leased(
+      {
+        dir,
+        id: "q",
+        now: () => new Date(),
+        load: async () => {
+          loads++
+          return { ok: true, value: snap(5) }
+        },
+      },
+      { pollMs: 10 },
+    )
     const first = failing.get()
     await sleep(20)
     const second = await working.get()
@@ -164,7 +191,12 @@ describe("SnapshotCache with the refresh lease", () => {
 
   it("without a directory there is no lease, and one load still serves concurrent callers", async () => {
     let loads = 0
-    const c = leased({ dir: null, id: "q", now: () => new Date(), load: async () => (loads++, { ok: true, value: snap(1) }) })
+    const c = leased({
+      dir: null,
+      id: "q",
+      now: () => new Date(),
+      load: async () => (loads++, { ok: true, value: snap(1) }),
+    })
     await Promise.all([c.get(), c.get()])
     expect(loads).toBe(1)
   })
@@ -172,11 +204,23 @@ describe("SnapshotCache with the refresh lease", () => {
 
 function contender(cacheDir: string, url: string, startAt: number, locked: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "test/tui/fixtures/lock-child.ts"), cacheDir, url, String(startAt), locked ? "1" : "0"], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_PROXY: "127.0.0.1" },
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(ROOT, "test/tui/fixtures/lock-child.ts"),
+        cacheDir,
+        url,
+        String(startAt),
+        locked ? "1" : "0",
+      ],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_PROXY: "127.0.0.1" },
+      },
+    )
     let out = ""
     let err = ""
     child.stdout.on("data", (d: Buffer) => (out += d.toString()))
@@ -191,22 +235,26 @@ function contender(cacheDir: string, url: string, startAt: number, locked: boole
 }
 
 describe("separate processes against the simulator", () => {
-  it("four processes asking at the same moment: one quota request with the lease, one each without", { timeout: 90_000 }, async () => {
-    const sim = await startSimulator({ state: { latencyMs: 800 } })
-    try {
-      const locked = mkdtempSync(join(dir, "locked-"))
-      const startAt = Date.now() + 6000
-      const outs = await Promise.all([0, 1, 2, 3].map(() => contender(locked, sim.url, startAt, true)))
-      expect(outs.map((o) => JSON.parse(o).ok)).toEqual([true, true, true, true])
-      expect(sim.count(PATHS.quota)).toBe(1)
+  it(
+    "four processes asking at the same moment: one quota request with the lease, one each without",
+    { timeout: 90_000 },
+    async () => {
+      const sim = await startSimulator({ state: { latencyMs: 800 } })
+      try {
+        const locked = mkdtempSync(join(dir, "locked-"))
+        const startAt = Date.now() + 6000
+        const outs = await Promise.all([0, 1, 2, 3].map(() => contender(locked, sim.url, startAt, true)))
+        expect(outs.map((o) => JSON.parse(o).ok)).toEqual([true, true, true, true])
+        expect(sim.count(PATHS.quota)).toBe(1)
 
-      const unlocked = mkdtempSync(join(dir, "unlocked-"))
-      const again = Date.now() + 6000
-      await Promise.all([0, 1, 2, 3].map(() => contender(unlocked, sim.url, again, false)))
-      // The control: the race is real, the lease is what removes it.
-      expect(sim.count(PATHS.quota) - 1).toBeGreaterThan(1)
-    } finally {
-      await sim.close()
-    }
-  })
+        const unlocked = mkdtempSync(join(dir, "unlocked-"))
+        const again = Date.now() + 6000
+        await Promise.all([0, 1, 2, 3].map(() => contender(unlocked, sim.url, again, false)))
+        // The control: the race is real, the lease is what removes it.
+        expect(sim.count(PATHS.quota) - 1).toBeGreaterThan(1)
+      } finally {
+        await sim.close()
+      }
+    },
+  )
 })

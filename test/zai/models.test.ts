@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { cacheDir, cacheId } from "../../src/zai/cache.ts"
 import type { FetchLike } from "../../src/zai/http.ts"
 import { cleanModelIds, fetchModelList, MODELS_PATH, modelList, type ModelListOptions } from "../../src/zai/models.ts"
-import { SIM_MODELS, startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { SIM_MODELS, startSimulator, type Simulator } from "../support/simulator.ts"
 
 const KEY = "sk-models.9f3c1a7e5b2d40"
 const DAY = 24 * 3600_000
@@ -27,10 +27,25 @@ beforeEach(() => {
 afterEach(() => rmSync(home, { recursive: true, force: true }))
 
 const opts = (over: Partial<ModelListOptions> = {}): ModelListOptions => ({
-  key: KEY, region: "international", origin: sim.url, fetch, env: { XDG_CACHE_HOME: join(home, "cache") }, now: () => new Date(t), ...over,
+  key: KEY,
+  region: "international",
+  origin: sim.url,
+  fetch,
+  env: { XDG_CACHE_HOME: join(home, "cache") },
+  now: () => new Date(t),
+  ...over,
 })
-const ctx = (over: { fetch?: FetchLike; key?: string } = {}) => ({ key: KEY, region: "international" as const, origin: sim.url, fetch, ...over })
-const answer = (text: string, status = 200): FetchLike => () => Promise.resolve(new Response(text, { status, headers: { "content-type": "application/json" } }))
+const ctx = (over: { fetch?: FetchLike; key?: string } = {}) => ({
+  key: KEY,
+  region: "international" as const,
+  origin: sim.url,
+  fetch,
+  ...over,
+})
+const answer =
+  (text: string, status = 200): FetchLike =>
+  () =>
+    Promise.resolve(new Response(text, { status, headers: { "content-type": "application/json" } }))
 
 describe("fetchModelList", () => {
   it("reads the OpenAI list with the key as Bearer", async () => {
@@ -42,7 +57,19 @@ describe("fetchModelList", () => {
 
   it("cleans the ids: strings only, trimmed, control characters gone, at most 64 characters, no duplicates, at most 200", async () => {
     const many = Array.from({ length: 300 }, (_, i) => `glm-x${i}`)
-    const hostile = [" glm-5.3 ", "glm-5.3", "\u001b[31mglm-5.4\u001b[0m", "glm\u0000-4.7\u202e", "", "   ", "a".repeat(65), "b".repeat(64), 42, null, { id: "x" }] as unknown as string[]
+    const hostile = [
+      " glm-5.3 ",
+      "glm-5.3",
+      "\u001b[31mglm-5.4\u001b[0m",
+      "glm\u0000-4.7\u202e",
+      "",
+      "   ",
+      "a".repeat(65),
+      "b".repeat(64),
+      42,
+      null,
+      { id: "x" },
+    ] as unknown as string[]
     sim.set({ models: [...hostile, ...many] })
     const res = await fetchModelList(ctx())
     expect(res.ok).toBe(true)
@@ -54,7 +81,10 @@ describe("fetchModelList", () => {
   })
 
   it("entries without a string id are skipped, the rest kept", async () => {
-    const body = JSON.stringify({ object: "list", data: [null, 1, "glm-5.3", { id: 5 }, { object: "model" }, { id: "glm-5.4", owned_by: "z-ai", extra: [1] }] })
+    const body = JSON.stringify({
+      object: "list",
+      data: [null, 1, "glm-5.3", { id: 5 }, { object: "model" }, { id: "glm-5.4", owned_by: "z-ai", extra: [1] }],
+    })
     expect(await fetchModelList(ctx({ fetch: answer(body) }))).toEqual({ ok: true, value: ["glm-5.4"] })
   })
 
@@ -67,7 +97,15 @@ describe("fetchModelList", () => {
     const refused = await fetchModelList(ctx())
     expect(refused.ok).toBe(false)
     if (!refused.ok) expect(refused.error).toMatchObject({ kind: "auth", status: 401 })
-    for (const body of ["", "<html></html>", "[]", "{\"object\":\"list\"}", "{\"data\":{\"id\":\"glm-5.3\"}}", "{\"code\":200,\"success\":true,\"data\":{}}", "{\"data\":[\"glm-"]) {
+    for (const body of [
+      "",
+      "<html></html>",
+      "[]",
+      '{"object":"list"}',
+      '{"data":{"id":"glm-5.3"}}',
+      '{"code":200,"success":true,"data":{}}',
+      '{"data":["glm-',
+    ]) {
       const res = await fetchModelList(ctx({ fetch: answer(body) }))
       expect(res.ok, body).toBe(false)
       if (!res.ok) expect(res.error.kind, body).toBe("bad_response")
@@ -75,7 +113,9 @@ describe("fetchModelList", () => {
   })
 
   it("a monitor-style refusal in HTTP 200 keeps its meaning, without the server's words", async () => {
-    const res = await fetchModelList(ctx({ fetch: answer(JSON.stringify({ code: 401, msg: `token ${KEY} expired`, success: false })) }))
+    const res = await fetchModelList(
+      ctx({ fetch: answer(JSON.stringify({ code: 401, msg: `token ${KEY} expired`, success: false })) }),
+    )
     expect(res.ok).toBe(false)
     if (!res.ok) {
       expect(res.error.kind).toBe("auth")
@@ -87,7 +127,8 @@ describe("fetchModelList", () => {
     const down = await fetchModelList(ctx({ fetch: () => Promise.reject(new TypeError("fetch failed")) }))
     expect(down.ok).toBe(false)
     if (!down.ok) expect(down.error.kind).toBe("network")
-    const hang: FetchLike = (_, init) => new Promise((_, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason)))
+    const hang: FetchLike = (_, init) =>
+      new Promise((_, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason)))
     const slow = await fetchModelList({ ...ctx({ fetch: hang }), timeoutMs: 200 })
     expect(slow.ok).toBe(false)
     if (!slow.ok) expect(slow.error.kind).toBe("timeout")
@@ -116,10 +157,17 @@ describe("modelList: a day in the file cache", () => {
     await modelList(opts())
     t += 30 * DAY
     sim.set({ models: null })
-    expect(await modelList(opts())).toMatchObject({ ids: [...SIM_MODELS], source: "cache", error: { kind: "bad_response" } })
+    expect(await modelList(opts())).toMatchObject({
+      ids: [...SIM_MODELS],
+      source: "cache",
+      error: { kind: "bad_response" },
+    })
     sim.set({ models: [...SIM_MODELS], keys: ["another-key-000"] })
     expect(await modelList(opts())).toMatchObject({ ids: [...SIM_MODELS], source: "cache", error: { kind: "auth" } })
-    expect(await modelList(opts({ fetch: () => Promise.reject(new TypeError("fetch failed")) }))).toMatchObject({ ids: [...SIM_MODELS], source: "cache" })
+    expect(await modelList(opts({ fetch: () => Promise.reject(new TypeError("fetch failed")) }))).toMatchObject({
+      ids: [...SIM_MODELS],
+      source: "cache",
+    })
   })
 
   it("an empty list is no answer: not cached, the fallback stands", async () => {
@@ -159,7 +207,10 @@ describe("modelList: a day in the file cache", () => {
     const dir = cacheDir(opts().env)
     const file = join(dir, `${cacheId(KEY, "international", sim.url, "models")}.json`)
     mkdirSync(dir, { recursive: true })
-    writeFileSync(file, JSON.stringify({ savedAt: t, ids: ["\u001b]0;pwned\u0007glm-5.3", 7, "glm-5.3", "x".repeat(100)] }))
+    writeFileSync(
+      file,
+      JSON.stringify({ savedAt: t, ids: ["\u001b]0;pwned\u0007glm-5.3", 7, "glm-5.3", "x".repeat(100)] }),
+    )
     expect(await modelList(opts())).toEqual({ ids: ["glm-5.3"], source: "cache" })
     writeFileSync(file, "{not json")
     expect(await modelList(opts())).toEqual({ ids: [...SIM_MODELS], source: "endpoint" })

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { beijingWallClockToIso } from "../../src/core/beijing.ts"
 import { fetchResetCards, fetchSnapshot, parseResetCards, PATHS } from "../../src/zai/client.ts"
 import type { FetchLike, RequestContext } from "../../src/zai/http.ts"
-import { beijingWallClock, DEMO_STATE, startSimulator, type Simulator } from "../../src/zai/simulator.ts"
+import { beijingWallClock, DEMO_STATE, startSimulator, type Simulator } from "../support/simulator.ts"
 
 // 18:00 in Beijing on 25 Nov 2026: the simulator's cards expire 10 days later, "2026-12-05 18:00:00".
 const NOW = new Date("2026-11-25T10:00:00.000Z")
@@ -21,14 +21,23 @@ afterAll(async () => {
   await sim.close()
 })
 
-const ctx = (over: Partial<RequestContext> = {}): RequestContext => ({ key: KEY, region: "international", origin: sim.url, fetch, ...over })
+const ctx = (over: Partial<RequestContext> = {}): RequestContext => ({
+  key: KEY,
+  region: "international",
+  origin: sim.url,
+  fetch,
+  ...over,
+})
 const resetState = () => sim.set({ fault: null, resetCards: { ...DEMO_STATE.resetCards! }, keys: [] })
 
 /** The simulator for every path but the reset-card list, which `answer` replaces (a host that misbehaves there only). */
 function withCardsAnswer(answer: (init: RequestInit) => Promise<Response>): FetchLike {
   return (input, init) => (new URL(input).pathname === PATHS.resetCards ? answer(init) : fetch(input, init))
 }
-const body = (text: string, status = 200) => () => Promise.resolve(new Response(text, { status, headers: { "content-type": "application/json" } }))
+const body =
+  (text: string, status = 200) =>
+  () =>
+    Promise.resolve(new Response(text, { status, headers: { "content-type": "application/json" } }))
 const envelope = (data: unknown) => JSON.stringify({ code: 200, msg: "Operation successful", success: true, data })
 
 describe("reset cards through the simulator", () => {
@@ -64,7 +73,12 @@ describe("reset cards through the simulator", () => {
     sim.set({ resetCards: { fiveHour: 2, week: 1 } })
     const later = new Date(NOW.getTime() + 11 * 86400_000)
     const cards = await fetchResetCards(ctx(), later)
-    expect(cards).toEqual({ fiveHour: { available: 0, nextExpiresAt: null }, weekly: { available: 0, nextExpiresAt: null }, lastFiveHourResetAt: null, lastWeeklyResetAt: null })
+    expect(cards).toEqual({
+      fiveHour: { available: 0, nextExpiresAt: null },
+      weekly: { available: 0, nextExpiresAt: null },
+      lastFiveHourResetAt: null,
+      lastWeeklyResetAt: null,
+    })
     resetState()
   })
 
@@ -90,9 +104,17 @@ describe("reset cards through the simulator", () => {
     let cardsSignal: AbortSignal | undefined
     const hanging = withCardsAnswer((init) => {
       cardsSignal = init.signal ?? undefined
-      return new Promise((_, reject) => init.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))))
+      return new Promise((_, reject) =>
+        init.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))),
+      )
     })
-    sim.set({ fault: { kind: "answer", status: 200, body: JSON.stringify({ code: 401, msg: "token expired or incorrect", success: false }) } })
+    sim.set({
+      fault: {
+        kind: "answer",
+        status: 200,
+        body: JSON.stringify({ code: 401, msg: "token expired or incorrect", success: false }),
+      },
+    })
     const t0 = Date.now()
     const res = await fetchSnapshot(ctx({ fetch: hanging }), { now })
     expect(res.ok).toBe(false)
@@ -105,12 +127,18 @@ describe("reset cards through the simulator", () => {
 
 describe("a misbehaving reset-card endpoint never breaks the quota reading", () => {
   const cases: [string, FetchLike][] = [
-    ["an error envelope in HTTP 200", withCardsAnswer(body(JSON.stringify({ code: 500, msg: "系统错误", success: false })))],
-    ["an auth error envelope for this path only", withCardsAnswer(body(JSON.stringify({ code: 401, msg: "token expired or incorrect", success: false })))],
+    [
+      "an error envelope in HTTP 200",
+      withCardsAnswer(body(JSON.stringify({ code: 500, msg: "系统错误", success: false }))),
+    ],
+    [
+      "an auth error envelope for this path only",
+      withCardsAnswer(body(JSON.stringify({ code: 401, msg: "token expired or incorrect", success: false }))),
+    ],
     ["HTTP 404 with an HTML page", withCardsAnswer(body("<html>Not Found</html>", 404))],
     ["HTTP 503", withCardsAnswer(body("", 503))],
     ["an empty body", withCardsAnswer(body(""))],
-    ["not JSON", withCardsAnswer(body("{\"code\":200,\"data\":{\"fiveHourRes"))],
+    ["not JSON", withCardsAnswer(body('{"code":200,"data":{"fiveHourRes'))],
     ["data a string", withCardsAnswer(body(envelope("cards")))],
     ["data an array", withCardsAnswer(body(envelope([1, 2, 3])))],
     ["data without either list", withCardsAnswer(body(envelope({ total: 3 })))],
@@ -130,7 +158,9 @@ describe("a misbehaving reset-card endpoint never breaks the quota reading", () 
 
   it("a timeout: the cards give up on their own shorter budget, the quota is read", async () => {
     resetState()
-    const hang = withCardsAnswer((init) => new Promise((_, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason))))
+    const hang = withCardsAnswer(
+      (init) => new Promise((_, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason))),
+    )
     const t0 = Date.now()
     const res = await fetchSnapshot(ctx({ fetch: hang, timeoutMs: 600 }), { now })
     expect(res.ok).toBe(true)
@@ -142,7 +172,11 @@ describe("a misbehaving reset-card endpoint never breaks the quota reading", () 
     resetState()
     const hostile = {
       fiveHourResets: [
-        null, 7, "card", [], { available: "true", expireTime: "2026-12-01 00:00:00" },
+        null,
+        7,
+        "card",
+        [],
+        { available: "true", expireTime: "2026-12-01 00:00:00" },
         { available: true, expireTime: { toString: 1 } },
         { available: true, expireTime: "2026-02-30 10:00:00" },
         { available: true, expireTime: "2026-12-03 08:00:00", recordId: { nested: true }, extra: "kept" },
@@ -212,9 +246,13 @@ describe("parseResetCards", () => {
 
   it("empty lists are zero cards (not null); no list at all, or not an object, is null", () => {
     expect(parseResetCards({ fiveHourResets: [], weekResets: [] }, NOW)).toEqual({
-      fiveHour: { available: 0, nextExpiresAt: null }, weekly: { available: 0, nextExpiresAt: null }, lastFiveHourResetAt: null, lastWeeklyResetAt: null,
+      fiveHour: { available: 0, nextExpiresAt: null },
+      weekly: { available: 0, nextExpiresAt: null },
+      lastFiveHourResetAt: null,
+      lastWeeklyResetAt: null,
     })
-    for (const v of [null, undefined, 0, "x", [], {}, { fiveHourResets: null }]) expect(parseResetCards(v, NOW)).toBeNull()
+    for (const v of [null, undefined, 0, "x", [], {}, { fiveHourResets: null }])
+      expect(parseResetCards(v, NOW)).toBeNull()
   })
 })
 
@@ -223,7 +261,15 @@ describe("beijingWallClockToIso", () => {
     expect(beijingWallClockToIso("2026-12-05 18:00:00")).toBe("2026-12-05T10:00:00.000Z")
     expect(beijingWallClockToIso(" 2026-12-05T18:00 ")).toBe("2026-12-05T10:00:00.000Z")
     expect(beijingWallClockToIso("2026-12-05")).toBe("2026-12-04T16:00:00.000Z")
-    for (const bad of ["2026-02-30 10:00:00", "2026-13-01 00:00:00", "2026-12-05 24:00:00", "2026-12-05 18:60:00", "2026-12-05 18:00:00Z", "tomorrow", ""]) {
+    for (const bad of [
+      "2026-02-30 10:00:00",
+      "2026-13-01 00:00:00",
+      "2026-12-05 24:00:00",
+      "2026-12-05 18:60:00",
+      "2026-12-05 18:00:00Z",
+      "tomorrow",
+      "",
+    ]) {
       expect(beijingWallClockToIso(bad)).toBeNull()
     }
   })
@@ -239,7 +285,10 @@ describe("the simulator never lets a card be used", () => {
     const s = await startSimulator({ now })
     try {
       for (const method of ["POST", "GET"]) {
-        const res = await fetch(`${s.url}/api/biz/customer-package-reset/use`, { method, headers: { Authorization: KEY } })
+        const res = await fetch(`${s.url}/api/biz/customer-package-reset/use`, {
+          method,
+          headers: { Authorization: KEY },
+        })
         expect(res.status).toBe(404)
         await res.text()
       }

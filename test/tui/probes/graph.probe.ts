@@ -8,7 +8,8 @@
 // repeats its name (fuzzysort scores the alias key too).
 import { readFileSync, existsSync } from "node:fs"
 import { join } from "node:path"
-import { startMockModel, REPO_ROOT } from "../../e2e/harness.ts"
+import { startMockModel } from "../../e2e/mock-model.ts"
+import { REPO_ROOT } from "../../e2e/util.ts"
 import { startTui } from "../../e2e/tmux.ts"
 
 const FIX = join(REPO_ROOT, "test/tui/fixtures")
@@ -22,7 +23,18 @@ async function main() {
     mock,
     pluginSpec: join(REPO_ROOT, "src/index.ts"),
     plugins: [[join(FIX, "graph-server.ts"), { traceFile }]],
-    tuiConfig: { plugin: [[join(FIX, "graph-tui.ts"), { traceFile, ...(process.env.DESC ? { description: process.env.DESC } : {}), alias: process.env.ALIAS === "1" }]] },
+    tuiConfig: {
+      plugin: [
+        [
+          join(FIX, "graph-tui.ts"),
+          {
+            traceFile,
+            ...(process.env.DESC ? { description: process.env.DESC } : {}),
+            alias: process.env.ALIAS === "1",
+          },
+        ],
+      ],
+    },
     env: { ZAI_API_KEY: "sk-probe", GLM_QUOTA_BASE_URL: "http://127.0.0.1:9" },
   })
   const t0 = Date.now()
@@ -34,7 +46,16 @@ async function main() {
       for (const step of process.env.STEPS.split(",")) {
         tui.type(step)
         await new Promise((r) => setTimeout(r, 2500))
-        console.log("after " + step + "\n" + tui.save("step").split("\n").filter((l) => l.includes("/glm") || l.includes("No matching")).join("\n"))
+        console.log(
+          "after " +
+            step +
+            "\n" +
+            tui
+              .save("step")
+              .split("\n")
+              .filter((l) => l.includes("/glm") || l.includes("No matching"))
+              .join("\n"),
+        )
       }
       tui.press("Enter")
       await new Promise((r) => setTimeout(r, 2500))
@@ -46,7 +67,16 @@ async function main() {
     }
     tui.type(process.env.QUERY ?? "/glm-quo")
     await tui.waitFor(/glm-quota.*\n.*glm-quota/, 10_000)
-    if (process.env.ONLY_AUTOCOMPLETE) { console.log(tui.save("autocomplete").split("\n").filter((l) => l.includes("/glm")).join("\n")); return }
+    if (process.env.ONLY_AUTOCOMPLETE) {
+      console.log(
+        tui
+          .save("autocomplete")
+          .split("\n")
+          .filter((l) => l.includes("/glm"))
+          .join("\n"),
+      )
+      return
+    }
     await new Promise((r) => setTimeout(r, 1500))
     console.log(tui.save("autocomplete"))
     tui.press("Enter")

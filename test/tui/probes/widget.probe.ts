@@ -1,17 +1,33 @@
 // Probe (not part of the suite): the real TUI half in the real binary against the simulator; prints screens.
 //   npx tsx test/tui/probes/widget.probe.ts      OPTS='{"widget":"prompt"}' NOW=2026-03-02T07:30:00Z
 import { join } from "node:path"
-import { startMockModel, REPO_ROOT, sleep } from "../../e2e/harness.ts"
+import { startMockModel } from "../../e2e/mock-model.ts"
+import { REPO_ROOT, sleep } from "../../e2e/util.ts"
 import { PATHS } from "../../../src/zai/client.ts"
-import { startSimulator } from "../../../src/zai/simulator.ts"
+import { startSimulator } from "../../support/simulator.ts"
 import { startTui } from "../../e2e/tmux.ts"
 
 async function main() {
   const NOW = process.env.NOW
   const sim = await startSimulator(NOW ? { now: () => new Date(NOW) } : {})
-  const mock = await startMockModel({ models: ["glm-5", "glm-4.7", "mock-model"], script: () => ({ text: "MOCK-ANSWER-TEXT" }) })
+  const mock = await startMockModel({
+    models: ["glm-5", "glm-4.7", "mock-model"],
+    script: () => ({ text: "MOCK-ANSWER-TEXT" }),
+  })
   const m = (id: string) => ({ name: id, tool_call: true, limit: { context: 100000, output: 4096 } })
-  const zai = process.env.ZAI ? { model: "zai-coding-plan/glm-5", provider: { "zai-coding-plan": { npm: "@ai-sdk/openai-compatible", name: "Z.AI Coding Plan", options: { baseURL: mock.url, apiKey: "cfg-key" }, models: { "glm-5": m("glm-5"), "glm-4.7": m("glm-4.7") } } } } : undefined
+  const zai = process.env.ZAI
+    ? {
+        model: "zai-coding-plan/glm-5",
+        provider: {
+          "zai-coding-plan": {
+            npm: "@ai-sdk/openai-compatible",
+            name: "Z.AI Coding Plan",
+            options: { baseURL: mock.url, apiKey: "cfg-key" },
+            models: { "glm-5": m("glm-5"), "glm-4.7": m("glm-4.7") },
+          },
+        },
+      }
+    : undefined
   const opts = JSON.parse(process.env.OPTS ?? "{}")
   const tui = await startTui({
     outDir: join(REPO_ROOT, ".tmp/probes/tui-widget"),
@@ -19,7 +35,13 @@ async function main() {
     extraConfig: zai,
     pluginSpec: process.env.NO_SERVER ? undefined : (process.env.SERVER_SPEC ?? join(REPO_ROOT, "src/index.ts")),
     tuiConfig: { plugin: [[process.env.TUI_SPEC ?? join(REPO_ROOT, "src/tui.ts"), opts]] },
-    env: { ZAI_API_KEY: "sk-probe", GLM_QUOTA_BASE_URL: sim.url, TZ: process.env.PROBE_TZ ?? "UTC", ...(NOW ? { GLM_QUOTA_NOW: NOW } : {}), ...(process.env.REFRESH ? { GLM_QUOTA_TEST_REFRESH_MS: process.env.REFRESH } : {}) },
+    env: {
+      ZAI_API_KEY: "sk-probe",
+      GLM_QUOTA_BASE_URL: sim.url,
+      TZ: process.env.PROBE_TZ ?? "UTC",
+      ...(NOW ? { GLM_QUOTA_NOW: NOW } : {}),
+      ...(process.env.REFRESH ? { GLM_QUOTA_TEST_REFRESH_MS: process.env.REFRESH } : {}),
+    },
   })
   const t0 = Date.now()
   try {

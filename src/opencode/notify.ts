@@ -1,0 +1,120 @@
+// The server half's voice: toasts once per period, and log lines through the client (never console, which would
+// corrupt the TUI). The checks read the service's finished reports; none of them touches the network.
+import type { PluginInput } from "@opencode-ai/plugin"
+import { pricingAt } from "../core/catalog.ts"
+import { isQuotaPeak } from "../core/peak.ts"
+import { modelWarning, peakWarning, quotaWarnings, runwayWarning, type Clocks, type Warning } from "../core/warnings.ts"
+import type { QuotaService } from "../quota/service.ts"
+import type { Settings } from "./options.ts"
+
+type Client = PluginInput["client"]
+export type Level = "debug" | "info" | "warn" | "error"
+
+export class Notifier {
+  private problemsShown = false
+
+  constructor(
+    private readonly client: Client,
+    private readonly settings: Settings,
+    private readonly service: QuotaService,
+    private readonly clocks: Clocks,
+  ) {}
+
+  log(level: Level, message: string): void {
+    try {
+      void this.client.app.log({ body: { service: "glm-quota", level, message } }).catch(() => undefined)
+    } catch {
+      // logging must never hurt
+    }
+  }
+
+  /** A toast now (settings allowing, unless `force`); the TUI may not be there. */
+  toast(w: Warning, force = false): void {
+    if (!this.settings.toasts && !force) return
+    try {
+      const duration = w.variant === "error" ? 12_000 : 8_000
+      void this.client.tui
+        .showToast({ body: { title: w.title, message: w.message, variant: w.variant, duration } })
+        .catch(() => undefined)
+    } catch {
+      // the TUI may not be there
+    }
+  }
+
+  /** Shows a warning once per key for the whole process. */
+  once(w: Warning | null, force = false): void {
+    if (w === null || this.service.seen.has(w.key)) return
+    this.service.seen.add(w.key)
+    this.toast(w, force)
+  }
+
+  /** The options that were unusable, once: a log line and a toast that shows even with toasts off. */
+  showProblems(problems: readonly string[]): void {
+    if (this.problemsShown || problems.length === 0) return
+    this.problemsShown = true
+    this.log("warn", `invalid options, defaults used: ${problems.join(", ")}`)
+    this.toast(
+      {
+        key: "options",
+        title: "glm-quota: invalid options",
+        message: `Ignored, defaults used: ${problems.join(", ")}.`,
+        variant: "warning",
+      },
+      true,
+    )
+  }
+
+  /** The peak now, priced for this plan (the report's pricing; by date while there is no reading yet). */
+  checkPeak(): void {
+    const report = this.service.current()
+    if (report?.pricing !== undefined) return this.once(peakWarning(report.peak, report.pricing, this.clocks))
+    const now = this.service.now()
+    const peak = this.service.peak(now)
+    const pricing = pricingAt({
+      catalog: this.settings.modelCatalog,
+      generation: null,
+      at: now.getTime(),
+      quotaPeak: isQuotaPeak(peak, this.settings.peak),
+    })
+    this.once(peakWarning(peak, pricing, this.clocks))
+  }
+
+  /** Quota warnings; with `runway`, also the runway of this machine's record (a read of the record: not on chat.message). */
+  checkQuota(runway = true): void {
+    const reading = this.service.latest()
+    if (reading === null || reading.stale) return
+    const { show, alsoSeen } = quotaWarnings(reading.snapshot.windows, this.settings.thresholds, this.clocks)
+    for (const k of alsoSeen) this.service.seen.add(k)
+    for (const w of show) this.once(w)
+    if (!runway) return
+    const local = this.service.reportOf(reading).local
+    if (local === undefined || local === null || local.runway.window === null) return
+    const binding = reading.snapshot.windows.find((w) => w.kind === local.runway.window)
+    const now = this.service.now()
+    this.once(
+      runwayWarning({
+        window: local.runway.window,
+        resetsAt: binding?.resetsAt ?? null,
+        runway: local.runway,
+        now,
+        formatTime: this.clocks.twoClocks,
+      }),
+    )
+  }
+
+  checkModel(sessionID: string, modelID: string | undefined): void {
+    if (this.settings.model === "off" || modelID === undefined) return
+    const report = this.service.current()
+    if (report === null) return
+    this.once(
+      modelWarning({
+        sessionID,
+        modelID,
+        report,
+        policy: this.settings.policy,
+        catalog: this.settings.modelCatalog,
+        clocks: this.clocks,
+      }),
+    )
+  }
+}

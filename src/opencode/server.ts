@@ -1,0 +1,279 @@
+// The OpenCode server plugin: /glm-quota, the agent tools, warnings as toasts, model advice, the request guard.
+// A factory over what it is given (env, fetch, clock, the process's shared state): it reads no global itself.
+// Every hook catches its own errors (a throwing hook kills the user's turn), never awaits the network on the chat
+// path, and logs through the client — never console.
+import type { Config, Hooks, Plugin, PluginInput } from "@opencode-ai/plugin"
+import { adviceFor } from "../core/advice.ts"
+import { CODING_PLAN_IDS, pickModelList, providerOf, zaiProvidersOf } from "../core/providers.ts"
+import type { Env } from "../core/types.ts"
+import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
+import type { QuotaService } from "../quota/service.ts"
+import type { FetchLike } from "../zai/http.ts"
+import { applyModel } from "./apply.ts"
+import { commandHook } from "./command.ts"
+import type { FetchFn, RequestGuard } from "./guard.ts"
+import type { ProviderModels, ProvidersClient } from "./models.ts"
+import { Notifier } from "./notify.ts"
+import { parseOptions, type Settings } from "./options.ts"
+import { clocksFor, type ViewAt } from "./present.ts"
+import type { Recorder } from "./recorder.ts"
+import { Sessions } from "./sessions.ts"
+import { guardFor, modelsFor, recorderFor, serviceFor, type ServerState } from "./state.ts"
+import { tools } from "./tools.ts"
+
+export const COMMAND = "glm-quota"
+export const COMMAND_DESCRIPTION =
+  "GLM Coding Plan quota: 5-hour, weekly and MCP windows, peak hours, the model for your plan (no model call). Args: full | json"
+
+export interface ServerDeps {
+  env: Env
+  fetch: FetchLike
+  /** The process's shared state (one per OpenCode process; tests make their own). */
+  state: ServerState
+  /** Default: GLM_QUOTA_NOW running from its instant, else the real clock. */
+  now?: () => Date
+}
+
+const HANDLED = new Set([
+  "session.created",
+  "session.updated",
+  "session.deleted",
+  "session.idle",
+  "session.error",
+  "message.updated",
+  "message.part.updated",
+])
+const GUARDED = Symbol.for("glm-quota.guarded")
+
+/** Wraps the fetch of every declared coding-plan provider (and any provider on a Z.ai or BigModel host). */
+function installGuard(cfg: Config, guard: RequestGuard): string[] {
+  const providers = (cfg.provider ?? {}) as Record<string, { options?: Record<string | symbol, unknown> }>
+  const ids = [...new Set([...CODING_PLAN_IDS.filter((id) => id in providers), ...zaiProvidersOf(cfg)])]
+  for (const id of ids) {
+    const p = providers[id]!
+    p.options ??= {}
+    if (p.options[GUARDED]) continue
+    const inner = (typeof p.options.fetch === "function" ? p.options.fetch : fetch) as FetchFn
+    p.options.fetch = guard.wrap(inner)
+    p.options[GUARDED] = true
+  }
+  return ids
+}
+
+export function guardLine(guard: RequestGuard): string {
+  if (!guard.settings.enabled) return "Request guard: off."
+  const s = guard.stats
+  const l = guard.settings
+  return `Request guard (this OpenCode process): ${s.inFlight} in flight, ${s.queued} queued, ${s.retried} retried after 1302/1305 · limit ${l.limits.default ?? 1} per model, ${l.peakLimits.default ?? 1} at the throttling peak.`
+}
+
+/** The factory never throws either: if starting fails, OpenCode gets a plugin that does nothing, and a log line. */
+export function createServer(deps: ServerDeps): Plugin {
+  return async (input, options) => {
+    try {
+      return start(input, options, deps)
+    } catch (err) {
+      try {
+        const message = `glm-quota could not start: ${(err as Error)?.message ?? "unknown error"}`
+        void input.client.app.log({ body: { service: "glm-quota", level: "error", message } }).catch(() => undefined)
+      } catch {
+        // nothing left to tell
+      }
+      return {}
+    }
+  }
+}
+
+/** Everything one plugin instance works with. */
+interface Parts {
+  settings: Settings
+  service: QuotaService
+  recorder: Recorder | null
+  guard: RequestGuard
+  models: ProviderModels
+  notify: Notifier
+  sessions: Sessions
+  at: () => ViewAt
+}
+
+function start(input: PluginInput, options: unknown, deps: ServerDeps): Hooks {
+  const { settings, problems } = parseOptions(options)
+  const clock = clockFromEnv(deps.env, "running")
+  if (clock.error !== null) problems.push("GLM_QUOTA_NOW (not a date)")
+  const now = deps.now ?? clock.now
+  // The user's zone, asked of Intl on first use: Intl's first call loads ICU data (~25 ms), not a start-up cost.
+  let zone: string | null = null
+  const localTz = () => (zone ??= localTimeZone(deps.env))
+  let notify: Notifier | null = null
+  const recorder = recorderFor(deps.state, deps.env, now, (text) => notify?.log("warn", `local record: ${text}`))
+  const service = serviceFor(deps.state, settings, { env: deps.env, fetch: deps.fetch, now, record: recorder })
+  notify = new Notifier(input.client, settings, service, clocksFor(settings.peak.timeZone, localTz, now))
+  const parts: Parts = {
+    settings,
+    service,
+    recorder,
+    guard: guardFor(deps.state, settings, () => service.peak(now()).periods.includes("throttle")),
+    models: modelsFor(deps.state, deps.env),
+    notify,
+    sessions: new Sessions(),
+    at: () => ({ now: now(), localTimeZone: localTz(), peakTimeZone: settings.peak.timeZone }),
+  }
+  return hooksOf(input, parts, problems)
+}
+
+/** One wrapper for every hook body: a failure is logged, never thrown into OpenCode. */
+function guarded<A extends unknown[]>(
+  notify: Notifier,
+  name: string,
+  fn: (...args: A) => void | Promise<void>,
+): (...args: A) => Promise<void> {
+  return async (...args) => {
+    try {
+      await fn(...args)
+    } catch (err) {
+      notify.log("error", `${name} hook failed: ${(err as Error)?.message ?? "unknown error"}`)
+    }
+  }
+}
+
+function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
+  const { settings, service, notify, sessions, recorder } = p
+  /** apply mode: the live config object from the `config` hook, re-applied whenever the quota or the peak changes. */
+  let liveConfig: Config | null = null
+  const apply = modelApplier(p, () => liveConfig)
+  // Warnings wait for the first session: toasts published while OpenCode is still bootstrapping the instance
+  // (the start-up refresh can land then) were seen to get lost in 1.18.33.
+  let sessionSeen = false
+  const firstSession = () => {
+    sessionSeen = true
+    notify.showProblems(problems)
+  }
+  const unsubscribe = service.onUpdate(
+    guarded(notify, "quota update", () => {
+      apply()
+      if (sessionSeen) notify.checkQuota()
+    }),
+  )
+  // Start-up: no network wait, not even the start of a request. The first refresh runs on the next tick, and so does
+  // the one question to the running OpenCode: which models its Coding Plan providers list (never awaited by a hook).
+  const first = setTimeout(() => {
+    service.refreshSoon()
+    void p.models.load(input.client as unknown as ProvidersClient).then(
+      (lists) => (lists === null ? undefined : apply()),
+      () => undefined,
+    )
+  }, 0)
+  first.unref?.()
+
+  const handleEvent = guarded(notify, "event", ({ event }: { event: { type: string } }) => {
+    onEvent(p, event as { type: string; properties?: Record<string, unknown> }, { apply, firstSession })
+  })
+
+  return {
+    config: guarded(notify, "config", async (cfg: Config) => {
+      cfg.command ??= {}
+      cfg.command[COMMAND] ??= { template: "Show my GLM Coding Plan quota.", description: COMMAND_DESCRIPTION }
+      liveConfig = cfg
+      apply()
+      recorder?.addProviders(zaiProvidersOf(cfg))
+      if (!settings.guard.enabled) return
+      const ids = installGuard(cfg, p.guard)
+      if (ids.length > 0) notify.log("info", `request guard on for ${ids.join(", ")}`)
+    }),
+    // Every event of the bus comes here: the ones not handled leave before any wrapper is paid for.
+    async event(x) {
+      if (!HANDLED.has(x.event.type)) return
+      await handleEvent(x)
+    },
+    "chat.message": guarded(notify, "chat.message", async (inp, output) => {
+      if (sessions.isSubagent(inp.sessionID)) return
+      const model = output?.message?.model ?? inp.model
+      // Our own report arrives here too (a no-reply message whose parts are all ignored): not a prompt.
+      const parts = output?.parts ?? []
+      const ownReport = parts.length > 0 && parts.every((x) => x.type === "text" && x.ignored === true)
+      if (!ownReport) recorder?.prompt(inp.sessionID, model?.providerID, model?.modelID)
+      if (model?.modelID) sessions.setModel(inp.sessionID, model.modelID)
+      firstSession()
+      notify.checkQuota(false)
+      notify.checkPeak()
+      notify.checkModel(inp.sessionID, sessions.model(inp.sessionID))
+    }),
+    "command.execute.before": commandHook(input.client, p, COMMAND, () => guardLine(p.guard)),
+    "tool.execute.after": guarded(notify, "tool.execute.after", async (inp) => {
+      recorder?.mcp(inp.sessionID, inp.tool)
+    }),
+    tool: tools(service, p.at),
+    async dispose() {
+      unsubscribe()
+    },
+  }
+}
+
+/** Sets the recommended, listed id on the live config (apply mode); says once why when it cannot. */
+function modelApplier(p: Parts, live: () => Config | null): () => void {
+  return () => {
+    const lists = p.models.current()
+    const cfg = live()
+    const region = p.service.latest()?.snapshot.region ?? p.settings.region
+    p.service.models = lists === null ? null : (pickModelList(lists, providerOf(cfg?.model), region)?.ids ?? null)
+    if (p.settings.model !== "apply" || cfg === null) return
+    const change = applyModel(cfg, p.service.current(), lists)
+    if (change.kind === "set") p.notify.log("info", change.line)
+    if (change.kind !== "kept") return
+    // Once per reason, the log line as the toast: apply runs at every turn and every refresh.
+    const key = `apply:${change.why}`
+    if (p.service.seen.has(key)) return
+    p.notify.log("warn", `apply: ${change.why}`)
+    p.notify.once({ key, title: "glm-quota: model left as it is", message: `${change.why}.`, variant: "info" })
+  }
+}
+
+interface EventCtx {
+  apply: () => void
+  firstSession: () => void
+}
+
+function onEvent(p: Parts, event: { type: string; properties?: Record<string, unknown> }, ctx: EventCtx): void {
+  const props = event.properties ?? {}
+  const { notify, sessions, service, recorder } = p
+  if (event.type === "message.updated") return recorder?.message((props.info ?? {}) as Record<string, unknown>)
+  if (event.type === "message.part.updated") {
+    const part = (props.part ?? {}) as { type?: unknown }
+    if (part.type === "step-finish") recorder?.step(part as Record<string, unknown>)
+    return
+  }
+  const info = (props.info ?? {}) as { id?: string; parentID?: string }
+  if (event.type === "session.created" || event.type === "session.updated") {
+    if (info.id && info.parentID) sessions.addSubagent(info.id)
+    if (event.type !== "session.created" || !info.id || info.parentID) return
+    ctx.firstSession()
+    notify.checkQuota()
+    notify.checkPeak()
+    return service.refreshSoon()
+  }
+  if (event.type === "session.deleted") return info.id ? sessions.forget(info.id) : undefined
+  const sessionID = typeof props.sessionID === "string" ? props.sessionID : ""
+  if (sessions.isSubagent(sessionID)) return
+  if (event.type === "session.idle") {
+    ctx.apply()
+    notify.checkPeak()
+    notify.checkQuota()
+    notify.checkModel(sessionID, sessions.model(sessionID))
+    return service.refreshSoon()
+  }
+  if (event.type === "session.error") onProviderError(p, props)
+}
+
+/** A provider error carrying a Z.ai code: the plain advice once per reset (or per ten minutes). */
+function onProviderError(p: Parts, props: Record<string, unknown>): void {
+  const advice = adviceFor(JSON.stringify(props.error ?? props), (iso) =>
+    clocksFor(p.settings.peak.timeZone, () => p.at().localTimeZone, p.service.now).twoClocks(iso),
+  )
+  if (advice === null) return
+  const bucket = advice.resetsAt ?? String(Math.floor(p.service.now().getTime() / 600_000))
+  // A model the plan lacks: name the one to pick now, from the provider's list.
+  const pick = advice.code === "1311" ? p.service.current()?.recommendation.model : undefined
+  const message = pick === undefined ? advice.message : `${advice.message.replace(/\.$/, "")}, such as ${pick}.`
+  p.notify.once({ key: `error:${advice.code}:${bucket}`, title: advice.title, message, variant: "error" })
+  if (advice.code === "1308" || advice.code === "1310") p.service.refreshSoon()
+}
