@@ -1,6 +1,6 @@
 // Beijing wall-clock text → an instant. The monitor API and the inference errors write times as "2026-12-05 18:00:00"
 // in Asia/Shanghai with no zone designator; reading them with Date.parse would take the machine's own zone instead.
-import { TZDate } from "@date-fns/tz"
+import { instantOf, wallOf } from "./zone.ts"
 
 import { BEIJING_TZ } from "./vocabulary.ts"
 
@@ -15,14 +15,9 @@ export function beijingWallClockToIso(text: string): string | null {
   const m = WALL_CLOCK.exec(text.trim())
   if (m === null) return null
   const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number]
-  const t = new TZDate(y, mo - 1, d, h, mi, s, BEIJING_TZ)
-  if (!Number.isFinite(t.getTime())) return null
-  const same =
-    t.getFullYear() === y &&
-    t.getMonth() === mo - 1 &&
-    t.getDate() === d &&
-    t.getHours() === h &&
-    t.getMinutes() === mi &&
-    t.getSeconds() === s
-  return same ? new Date(t.getTime()).toISOString() : null
+  const ms = instantOf(BEIJING_TZ, y, mo - 1, d, h, mi, s)
+  if (!Number.isFinite(ms)) return null
+  const t = wallOf(ms, BEIJING_TZ)
+  const same = t.year === y && t.month === mo - 1 && t.day === d && t.hour === h && t.minute === mi && t.second === s
+  return same ? new Date(ms).toISOString() : null
 }

@@ -1,5 +1,5 @@
 // Small text helpers shared by the renderers. Pure: instants, zones and "now" are arguments.
-import { TZDate } from "@date-fns/tz"
+import { wallOf } from "./zone.ts"
 import type { QuotaWindow } from "./types.ts"
 import { windowName } from "./vocabulary.ts"
 
@@ -27,7 +27,7 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 const p2 = (n: number) => String(n).padStart(2, "0")
 
 /**
- * Wall-clock fields of an instant in a zone (TZDate does the zone arithmetic). The few formats the reports use are
+ * Wall-clock fields of an instant in a zone (zone.ts does the zone arithmetic). The few formats the reports use are
  * written out below rather than loaded from date-fns/format and its locale (about 20 ms less module loading under
  * Node; measured with bench/fixtures/startup-child.js).
  */
@@ -35,14 +35,14 @@ export function wallClock(
   ms: number,
   timeZone: string,
 ): { year: number; month: number; day: number; hour: number; minute: number; weekday: number } {
-  const t = new TZDate(ms, timeZone)
+  const t = wallOf(ms, timeZone)
   return {
-    year: t.getFullYear(),
-    month: t.getMonth(),
-    day: t.getDate(),
-    hour: t.getHours(),
-    minute: t.getMinutes(),
-    weekday: t.getDay(),
+    year: t.year,
+    month: t.month,
+    day: t.day,
+    hour: t.hour,
+    minute: t.minute,
+    weekday: t.weekday,
   }
 }
 

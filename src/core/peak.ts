@@ -1,6 +1,6 @@
 // The peak-hours schedule as data, and the peak state at an instant. Pure: the clock is a parameter.
 
-import { TZDate } from "@date-fns/tz"
+import { instantOf, isFixedZone, wallOf } from "./zone.ts"
 import { dayHm, hm, wallClock } from "./format.ts"
 import type { PeakState } from "./types.ts"
 import { PEAK_TZ } from "./vocabulary.ts"
@@ -80,34 +80,28 @@ const isoWeekday = (jsDay: number): number => (jsDay === 0 ? 7 : jsDay)
 /**
  * Every occurrence of every period that starts on a calendar day from `fromDay` to `toDay`
  * (offsets from the day of `now`, in the schedule's zone), as UTC epoch intervals, sorted by start.
- * Wall-clock → instant conversion is done by TZDate, so DST transitions are honoured.
+ * Wall-clock → instant conversion is done by zone.ts (TZDate for zones with DST), so DST transitions are honoured.
  */
 function occurrences(now: Date, schedule: PeakSchedule, fromDay: number, toDay: number): Interval[] {
-  const today = new TZDate(now.getTime(), schedule.timeZone)
+  const tz = schedule.timeZone
+  const today = wallOf(now.getTime(), tz)
   const intervals: Interval[] = []
   for (let offset = fromDay; offset <= toDay; offset += 1) {
     // Noon of that calendar day in the zone: only its date and weekday are read, and noon exists on every day
     // (a DST change at midnight would make "midnight" ambiguous or missing).
-    const day = new TZDate(today.getFullYear(), today.getMonth(), today.getDate() + offset, 12, 0, schedule.timeZone)
-    const year = day.getFullYear()
-    const month = day.getMonth()
-    const date = day.getDate()
-    const weekday = isoWeekday(day.getDay())
+    const day = wallOf(instantOf(tz, today.year, today.month, today.day + offset, 12), tz)
+    const year = day.year
+    const month = day.month
+    const date = day.day
+    const weekday = isoWeekday(day.weekday)
     for (const period of schedule.periods) {
       if (!period.days.includes(weekday)) continue
       const start = parseClock(period.start, false)
       const end = parseClock(period.end, true)
       if (!start || !end) continue
       const wrapsMidnight = toMinutes(end) <= toMinutes(start)
-      const startAt = new TZDate(year, month, date, start.hours, start.minutes, schedule.timeZone).getTime()
-      const endAt = new TZDate(
-        year,
-        month,
-        date + (wrapsMidnight ? 1 : 0),
-        end.hours,
-        end.minutes,
-        schedule.timeZone,
-      ).getTime()
+      const startAt = instantOf(tz, year, month, date, start.hours, start.minutes)
+      const endAt = instantOf(tz, year, month, date + (wrapsMidnight ? 1 : 0), end.hours, end.minutes)
       if (!Number.isFinite(startAt) || !Number.isFinite(endAt) || endAt <= startAt) continue
       intervals.push({ period, start: startAt, end: endAt })
     }
@@ -200,7 +194,7 @@ export function isValidTimeZone(timeZone: unknown): timeZone is string {
 
 function formatIn(isoInstant: string, timeZone: string, pattern: typeof hm, fallback: string): string {
   const ms = new Date(isoInstant).getTime()
-  if (Number.isNaN(ms) || !isValidTimeZone(timeZone)) return fallback
+  if (Number.isNaN(ms) || (!isFixedZone(timeZone) && !isValidTimeZone(timeZone))) return fallback
   return pattern(wallClock(ms, timeZone))
 }
 

@@ -1,23 +1,16 @@
 // The 24-hour usage history: the range the vendor asks for, and the shape we keep. Pure.
 import { PEAK_TZ } from "./vocabulary.ts"
-import { TZDate } from "@date-fns/tz"
+import { instantOf, wallOf } from "./zone.ts"
 import { hm, wallClock, ymd } from "./format.ts"
 import type { UsageHistory } from "./types.ts"
 
 /** "yesterday at this hour :00" to "today at this hour :59:59", Beijing time, as the vendor's console asks. */
 export function usageRange(now: Date): { startTime: string; endTime: string } {
-  const bj = new TZDate(now.getTime(), PEAK_TZ)
-  const end = wallClock(bj.getTime(), PEAK_TZ)
+  const bj = wallOf(now.getTime(), PEAK_TZ)
+  const end = wallClock(now.getTime(), PEAK_TZ)
   // The same hour one calendar day earlier (Beijing keeps no DST, so that is 24 hours).
-  const yesterday = new TZDate(
-    bj.getFullYear(),
-    bj.getMonth(),
-    bj.getDate() - 1,
-    bj.getHours(),
-    bj.getMinutes(),
-    PEAK_TZ,
-  )
-  const start = wallClock(yesterday.getTime(), PEAK_TZ)
+  const yesterday = instantOf(PEAK_TZ, bj.year, bj.month, bj.day - 1, bj.hour, bj.minute)
+  const start = wallClock(yesterday, PEAK_TZ)
   return {
     startTime: `${ymd(start)} ${hm(start).slice(0, 2)}:00:00`,
     endTime: `${ymd(end)} ${hm(end).slice(0, 2)}:59:59`,

@@ -12,6 +12,10 @@ export type Level = "debug" | "info" | "warn" | "error"
 
 export class Notifier {
   private problemsShown = false
+  /** What each check last looked at: the same reading, report or peak state again has nothing new to say. */
+  private quotaSeen: unknown = null
+  private peakSeen: unknown = null
+  private readonly modelSeen = new Map<string, unknown>()
 
   constructor(
     private readonly client: Client,
@@ -67,9 +71,11 @@ export class Notifier {
   /** The peak now, priced for this plan (the report's pricing; by date while there is no reading yet). */
   checkPeak(): void {
     const report = this.service.current()
-    if (report?.pricing !== undefined) return this.once(peakWarning(report.peak, report.pricing, this.clocks))
     const now = this.service.now()
     const peak = this.service.peak(now)
+    if (this.peakSeen === (report ?? peak)) return
+    this.peakSeen = report ?? peak
+    if (report?.pricing !== undefined) return this.once(peakWarning(report.peak, report.pricing, this.clocks))
     const pricing = pricingAt({
       catalog: this.settings.modelCatalog,
       generation: null,
@@ -79,13 +85,19 @@ export class Notifier {
     this.once(peakWarning(peak, pricing, this.clocks))
   }
 
-  /** Quota warnings; with `runway`, also the runway of this machine's record (a read of the record: not on chat.message). */
-  checkQuota(runway = true): void {
+  /**
+   * Quota warnings, once per reading; with `runway`, also the runway of this machine's record — a read of the record
+   * and a report, so only when a fresh reading arrives (the pace comes from the API's readings), never on the chat path.
+   */
+  checkQuota(runway = false): void {
     const reading = this.service.latest()
     if (reading === null || reading.stale) return
-    const { show, alsoSeen } = quotaWarnings(reading.snapshot.windows, this.settings.thresholds, this.clocks)
-    for (const k of alsoSeen) this.service.seen.add(k)
-    for (const w of show) this.once(w)
+    if (this.quotaSeen !== reading) {
+      this.quotaSeen = reading
+      const { show, alsoSeen } = quotaWarnings(reading.snapshot.windows, this.settings.thresholds, this.clocks)
+      for (const k of alsoSeen) this.service.seen.add(k)
+      for (const w of show) this.once(w)
+    }
     if (!runway) return
     const local = this.service.reportOf(reading).local
     if (local === undefined || local === null || local.runway.window === null) return
@@ -106,6 +118,10 @@ export class Notifier {
     if (this.settings.model === "off" || modelID === undefined) return
     const report = this.service.current()
     if (report === null) return
+    const key = `${sessionID}\n${modelID}`
+    if (this.modelSeen.get(key) === report) return
+    if (this.modelSeen.size >= 1000) this.modelSeen.clear()
+    this.modelSeen.set(key, report)
     this.once(
       modelWarning({
         sessionID,

@@ -151,7 +151,7 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
   const unsubscribe = service.onUpdate(
     guarded(notify, "quota update", () => {
       apply()
-      if (sessionSeen) notify.checkQuota()
+      if (sessionSeen) notify.checkQuota(true)
     }),
   )
   // Start-up: no network wait, not even the start of a request. The first refresh runs on the next tick, and so does
@@ -194,7 +194,7 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
       if (!ownReport) recorder?.prompt(inp.sessionID, model?.providerID, model?.modelID)
       if (model?.modelID) sessions.setModel(inp.sessionID, model.modelID)
       firstSession()
-      notify.checkQuota(false)
+      notify.checkQuota()
       notify.checkPeak()
       notify.checkModel(inp.sessionID, sessions.model(inp.sessionID))
     }),
@@ -247,7 +247,7 @@ function onEvent(p: Parts, event: { type: string; properties?: Record<string, un
     if (info.id && info.parentID) sessions.addSubagent(info.id)
     if (event.type !== "session.created" || !info.id || info.parentID) return
     ctx.firstSession()
-    notify.checkQuota()
+    notify.checkQuota(true)
     notify.checkPeak()
     return service.refreshSoon()
   }

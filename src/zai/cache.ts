@@ -100,6 +100,10 @@ export class SnapshotCache {
   /** A fresh snapshot from memory or disk, else one request shared by every concurrent caller. */
   get(opts: { force?: boolean } = {}): Promise<CachedResult> {
     if (!opts.force) {
+      // Fresh in memory: no need to look at the disk at all (the chat path asks this after every turn).
+      const mem = this.memory
+      if (mem !== null && this.fresh(mem))
+        return Promise.resolve({ ok: true, value: mem.snapshot, stale: false, fromCache: true })
       const known = this.peek()
       if (known !== null && this.fresh({ savedAt: known.savedAt, snapshot: known.snapshot })) {
         return Promise.resolve({ ok: true, value: known.snapshot, stale: false, fromCache: true })

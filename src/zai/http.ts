@@ -14,7 +14,15 @@ import {
 } from "./errors.ts"
 import { Envelope } from "./schemas.ts"
 
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
+/** What the client reads of an answer: a fetch Response has it, and so does the CLI's small node:http client. */
+export interface HttpAnswer {
+  status: number
+  headers: { get(name: string): string | null }
+  /** The body as chunks; stopping the iteration early releases the connection. */
+  body: AsyncIterable<Uint8Array> | null
+}
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<HttpAnswer>
 
 export interface RequestContext {
   key: string
@@ -44,7 +52,7 @@ const MAX_RETRY_AFTER_MS = 86_400_000
 const waitMs = (ms: number) => Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms))
 
 /** `Retry-After` (seconds or HTTP date) or `retry-after-ms`, in ms, at most a day; undefined when absent or unreadable. */
-export function retryAfterMs(headers: Headers, nowMs: number): number | undefined {
+export function retryAfterMs(headers: HttpAnswer["headers"], nowMs: number): number | undefined {
   const ms = headers.get("retry-after-ms")
   if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms))) return waitMs(Number(ms))
   const ra = headers.get("retry-after")
@@ -55,25 +63,21 @@ export function retryAfterMs(headers: Headers, nowMs: number): number | undefine
 }
 
 /** The body as text, or `tooLarge` past `max` bytes (announced or read): a quota answer is a few kilobytes. */
-export async function readCapped(res: Response, max: number): Promise<{ text: string } | { tooLarge: true }> {
+export async function readCapped(res: HttpAnswer, max: number): Promise<{ text: string } | { tooLarge: true }> {
   const declared = Number(res.headers.get("content-length"))
   if (Number.isFinite(declared) && declared > max) {
-    await res.body?.cancel().catch(() => undefined)
+    await res.body?.[Symbol.asyncIterator]().return?.()
     return { tooLarge: true }
   }
-  if (res.body === null) return { text: "" }
-  const reader = res.body.getReader()
   const chunks: Uint8Array[] = []
   let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > max) {
-      await reader.cancel().catch(() => undefined)
-      return { tooLarge: true }
+  if (res.body !== null) {
+    // Leaving the loop early (too large, announced or read) ends the body: nothing more is downloaded.
+    for await (const chunk of res.body) {
+      size += chunk.byteLength
+      if (size > max) return { tooLarge: true }
+      chunks.push(chunk)
     }
-    chunks.push(value)
   }
   return { text: new TextDecoder().decode(Buffer.concat(chunks)) }
 }
@@ -99,7 +103,7 @@ function isTimeout(err: unknown, deadline: AbortSignal): boolean {
 /** Interprets one HTTP answer. `retryAfter` is set when the status is worth one more try. */
 function interpret(
   status: number,
-  headers: Headers,
+  headers: HttpAnswer["headers"],
   body: string,
   ctx: RequestContext,
 ): { result: Result<unknown>; retry?: number } {
@@ -155,7 +159,7 @@ export async function getData(
 
   let last: Result<unknown> = { ok: false, error: timeoutError(ctx.timeoutLabelMs ?? timeoutMs) }
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    let res: Response
+    let res: HttpAnswer
     let body: { text: string } | { tooLarge: true }
     try {
       res = await ctx.fetch(url.toString(), {

@@ -16,7 +16,7 @@ import {
   serverError,
   timeoutError,
 } from "./errors.ts"
-import { readCapped, retryAfterMs, type FetchLike, type RequestContext } from "./http.ts"
+import { readCapped, retryAfterMs, type FetchLike, type HttpAnswer, type RequestContext } from "./http.ts"
 import { Envelope } from "./schemas.ts"
 
 export const MODELS_PATH = "/api/coding/paas/v4/models"
@@ -55,7 +55,12 @@ function notAListError(detail: string): QuotaError {
   )
 }
 
-function interpret(status: number, headers: Headers, body: string, ctx: RequestContext): Result<string[]> {
+function interpret(
+  status: number,
+  headers: HttpAnswer["headers"],
+  body: string,
+  ctx: RequestContext,
+): Result<string[]> {
   if (status === 401 || status === 403) return { ok: false, error: keyRejectedError(ctx.region, status) }
   if (status === 429) return { ok: false, error: rateLimitedError(retryAfterMs(headers, Date.now()), status) }
   if (status >= 500) return { ok: false, error: serverError(status) }

@@ -1,9 +1,10 @@
-// The Node edge's fetch. Without a proxy variable it is Node's own fetch (undici inside Node: keep-alive, the same
-// errors), so the CLI loads nothing more; with HTTPS_PROXY / HTTP_PROXY set, undici's EnvHttpProxyAgent is loaded
-// (NO_PROXY honoured) — the package costs ~185 ms to import, paid only by the runs that need it. Inside OpenCode (Bun)
-// the global fetch is used instead: Bun honours those variables itself.
+// The Node edge's fetch. Without a proxy variable it is a plain node:http / node:https GET (node-http.ts): nothing to
+// load; with HTTPS_PROXY / HTTP_PROXY set, undici's EnvHttpProxyAgent is loaded (NO_PROXY honoured) — the package costs
+// ~185 ms to import, paid only by the runs that need it. Inside OpenCode (Bun) the global fetch is used instead: Bun
+// honours those variables itself.
 import type { Env } from "../core/types.ts"
 import type { FetchLike } from "./http.ts"
+import { httpFetch } from "./node-http.ts"
 
 const pick = (env: Env, name: string): string | undefined => env[name] ?? env[name.toLowerCase()]
 
@@ -16,8 +17,10 @@ export interface NodeFetch {
 }
 
 export async function nodeFetch(env: Env): Promise<NodeFetch> {
-  if (proxyOf(env) === undefined) return { fetch: (input, init) => fetch(input, init), close: async () => {} }
-  const { EnvHttpProxyAgent, fetch: undiciFetch } = await import("undici")
+  if (proxyOf(env) === undefined) return { fetch: httpFetch, close: async () => {} }
+  // From the sources undici's named exports come through; from the bundle (CommonJS inside an ESM chunk) its default.
+  const mod = (await import("undici")) as typeof import("undici") & { default?: typeof import("undici") }
+  const { EnvHttpProxyAgent, fetch: undiciFetch } = typeof mod.EnvHttpProxyAgent === "function" ? mod : mod.default!
   const dispatcher = new EnvHttpProxyAgent({
     connect: { timeout: 8000 },
     httpProxy: pick(env, "HTTP_PROXY"),

@@ -52,6 +52,12 @@ describe.sequential("the packed tarball", { timeout: 180_000 }, () => {
     expect(existsSync(join(installed, "dist", "cli.js"))).toBe(true)
     expect(existsSync(join(installed, "plugin.json"))).toBe(true)
     expect(readdirSync(installed).sort()).toEqual(["README.md", "dist", "package.json", "plugin.json"])
+    // One package: the runtime dependencies are inside the bundles, so the install brought nothing else.
+    expect(
+      readdirSync(join(installed, ".."))
+        .filter((d) => !d.startsWith("."))
+        .sort(),
+    ).toEqual(["glm-quota"])
   })
 
   test("loads in opencode and answers /glm-quota with no model call", async () => {

@@ -14,7 +14,7 @@ const root = mkdtempSync(join(tmpdir(), "glmq-two-"))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 function start(dir: string, tag: string): { child: ChildProcess; ready: Promise<void>; done: Promise<string> } {
-  const child = spawn(process.execPath, [CHILD, dir, String(COUNT), tag, String(NOW)], {
+  const child = spawn(process.execPath, ["--import", "tsx", CHILD, dir, String(COUNT), tag, String(NOW)], {
     stdio: ["pipe", "pipe", "pipe"],
   })
   let out = ""

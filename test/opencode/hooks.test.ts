@@ -265,6 +265,22 @@ describe("tools", () => {
       /^glm-4\.7 \(GLM-4\.7 class\) — peak hours until 18:00 Beijing time/,
     )
   })
+
+  it("a bad argument is the model's error to fix, not a report (OpenCode 1.18.33 passes arguments unchecked)", async () => {
+    const { hooks } = await load()
+    const bad = hooks.tool!.glm_quota!.execute({ window: "yearly" } as never, {} as never)
+    await expect(bad).rejects.toThrow(/^The glm_quota tool was called with invalid arguments: .*window/s)
+    await expect(hooks.tool!.glm_quota!.execute({ window: 5 } as never, {} as never)).rejects.toThrow(
+      /invalid arguments/,
+    )
+  })
+
+  it("the agent is told the window argument's values and what it is for", () => {
+    const args = (hooks: Hooks) => hooks.tool!.glm_quota!.args as Record<string, { description?: string }>
+    return load().then(({ hooks }) => {
+      expect(args(hooks).window!.description).toMatch(/^Which window: five_hour, weekly, mcp_monthly, or all/)
+    })
+  })
 })
 
 describe("warnings", () => {

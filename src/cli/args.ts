@@ -1,0 +1,120 @@
+// The command line of `glm-quota`: its options, the help text, and GLM_QUOTA_MODELS, read into one Options value.
+import { parseArgs } from "node:util"
+import type { ModelCatalog } from "../core/catalog.ts"
+import { parseModels, type ModelPreference } from "../core/model.ts"
+import type { Env, Policy, Region, Result } from "../core/types.ts"
+import { parseRegion } from "../zai/regions.ts"
+
+export const HELP = `glm-quota — GLM Coding Plan quota: 5-hour, weekly and MCP windows, peak hours, and the model for your plan
+
+Usage: glm-quota [options]
+
+  --json             print one JSON object (schema 1) instead of the report
+  --full             add the last 24 hours of model and tool usage
+  --line             one short line for status bars and prompts (tmux, PS1): plan, 5h and weekly use, reset, peak,
+                     model class; served from the cache while it is fresh, "glm ?" when there is nothing to show
+  --region <r>       international (Z.ai) or china (BigModel); default: where the key was found
+  --policy <p>       model policy: quality, balanced (default) or economy
+  --heavy <id>       preferred GLM-5-class model id (used when the key's model list has it)
+  --light <id>       preferred GLM-4.7-class model id (likewise)
+  --no-cache         ask the API now; do not read or write the 60-second cache
+  --demo             a report from the built-in Z.ai demo (no account needed)
+  -h, --help         this help
+
+Keys: ZAI_API_KEY (Z.ai), ZHIPU_API_KEY or ZHIPUAI_API_KEY (BigModel), else OpenCode's auth.json.
+Environment: GLM_QUOTA_BASE_URL (API origin), GLM_QUOTA_NOW (ISO instant for the clock), GLM_QUOTA_MODELS (JSON:
+{ heavy, light, catalog }), HTTPS_PROXY, NO_PROXY, NO_COLOR.
+Exit status: 0 report printed; 2 report printed and the 5-hour or weekly window is used up; 1 no report.
+`
+
+const POLICIES = new Set<Policy>(["quality", "balanced", "economy"])
+
+export interface Options {
+  json: boolean
+  history: boolean
+  /** `--line`: one line for a status bar (wins over --json and --full). */
+  line: boolean
+  region: Region | null
+  policy: Policy
+  noCache: boolean
+  demo: boolean
+  prefer: ModelPreference
+  catalog: ModelCatalog
+}
+
+/** Whether the arguments ask for the status line: then even a bad argument ends in "glm ?", never on stderr. */
+export const wantsLine = (argv: readonly string[]): boolean => argv.includes("--line")
+
+/** The arguments and GLM_QUOTA_MODELS as options, or the one sentence saying what is wrong with them. */
+export function readArgs(argv: string[], env: Env): Result<Options | "help", string> {
+  let args
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        json: { type: "boolean" },
+        full: { type: "boolean" },
+        line: { type: "boolean" },
+        region: { type: "string" },
+        policy: { type: "string" },
+        heavy: { type: "string" },
+        light: { type: "string" },
+        "no-cache": { type: "boolean" },
+        demo: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }).values
+  } catch (err) {
+    return { ok: false, error: `${(err as Error).message.split("\n")[0]}: run glm-quota --help for the options.` }
+  }
+  if (args.help) return { ok: true, value: "help" }
+  const region = args.region === undefined ? null : parseRegion(args.region)
+  if (args.region !== undefined && region === null)
+    return { ok: false, error: `Unknown region "${args.region}": use --region international or --region china.` }
+  const policy = (args.policy ?? "balanced") as Policy
+  if (!POLICIES.has(policy))
+    return { ok: false, error: `Unknown policy "${args.policy}": use quality, balanced or economy.` }
+  const overrides = modelOverrides(env.GLM_QUOTA_MODELS, args.heavy, args.light)
+  if (!overrides.ok) return overrides
+  const value = {
+    json: Boolean(args.json),
+    history: Boolean(args.full),
+    line: Boolean(args.line),
+    region,
+    policy,
+    noCache: Boolean(args["no-cache"]),
+    demo: Boolean(args.demo),
+  }
+  return { ok: true, value: { ...value, prefer: overrides.value.prefer, catalog: overrides.value.catalog } }
+}
+
+/** GLM_QUOTA_MODELS (the plugin's `models` option as JSON) with --heavy / --light on top; a bad value stops the run. */
+function modelOverrides(
+  json: string | undefined,
+  heavy: string | undefined,
+  light: string | undefined,
+): Result<{ prefer: ModelPreference; catalog: ModelCatalog }, string> {
+  let input: Record<string, unknown> = {}
+  if (json !== undefined && json.trim() !== "") {
+    try {
+      const parsed: unknown = JSON.parse(json)
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object")
+      input = parsed as Record<string, unknown>
+    } catch {
+      return {
+        ok: false,
+        error: 'GLM_QUOTA_MODELS is not a JSON object: set it like {"heavy":"glm-5.3","light":"glm-4.7"}, or unset it.',
+      }
+    }
+  }
+  if (heavy !== undefined) input.heavy = heavy
+  if (light !== undefined) input.light = light
+  const m = parseModels(input)
+  if (m.problems.length > 0)
+    return {
+      ok: false,
+      error: `Unusable model overrides (${m.problems.join(", ")}): fix GLM_QUOTA_MODELS, --heavy or --light.`,
+    }
+  return { ok: true, value: { prefer: m.prefer, catalog: m.catalog } }
+}
