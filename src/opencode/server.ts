@@ -147,6 +147,7 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
   const firstSession = () => {
     sessionSeen = true
     notify.showProblems(problems)
+    askModels()
   }
   const unsubscribe = service.onUpdate(
     guarded(notify, "quota update", () => {
@@ -156,14 +157,20 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
   )
   // Start-up: no network wait, not even the start of a request. The first refresh runs on the next tick, and so does
   // the one question to the running OpenCode: which models its Coding Plan providers list (never awaited by a hook).
-  const first = setTimeout(() => {
-    service.refreshSoon()
+  const first = setTimeout(() => service.refreshSoon(), 0)
+  first.unref?.()
+  // The one question to the running OpenCode — which models its Coding Plan providers list — waits for the first
+  // session: asked during the instance's bootstrap, its answer waits for the bootstrap and holds it up (measured: the
+  // instance was ready 600 ms later). Apply mode uses the lists an earlier run saw, kept on disk, meanwhile.
+  let modelsAsked = false
+  const askModels = () => {
+    if (modelsAsked) return
+    modelsAsked = true
     void p.models.load(input.client as unknown as ProvidersClient).then(
       (lists) => (lists === null ? undefined : apply()),
       () => undefined,
     )
-  }, 0)
-  first.unref?.()
+  }
 
   const handleEvent = guarded(notify, "event", ({ event }: { event: { type: string } }) => {
     onEvent(p, event as { type: string; properties?: Record<string, unknown> }, { apply, firstSession })

@@ -46,8 +46,12 @@ async function waitForModel(oc: OpencodeServer, model: string, ms = 20_000): Pro
   return seen
 }
 
-async function promptedModels(oc: OpencodeServer, mock: MockModel): Promise<{ models: string[]; error: unknown }> {
-  const sid = await oc.createSession()
+async function promptedModels(
+  oc: OpencodeServer,
+  mock: MockModel,
+  session?: string,
+): Promise<{ models: string[]; error: unknown }> {
+  const sid = session ?? (await oc.createSession())
   const since = oc.events.cursor()
   const before = mock.requests.length
   await oc.client.session.prompt({ path: { id: sid }, body: { parts: [{ type: "text", text: "hi" }] } })
@@ -98,8 +102,10 @@ describe.sequential(
     })
 
     test("the configured glm-4.7 becomes glm-5.3, the best listed GLM-5-class id, and the prompt reaches the model as glm-5.3", async () => {
+      // The plugin asks OpenCode for the providers' lists once a session exists (not during the instance's bootstrap).
+      const sid = await oc.createSession()
       expect(await waitForModel(oc, "zai-coding-plan/glm-5.3")).toBe("zai-coding-plan/glm-5.3")
-      const { models, error } = await promptedModels(oc, mock)
+      const { models, error } = await promptedModels(oc, mock, sid)
       expect(error).toBeUndefined()
       expect(models.length).toBeGreaterThan(0)
       expect(new Set(models)).toEqual(new Set(["glm-5.3"]))
@@ -157,8 +163,9 @@ for (const mode of ["apply", "suggest"] as const) {
           : "suggest leaves the configured glm-5.3 alone",
         async () => {
           const want = mode === "apply" ? "zai-coding-plan/glm-5.3-flash" : "zai-coding-plan/glm-5.3"
+          const sid = await oc.createSession()
           if (mode === "apply") expect(await waitForModel(oc, want)).toBe(want)
-          const { models, error } = await promptedModels(oc, mock)
+          const { models, error } = await promptedModels(oc, mock, sid)
           expect(error).toBeUndefined()
           expect(models.length).toBeGreaterThan(0)
           expect(new Set(models)).toEqual(new Set([mode === "apply" ? "glm-5.3-flash" : "glm-5.3"]))

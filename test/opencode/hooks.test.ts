@@ -530,6 +530,8 @@ describe("apply mode", () => {
     const { cfg, writes } = liveConfig("zai-coding-plan/glm-4.7")
     await hooks.config!(cfg as never)
     expect(cfg.model, "nothing known yet: the model is left as it is").toBe("zai-coding-plan/glm-4.7")
+    // The providers' lists are asked once a session exists (never during the instance's bootstrap).
+    await hooks.event!(ev("session.created", { info: { id: "s" } }))
     await until(() => cfg.model !== "zai-coding-plan/glm-4.7")
     expect(cfg.model).toBe("zai-coding-plan/glm-5.3")
     expect(fake.logs.map((l) => l.message)).toContainEqual(
@@ -563,11 +565,16 @@ describe("apply mode", () => {
     )
     const { cfg, writes } = liveConfig("zai-coding-plan/glm-4.7")
     await hooks.config!(cfg as never)
+    await hooks.event!(ev("session.created", { info: { id: "s" } }))
     await ready(hooks)
-    // The list is known (the reason says so): the best listed id of the light class is glm-4.7, the model already set.
-    expect(await hooks.tool!.glm_model!.execute({}, {} as never)).toMatch(
-      /^glm-4\.7 \(GLM-4\.7 class\) — no GLM-5-class model of the Pro plan is listed/,
-    )
+    // Once the list is known (the reason says so): the best listed id of the light class is glm-4.7, already set.
+    const listed = /^glm-4\.7 \(GLM-4\.7 class\) — no GLM-5-class model of the Pro plan is listed/
+    let said = ""
+    for (let i = 0; i < 400 && !listed.test(said); i++) {
+      said = String(await hooks.tool!.glm_model!.execute({}, {} as never))
+      if (!listed.test(said)) await new Promise((r) => setTimeout(r, 5))
+    }
+    expect(said).toMatch(listed)
     await hooks.event!(ev("session.idle", { sessionID: "s" }))
     expect(cfg.model).toBe("zai-coding-plan/glm-4.7")
     expect(writes).toEqual([])
@@ -583,6 +590,7 @@ describe("apply mode", () => {
     )
     const { cfg, writes } = liveConfig("zai-coding-plan/glm-4.7")
     await hooks.config!(cfg as never)
+    await hooks.event!(ev("session.created", { info: { id: "s" } }))
     const left = () => fake.toasts.filter((t) => t.title === "glm-quota: model left as it is")
     await until(() => left().length > 0)
     await ready(hooks)
