@@ -497,6 +497,38 @@ try {
   rows.push(target(cliRow, "≤ 1.5×", median(cliExit) / median(bare), 1.5))
 
   // -------------------------------------------------------------------------------------------------------------------
+  // 6b. The status line from a warm cache: what a tmux status bar or a prompt pays at every refresh
+
+  step("status line, warm cache")
+  {
+    const cache = mkdtempSync(join(tmpdir(), "glmq-bench-line-"))
+    const lineEnv = { ...homeEnv, XDG_CACHE_HOME: cache, ZAI_API_KEY: KEY, GLM_QUOTA_BASE_URL: fast.url, NO_COLOR: "1" }
+    const warmUp = await timeNode([join(DIST, "cli.js"), "--line"], lineEnv)
+    if (warmUp.code !== 0 || warmUp.stdout.split("\n").length !== 2)
+      throw new Error(`--line failed (exit ${warmUp.code})`)
+    const requestsBefore = fast.count()
+    const lineRuns = scale(15)
+    const line: number[] = []
+    const bareLine: number[] = []
+    for (let i = 0; i < lineRuns; i++) {
+      line.push((await timeNode([join(DIST, "cli.js"), "--line"], lineEnv)).exit)
+      bareLine.push((await timeNode(["-e", "0"], {})).exit)
+    }
+    const lineRequests = fast.count() - requestsBefore
+    rmSync(cache, { recursive: true, force: true })
+    if (lineRequests !== 0) problems.push(`the status line made ${lineRequests} requests from a warm cache (must be 0)`)
+    const lineRow: Row = {
+      name: "status line, warm cache (--line)",
+      value: ms(median(line)),
+      baseline: `${ms(median(bareLine))} node -e 0`,
+      ratio: ratio(median(line), median(bareLine)),
+      runs: `${lineRuns} processes each, interleaved`,
+      note: `${lineRequests} requests reached the simulator`,
+    }
+    rows.push(target(lineRow, "≤ 1.5×", median(line) / median(bareLine), 1.5))
+  }
+
+  // -------------------------------------------------------------------------------------------------------------------
   // 7. Packed size
 
   step("packed size")
