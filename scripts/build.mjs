@@ -28,6 +28,8 @@ for (const entry of ["src/index.ts", "src/tui.ts", "src/cli.ts"]) {
     target: "node20",
     minify: true,
     sourcemap: true,
+    // Maps name the source file and line of a stack frame; the sources themselves stay out of the package.
+    sourcesContent: false,
     chunkNames: "chunks/[name]-[hash]",
     // The TUI's UI libraries are the opencode binary's own (it resolves them for TUI plugins); the plugin package is a
     // type-only peer.
