@@ -8,6 +8,7 @@ import { parseRegion } from "../zai/regions.ts"
 export const HELP = `glm-quota — GLM Coding Plan quota: 5-hour, weekly and MCP windows, peak hours, and the model for your plan
 
 Usage: glm-quota [options]
+       glm-quota doctor [--json]   check the set-up (key, region, plan, OpenCode config, clock, network, files)
 
   --json             print one JSON object (schema 1) instead of the report
   --full             add the last 24 hours of model and tool usage

@@ -31,7 +31,14 @@ function write(
     color: !("NO_COLOR" in w.env) && w.io.isTTY,
     width: w.io.columns,
   })
-  w.io.stdout(redact(w.o.demo ? `${text}\n  (demo: the built-in Z.ai demo, a Pro plan mid-window)\n` : text, w.key))
+  w.io.stdout(
+    redact(
+      w.o.demo
+        ? `${text}\n  (demo: the built-in Z.ai demo, a Pro plan mid-window)\n  Check your own set-up with glm-quota doctor.\n`
+        : text,
+      w.key,
+    ),
+  )
 }
 
 /** The report; resolves to the exit status (0 report, 2 report and a window used up, 1 no report). */

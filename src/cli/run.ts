@@ -20,6 +20,8 @@ export interface CliIo {
   elapsedMs?: () => number
   /** The HTTP client; default: Node's, through undici (proxies from HTTPS_PROXY / NO_PROXY). */
   fetch?: FetchLike
+  /** The project directory the doctor reads opencode.json / tui.json from; default the process's. */
+  cwd?: string
 }
 
 /**
@@ -27,6 +29,7 @@ export interface CliIo {
  * `--line` nothing is ever written to stderr: every failure, a bad argument included, is the line "glm ?".
  */
 export async function runCli(argv: string[], env: Env, io: CliIo): Promise<number> {
+  if (argv[0] === "doctor") return runDoctorCommand(argv.slice(1), env, io)
   const line = wantsLine(argv)
   const fail = (message: string): number => {
     if (line) io.stdout(NOTHING)
@@ -44,4 +47,15 @@ export async function runCli(argv: string[], env: Env, io: CliIo): Promise<numbe
   if (opts.value.line) return runLine(opts.value, env, io, clock.now)
   const { runReport } = await import("./report.ts")
   return runReport(opts.value, env, io, clock.now)
+}
+
+/** `glm-quota doctor`: the set-up checks (src/cli/doctor.ts), loaded only when asked for. */
+async function runDoctorCommand(argv: string[], env: Env, io: CliIo): Promise<number> {
+  const clock = clockFromEnv(env)
+  if (clock.error !== null) {
+    io.stderr(`glm-quota: ${clock.error.message}\n`)
+    return 1
+  }
+  const { runDoctorCli } = await import("./doctor.ts")
+  return runDoctorCli(argv, env, io, clock.now)
 }

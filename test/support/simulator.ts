@@ -19,6 +19,8 @@ export interface SimState extends DemoState {
   latencyMs: number
   /** Replaces the whole quota/limit answer (status, headers, body text), or misbehaves at the socket. */
   fault: Fault | null
+  /** null: no `Date` header (the default); a number: every answer's `Date` is the simulator's now() plus this. */
+  dateOffsetMs: number | null
 }
 
 export interface RecordedRequest {
@@ -54,14 +56,17 @@ export interface SimulatorOptions {
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
-  const state: SimState = { ...DEMO_STATE, latencyMs: 0, fault: null, ...opts.state }
+  const state: SimState = { ...DEMO_STATE, latencyMs: 0, fault: null, dateOffsetMs: null, ...opts.state }
   const now = opts.now ?? (() => new Date())
   const requests: RecordedRequest[] = []
   let gate: Promise<void> | null = null
   const releases = new Set<() => void>()
 
   const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers })
+    const date =
+      state.dateOffsetMs === null ? {} : { date: new Date(now().getTime() + state.dateOffsetMs).toUTCString() }
+    res.sendDate = false // Node would add the real time itself
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...date, ...headers })
     res.end(body)
   }
 

@@ -1,0 +1,89 @@
+// The set-up doctor: every check of what stands between a user and a working Coding Plan, in order, each one a line
+// (✓ / ⚠ / ✗) and what to do. Shared by the CLI (`glm-quota doctor`) and OpenCode; env, fetch, the clock and file
+// access are parameters. Never throws: a check that fails unexpectedly is a ⚠ line.
+import { MODEL_CATALOG } from "../core/catalog.ts"
+import { redact } from "../zai/errors.ts"
+import { modelList } from "../zai/models.ts"
+import { checkModels, checkPlugin, checkProviders, type ListFor } from "./config.ts"
+import { readConfigs } from "./config-read.ts"
+import { checkFiles } from "./files.ts"
+import { nodeFs } from "./fs.ts"
+import { checkKey } from "./key.ts"
+import { checkClock, checkNetwork } from "./net.ts"
+import { checkRegion, checkSubscription, originsFor, type RegionFinding } from "./remote.ts"
+import { guarded, warn, type Check, type DoctorOptions } from "./types.ts"
+
+export type { Check, CheckStatus, DoctorOptions } from "./types.ts"
+
+const CATALOG_IDS = MODEL_CATALOG.models.map((m) => m.id)
+
+export async function runDoctor(opts: DoctorOptions): Promise<Check[]> {
+  const fs = opts.fs ?? nodeFs
+  const origins = originsFor(opts.env, opts.origins)
+  let key: ReturnType<typeof checkKey> | null = null
+  const keyChecks = await guarded("key", () => {
+    key = checkKey(opts.env, opts.home, fs, opts.region ?? null, opts.context)
+    return key.check
+  })
+  const creds = (key as ReturnType<typeof checkKey> | null)?.credentials ?? null
+  let region: RegionFinding | null = null
+  const remote = await guarded("region", async () => {
+    if (creds === null) {
+      const skipped = "fix the key line first"
+      return ["region", "subscription", "clock", "network"].map((id) =>
+        warn(id, `${id}: not checked without a key`, skipped),
+      )
+    }
+    region = await checkRegion(creds, origins, opts.fetch, opts.timeoutMs, opts.context)
+    const r: RegionFinding = region
+    return [
+      ...r.checks,
+      ...checkSubscription(r.used),
+      ...checkClock(r.probes, opts.now(), opts.env),
+      ...checkNetwork(r.used, opts.env),
+    ]
+  })
+  const listFor: ListFor = async (_provider, providerRegion) => {
+    const r = region as RegionFinding | null
+    const usable =
+      creds !== null && r !== null && r.used.result.ok && (providerRegion ?? r.used.region) === r.used.region
+    if (!usable) return { ids: CATALOG_IDS, from: "the dated catalog" }
+    const list = await modelList({
+      key: creds.key,
+      region: r.used.region,
+      origin: r.used.origin,
+      fetch: opts.fetch,
+      env: opts.env,
+      now: opts.now,
+      fileCache: false,
+    })
+    return list.ids === null
+      ? { ids: CATALOG_IDS, from: "the dated catalog" }
+      : { ids: list.ids, from: "its model list" }
+  }
+  const config = await guarded("config", async () => {
+    const cfg = readConfigs(opts.env, opts.home, opts.cwd, fs)
+    return [...checkProviders(cfg), ...(await checkModels(cfg, listFor)), ...checkPlugin(cfg)]
+  })
+  const files = await guarded("files", () => checkFiles(opts.env, opts.home, fs, opts.now))
+  const all = [...keyChecks, ...remote, ...config, ...files]
+  // Belt and braces: whatever a check wrote, the key is not in it.
+  const secret = creds?.key
+  return all.map((c) => ({ ...c, found: redact(c.found, secret), fix: redact(c.fix, secret) }))
+}
+
+const SYMBOLS = { ok: "✓", warn: "⚠", fail: "✗" } as const
+
+/** The checks as lines: `✓  found`, and for ⚠ / ✗ an indented `→ fix`. */
+export function renderChecks(checks: readonly Check[]): string {
+  return checks
+    .map((c) => `${SYMBOLS[c.status]}  ${c.found}${c.status === "ok" || c.fix === "" ? "" : `\n   → ${c.fix}`}\n`)
+    .join("")
+}
+
+export function renderChecksJson(checks: readonly Check[]): string {
+  return `${JSON.stringify({ schema: 1, checks }, null, 2)}\n`
+}
+
+/** 0 when nothing failed, 1 otherwise. */
+export const doctorExitCode = (checks: readonly Check[]): number => (checks.some((c) => c.status === "fail") ? 1 : 0)

@@ -1,0 +1,106 @@
+// `glm-quota doctor` through runCli: the printed lines, --json's shape, exit statuses, and a proxy that refuses.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { mkdirSync, writeFileSync } from "node:fs"
+import { createServer } from "node:net"
+import { join } from "node:path"
+import { startSimulator, type Simulator } from "../support/simulator.ts"
+import { CANARY_KEY, runCliHere, tempHome, type TempHome } from "../helpers.ts"
+
+let sim: Simulator
+let home: TempHome
+beforeAll(async () => {
+  sim = await startSimulator({ state: { keys: [CANARY_KEY], dateOffsetMs: 0 } })
+})
+afterAll(() => sim.close())
+beforeEach(() => {
+  home = tempHome("glmq-doctor-cli-")
+  sim.set({ dateOffsetMs: 0, fault: null })
+  sim.requests.length = 0
+})
+afterEach(() => home.cleanup())
+
+const env = (extra: Record<string, string> = {}) => ({
+  ...home.env,
+  ZAI_API_KEY: CANARY_KEY,
+  GLM_QUOTA_BASE_URL: sim.url,
+  ...extra,
+})
+
+/** A port nothing listens on: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
+  const port = (server.address() as { port: number }).port
+  await new Promise<void>((r) => server.close(() => r()))
+  return port
+}
+
+describe("glm-quota doctor", () => {
+  it("prints one line per check; exit 0 with only warnings; → lines under ⚠", async () => {
+    const dir = join(home.env.XDG_CONFIG_HOME!, "opencode")
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, "opencode.json"), JSON.stringify({ plugin: ["glm-quota"] }))
+    const run = await runCliHere(["doctor"], env())
+    expect(run.stderr).toBe("")
+    expect(run.code).toBe(0)
+    const lines = run.stdout.trimEnd().split("\n")
+    for (const l of lines) expect(l).toMatch(/^(?:[✓⚠✗] {2}\S|   → \S)/)
+    const warnAt = lines.findIndex((l) => l.startsWith("⚠"))
+    expect(lines[warnAt]).toMatch(/not in tui\.json's/)
+    expect(lines[warnAt + 1]).toMatch(/^ {3}→ add "glm-quota"/)
+    expect(run.stdout).not.toContain(CANARY_KEY)
+  })
+
+  it("--json: schema 1 and the check fields; exit 1 on a failure (no key)", async () => {
+    const run = await runCliHere(["doctor", "--json"], env({ ZAI_API_KEY: "" }))
+    expect(run.code).toBe(1)
+    const r = JSON.parse(run.stdout)
+    expect(Object.keys(r)).toEqual(["schema", "checks"])
+    expect(r.schema).toBe(1)
+    for (const c of r.checks) {
+      expect(Object.keys(c)).toEqual(["id", "status", "found", "fix"])
+      expect(["ok", "warn", "fail"]).toContain(c.status)
+      if (c.status === "ok") expect(c.fix).toBe("")
+      else expect(c.fix).not.toBe("")
+    }
+    expect(r.checks[0]).toMatchObject({ id: "key", status: "fail" })
+    expect(sim.count()).toBe(0)
+  })
+
+  it("a proxy that refuses: a network ✗ in plain words, exit 1", async () => {
+    const proxy = `http://127.0.0.1:${await closedPort()}`
+    const run = await runCliHere(["doctor", "--json"], env({ HTTPS_PROXY: proxy, HTTP_PROXY: proxy }))
+    expect(run.code).toBe(1)
+    const net = JSON.parse(run.stdout).checks.find((c: { id: string }) => c.id === "network")
+    expect(net.status).toBe("fail")
+    expect(net.found).toMatch(/^Could not reach .* \(connection refused\), through HTTP_PROXY \(127\.0\.0\.1:\d+\)$/)
+    expect(net.fix).toMatch(/proxy/)
+  })
+
+  it("a NO_PROXY naming the host: direct", async () => {
+    const run = await runCliHere(
+      ["doctor", "--json"],
+      env({ HTTPS_PROXY: "http://127.0.0.1:9", NO_PROXY: "127.0.0.1" }),
+    )
+    const net = JSON.parse(run.stdout).checks.find((c: { id: string }) => c.id === "network")
+    expect(net).toMatchObject({ status: "ok" })
+    expect(net.found).toMatch(/direct \(NO_PROXY names it\)/)
+  })
+
+  it("a bad argument: one sentence on stderr, exit 1; --help: exit 0", async () => {
+    const bad = await runCliHere(["doctor", "--bogus"], env())
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/^glm-quota: .*glm-quota doctor --help/)
+    const help = await runCliHere(["doctor", "--help"], env())
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/^glm-quota doctor/)
+  })
+})
+
+describe("the demo", () => {
+  it("points at glm-quota doctor", async () => {
+    const run = await runCliHere(["--demo"], { ...home.env, GLM_QUOTA_NOW: "2026-11-28T04:00:00Z" })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/\n {2}Check your own set-up with glm-quota doctor\.\n$/)
+  })
+})
