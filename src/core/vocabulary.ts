@@ -57,3 +57,21 @@ export function planTitle(plan: string | null, label: string | null = null): str
   if (plan !== null && plan !== "") return plan[0]!.toUpperCase() + plan.slice(1)
   return label ?? "unknown plan"
 }
+
+/** The Coding Plan provider id OpenCode uses for each region. */
+const PROVIDER_OF_REGION: Record<string, string> = { china: "zhipuai-coding-plan", international: "zai-coding-plan" }
+
+/**
+ * The shared error sentences speak the CLI's language (`try --region china`); inside OpenCode the fix is the plugin
+ * option or the provider id. Rewrites the CLI phrase into OpenCode's, leaving every other word of the sentence alone.
+ */
+export function openCodeAdvice(message: string): string {
+  return message.replace(
+    /(?:\b(try) )?`?--region (china|international)\b`?/g,
+    (_m, verb: string | undefined, region: string) => {
+      const option = `\`"region": "${region}"\` in the glm-quota plugin options`
+      if (verb === undefined) return option
+      return `set ${option} of opencode.json (that region's provider in OpenCode is ${PROVIDER_OF_REGION[region]})`
+    },
+  )
+}

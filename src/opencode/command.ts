@@ -1,43 +1,120 @@
 // /glm-quota on the server: the report posted into the session as a no-reply message, then the one deliberate throw
 // that stops OpenCode 1.18.33 from sending the command's template to the model (test/e2e/FINDINGS.md §2).
+// A hanging monitor API does not hold the command for its whole timeout: after PATIENCE_MS the last reading is posted
+// marked stale (or a line saying the report follows), and the fresh report is posted when it arrives.
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
 import { readingOf, type QuotaService } from "../quota/service.ts"
+import type { Check } from "../doctor/types.ts"
+import type { CachedResult } from "../zai/cache.ts"
 import type { Notifier } from "./notify.ts"
-import { FAILURE_PREFIX, parseCommandArgs, reportText, type ViewAt } from "./present.ts"
+import { checksText, FAILURE_PREFIX, parseCommandArgs, reportText, type ReportFormat, type ViewAt } from "./present.ts"
 
 /** Thrown after the report is posted, so OpenCode makes no model call for the command. */
 export const SENTINEL = "glm-quota: report posted; no model call needed"
+/** How long /glm-quota waits for the monitor API before it answers with what it has. */
+export const PATIENCE_MS = 2000
+export const WAITING_TEXT = `${FAILURE_PREFIX}still waiting for the quota API; the report follows.`
+const STALE_REASON = "The quota API has not answered yet; the fresh report follows."
+const BROKEN_TEXT = `${FAILURE_PREFIX}the report could not be made just now: try again in a minute.`
 
 type Client = PluginInput["client"]
+interface CommandParts {
+  service: QuotaService
+  notify: Notifier
+  at: () => ViewAt
+}
 
 export function commandHook(
   client: Client,
-  p: { service: QuotaService; notify: Notifier; at: () => ViewAt },
+  p: CommandParts,
   command: string,
   footer: () => string,
+  doctor: () => Check[] | Promise<Check[]> = () => [],
 ): NonNullable<Hooks["command.execute.before"]> {
   return async (input) => {
     if (input.command !== command) return
-    let text: string
-    try {
-      const format = parseCommandArgs(input.arguments ?? "")
-      const res = await p.service.get(format === "full")
-      text = reportText(res, res.ok ? p.service.reportOf(readingOf(res)) : null, format, p.at())
-      if (format !== "json" && !text.startsWith(FAILURE_PREFIX)) text += `\n\n${footer()}`
-    } catch (err) {
-      text = `${FAILURE_PREFIX}the report could not be made just now: try again in a minute.`
-      p.notify.log("error", `command failed: ${(err as Error).message}`)
-    }
-    try {
+    const post = async (text: string): Promise<void> => {
       await client.session.prompt({
         path: { id: input.sessionID },
         body: { noReply: true, parts: [{ type: "text", text, ignored: true }] },
       })
+    }
+    const { text, later } = await answer(p, input.arguments ?? "", footer, doctor)
+    try {
+      await post(text)
     } catch (err) {
       p.notify.log("error", `could not post the report: ${(err as Error).message}`)
+      void later?.catch(() => undefined)
       return
+    }
+    // The fresh report, when it comes, in the background: the hook has already returned (and thrown) by then.
+    if (later !== null) {
+      void later
+        .catch((err: unknown) => {
+          p.notify.log("error", `command failed: ${(err as Error)?.message ?? "unknown error"}`)
+          return BROKEN_TEXT
+        })
+        .then(post)
+        .catch((err: unknown) =>
+          p.notify.log("error", `could not post the report: ${(err as Error)?.message ?? "unknown error"}`),
+        )
     }
     // The one deliberate throw: it stops OpenCode from sending the command's template to the model.
     throw new Error(SENTINEL)
   }
+}
+
+interface Answer {
+  text: string
+  /** The fresh report still on its way, posted when it comes. */
+  later: Promise<string> | null
+}
+
+async function answer(
+  p: CommandParts,
+  args: string,
+  footer: () => string,
+  doctor: () => Check[] | Promise<Check[]>,
+): Promise<Answer> {
+  try {
+    const format = parseCommandArgs(args)
+    if (format === "doctor") return { text: checksText(await doctor()), later: null }
+    const pending = p.service.get(format === "full").then((res) => textOf(p, res, format, footer))
+    const first = await within(pending, PATIENCE_MS)
+    if (first !== null) return { text: first, later: null }
+    return { text: interimText(p, format), later: pending }
+  } catch (err) {
+    p.notify.log("error", `command failed: ${(err as Error)?.message ?? "unknown error"}`)
+    return { text: BROKEN_TEXT, later: null }
+  }
+}
+
+function textOf(p: CommandParts, res: CachedResult, format: ReportFormat, footer: () => string): string {
+  let text = reportText(res, res.ok ? p.service.reportOf(readingOf(res)) : null, format, p.at())
+  if (format !== "json" && !text.startsWith(FAILURE_PREFIX)) text += `\n\n${footer()}`
+  return text
+}
+
+/** The answer while the API is silent: the last reading marked stale, else the line that says the report follows. */
+function interimText(p: CommandParts, format: ReportFormat): string {
+  const last = p.service.latest()
+  if (last === null || format === "json") return WAITING_TEXT
+  const res: CachedResult = {
+    ok: true,
+    value: last.snapshot,
+    stale: true,
+    fromCache: true,
+    error: { kind: "timeout", message: STALE_REASON },
+  }
+  return reportText(res, p.service.reportOf({ ...last, stale: true }), "markdown", p.at())
+}
+
+/** The promise's value if it settles within `ms` (its rejection too), else null; the timer never keeps a process up. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms)
+    timer.unref?.()
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

@@ -6,6 +6,7 @@ import { isQuotaPeak } from "../core/peak.ts"
 import { modelWarning, peakWarning, quotaWarnings, runwayWarning, type Clocks, type Warning } from "../core/warnings.ts"
 import type { QuotaService } from "../quota/service.ts"
 import type { Settings } from "./options.ts"
+import { inOpenCode } from "./present.ts"
 
 type Client = PluginInput["client"]
 export type Level = "debug" | "info" | "warn" | "error"
@@ -38,7 +39,7 @@ export class Notifier {
     try {
       const duration = w.variant === "error" ? 12_000 : 8_000
       void this.client.tui
-        .showToast({ body: { title: w.title, message: w.message, variant: w.variant, duration } })
+        .showToast({ body: { title: w.title, message: inOpenCode(w.message), variant: w.variant, duration } })
         .catch(() => undefined)
     } catch {
       // the TUI may not be there

@@ -4,7 +4,9 @@ import { renderJson } from "../core/render-json.ts"
 import { renderMarkdown } from "../core/render-markdown.ts"
 import type { Report, WindowKind } from "../core/types.ts"
 import { twoClocks, viewReport } from "../core/view.ts"
+import { openCodeAdvice } from "../core/vocabulary.ts"
 import type { Clocks } from "../core/warnings.ts"
+import type { Check } from "../doctor/types.ts"
 import type { CachedResult } from "../zai/cache.ts"
 
 /** Where and when the report is read: the clock, the user's zone, the schedule's zone. */
@@ -20,8 +22,10 @@ export function clocksFor(peakTimeZone: string, localTimeZone: () => string, now
 
 export type ReportFormat = "markdown" | "full" | "json"
 
-export function parseCommandArgs(args: string): ReportFormat {
+/** What `/glm-quota ARGS` asks for: a report in a format, or the set-up doctor's checks. */
+export function parseCommandArgs(args: string): ReportFormat | "doctor" {
   const a = args.trim().toLowerCase()
+  if (a === "doctor" || a === "--doctor") return "doctor"
   if (a === "json" || a === "--json") return "json"
   if (a === "full" || a === "--full") return "full"
   return "markdown"
@@ -29,15 +33,18 @@ export function parseCommandArgs(args: string): ReportFormat {
 
 export const FAILURE_PREFIX = "**glm-quota:** "
 
+/** An error sentence as OpenCode's chat and toasts say it: the plugin option or provider id, not a CLI flag. */
+export const inOpenCode = (message: string): string => openCodeAdvice(message)
+
 /** The text /glm-quota (and glm_quota) posts: the report of a reading, or the one sentence of a failure. */
 export function reportText(res: CachedResult, report: Report | null, format: ReportFormat, at: ViewAt): string {
   if (!res.ok || report === null)
-    return `${FAILURE_PREFIX}${res.ok ? "the report could not be made just now: try again in a minute." : res.error.message}`
+    return `${FAILURE_PREFIX}${res.ok ? "the report could not be made just now: try again in a minute." : inOpenCode(res.error.message)}`
   if (format === "json") return "```json\n" + renderJson(report) + "```"
   return renderMarkdown(report, {
     ...at,
     planLabel: res.value.planLabel,
-    staleReason: res.error?.message ?? null,
+    staleReason: res.error ? inOpenCode(res.error.message) : null,
     history: format === "full" ? (res.value.usage ?? null) : null,
   })
 }
@@ -55,4 +62,17 @@ export function windowLine(report: Report, kind: WindowKind, at: ViewAt): string
     [`${w.title}: ${w.percentText} used`, w.counters, w.reset, w.tools, note].filter((x) => x !== null).join("; ") +
     (report.stale ? " (stale)" : "")
   )
+}
+
+const MARK = { ok: "✓", warn: "⚠", fail: "✗" } as const
+
+/** The doctor's checks as /glm-quota doctor posts them: ✓ / ⚠ / ✗, what was found, and for ⚠ / ✗ what to do. */
+export function checksText(checks: readonly Check[], note: string | null = null): string {
+  const lines = ["**glm-quota doctor**", ""]
+  for (const c of checks) {
+    lines.push(`- ${MARK[c.status]} ${inOpenCode(c.found)}`)
+    if (c.status !== "ok" && c.fix !== "") lines.push(`  → ${inOpenCode(c.fix)}`)
+  }
+  if (note !== null) lines.push("", note)
+  return lines.join("\n")
 }

@@ -4,14 +4,15 @@
 // path, and logs through the client — never console.
 import type { Config, Hooks, Plugin, PluginInput } from "@opencode-ai/plugin"
 import { adviceFor } from "../core/advice.ts"
-import { CODING_PLAN_IDS, pickModelList, providerOf, zaiProvidersOf } from "../core/providers.ts"
+import { pickModelList, providerOf, zaiProvidersOf } from "../core/providers.ts"
 import type { Env } from "../core/types.ts"
 import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
 import type { QuotaService } from "../quota/service.ts"
 import type { FetchLike } from "../zai/http.ts"
 import { applyModel } from "./apply.ts"
+import { pluginDoctor, type DoctorDeps } from "./doctor.ts"
 import { commandHook } from "./command.ts"
-import type { FetchFn, RequestGuard } from "./guard.ts"
+import { installGuard, type RequestGuard } from "./guard.ts"
 import type { ProviderModels, ProvidersClient } from "./models.ts"
 import { Notifier } from "./notify.ts"
 import { parseOptions, type Settings } from "./options.ts"
@@ -23,7 +24,7 @@ import { tools } from "./tools.ts"
 
 export const COMMAND = "glm-quota"
 export const COMMAND_DESCRIPTION =
-  "GLM Coding Plan quota: 5-hour, weekly and MCP windows, peak hours, the model for your plan (no model call). Args: full | json"
+  "GLM Coding Plan quota: 5-hour, weekly and MCP windows, peak hours, the model for your plan (no model call). Args: full | json | doctor"
 
 export interface ServerDeps {
   env: Env
@@ -43,22 +44,6 @@ const HANDLED = new Set([
   "message.updated",
   "message.part.updated",
 ])
-const GUARDED = Symbol.for("glm-quota.guarded")
-
-/** Wraps the fetch of every declared coding-plan provider (and any provider on a Z.ai or BigModel host). */
-function installGuard(cfg: Config, guard: RequestGuard): string[] {
-  const providers = (cfg.provider ?? {}) as Record<string, { options?: Record<string | symbol, unknown> }>
-  const ids = [...new Set([...CODING_PLAN_IDS.filter((id) => id in providers), ...zaiProvidersOf(cfg)])]
-  for (const id of ids) {
-    const p = providers[id]!
-    p.options ??= {}
-    if (p.options[GUARDED]) continue
-    const inner = (typeof p.options.fetch === "function" ? p.options.fetch : fetch) as FetchFn
-    p.options.fetch = guard.wrap(inner)
-    p.options[GUARDED] = true
-  }
-  return ids
-}
 
 export function guardLine(guard: RequestGuard): string {
   if (!guard.settings.enabled) return "Request guard: off."
@@ -94,6 +79,7 @@ interface Parts {
   notify: Notifier
   sessions: Sessions
   at: () => ViewAt
+  doctor: DoctorDeps
 }
 
 function start(input: PluginInput, options: unknown, deps: ServerDeps): Hooks {
@@ -117,6 +103,7 @@ function start(input: PluginInput, options: unknown, deps: ServerDeps): Hooks {
     notify,
     sessions: new Sessions(),
     at: () => ({ now: now(), localTimeZone: localTz(), peakTimeZone: settings.peak.timeZone }),
+    doctor: { env: deps.env, fetch: deps.fetch, now, directory: input.directory, settings },
   }
   return hooksOf(input, parts, problems)
 }
@@ -205,7 +192,7 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
       notify.checkPeak()
       notify.checkModel(inp.sessionID, sessions.model(inp.sessionID))
     }),
-    "command.execute.before": commandHook(input.client, p, COMMAND, () => guardLine(p.guard)),
+    "command.execute.before": commandFor(input, p, () => liveConfig),
     "tool.execute.after": guarded(notify, "tool.execute.after", async (inp) => {
       recorder?.mcp(inp.sessionID, inp.tool)
     }),
@@ -214,6 +201,22 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
       unsubscribe()
     },
   }
+}
+
+/** /glm-quota: the report, or with `doctor` the set-up checks and this process's own. */
+function commandFor(
+  input: PluginInput,
+  p: Parts,
+  live: () => Config | null,
+): NonNullable<Hooks["command.execute.before"]> {
+  const facts = () => ({ guard: p.guard.settings, config: live(), plan: p.service.latest()?.snapshot.plan ?? null })
+  return commandHook(
+    input.client,
+    p,
+    COMMAND,
+    () => guardLine(p.guard),
+    () => pluginDoctor(p.doctor, facts()),
+  )
 }
 
 /** Sets the recommended, listed id on the live config (apply mode); says once why when it cannot. */

@@ -3,7 +3,7 @@ import type { ToolDefinition } from "@opencode-ai/plugin"
 import * as z from "zod/mini"
 import type { WindowKind } from "../core/types.ts"
 import { readingOf, type QuotaService } from "../quota/service.ts"
-import { reportText, windowLine, type ViewAt } from "./present.ts"
+import { inOpenCode, reportText, windowLine, type ViewAt } from "./present.ts"
 
 export const TOOL_NAMES = ["glm_quota", "glm_model"] as const
 
@@ -73,7 +73,8 @@ export function tools(service: QuotaService, at: () => ViewAt): Record<(typeof T
       async execute() {
         try {
           const res = await service.get()
-          if (!res.ok) return `glm-4.7 — the quota could not be read (${res.error.message}); GLM-4.7 is on every plan.`
+          if (!res.ok)
+            return `glm-4.7 — the quota could not be read (${inOpenCode(res.error.message)}); GLM-4.7 is on every plan.`
           const report = service.reportOf(readingOf(res), false)
           const plan = report.plan === null ? "unknown plan" : `${report.plan} plan`
           const rec = report.recommendation

@@ -2,6 +2,7 @@
 // Pure: built from the same neutral view as the CLI and the server command.
 import type { QuotaError, Report } from "../core/types.ts"
 import { viewReport } from "../core/view.ts"
+import { openCodeAdvice } from "../core/vocabulary.ts"
 
 export interface DialogText {
   title: string
@@ -22,7 +23,7 @@ export function reportDialog(report: Report, ctx: DialogContext): DialogText {
     localTimeZone: ctx.localTimeZone,
     peakTimeZone: ctx.peakTimeZone,
     planLabel: ctx.planLabel ?? null,
-    staleReason: ctx.staleReason ?? null,
+    staleReason: ctx.staleReason == null ? null : openCodeAdvice(ctx.staleReason),
   })
   const out: string[] = [`${v.region} · ${v.updated}`]
   if (v.stale !== null) out.push(`! ${v.stale}`)
@@ -43,7 +44,7 @@ export function reportDialog(report: Report, ctx: DialogContext): DialogText {
   return { title: v.title, message: out.join("\n") }
 }
 
-/** The dialog when there is no report: the one sentence of the failure, which says what to do. */
+/** The dialog when there is no report: the one sentence of the failure, which says what to do — OpenCode's way. */
 export function problemDialog(error: QuotaError): DialogText {
-  return { title: "GLM Coding Plan quota", message: error.message }
+  return { title: "GLM Coding Plan quota", message: openCodeAdvice(error.message) }
 }

@@ -13,6 +13,7 @@ import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
 import type { FetchLike } from "../zai/http.ts"
 import { noKeyError } from "../zai/errors.ts"
 import { problemDialog, reportDialog, type DialogText } from "./dialog-text.ts"
+import { DOCTOR_COMMAND, openDoctor } from "./doctor.ts"
 import { QuotaFeed } from "./feed.ts"
 import { parseTuiOptions, type TuiSettings } from "./options.ts"
 import { linesBox, lineBox, type Palette } from "./render.ts"
@@ -65,6 +66,7 @@ interface Ctx {
   /** Bumped when the quota changes and every REDRAW_MS: every widget reads it, so it redraws. */
   version: () => number
   toast: (title: string, message: string) => void
+  deps: TuiDeps
 }
 
 function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
@@ -104,7 +106,7 @@ function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
       // next time
     }
   }, REDRAW_MS)
-  const ctx: Ctx = { api, settings, feed, now, localTz: localTimeZone(deps.env), version, toast }
+  const ctx: Ctx = { api, settings, feed, now, localTz: localTimeZone(deps.env), version, toast, deps }
   if (settings.widget !== "off") registerWidget(ctx)
   registerCommand(ctx)
   feed.start()
@@ -235,6 +237,17 @@ function registerCommand(c: Ctx): void {
         slash: { name: COMMAND, aliases: [COMMAND] },
         onSelect: () => {
           void openReport(c)
+        },
+      },
+      {
+        title: "GLM set-up doctor",
+        value: "glm-quota.doctor",
+        description: "The GLM Coding Plan set-up checks in a dialog (no model call)",
+        category: "GLM",
+        slash: { name: DOCTOR_COMMAND },
+        onSelect: () => {
+          const d = c.deps
+          void openDoctor({ api: c.api, env: d.env, fetch: d.fetch, now: c.now, settings: c.settings })
         },
       },
     ])

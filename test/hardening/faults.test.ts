@@ -6,7 +6,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Hooks } from "@opencode-ai/plugin"
-import { SENTINEL } from "../../src/opencode/command.ts"
+import { SENTINEL, WAITING_TEXT } from "../../src/opencode/command.ts"
 import { COMMAND } from "../../src/opencode/server.ts"
 import { PATHS } from "../../src/zai/client.ts"
 import { DEMO_STATE, quotaData, startSimulator, type Fault, type Simulator } from "../support/simulator.ts"
@@ -33,6 +33,8 @@ interface FaultCase {
   fault: Fault
   /** The one sentence, after "glm-quota: " (CLI) or "**glm-quota:** " (plugin). */
   sentence: RegExp
+  /** The same sentence inside OpenCode, where the fix is the plugin option instead of a CLI flag. */
+  inOpenCode?: RegExp
   /** Quota requests one CLI run makes (retries included), when the case pins it. */
   requests?: number
   /**
@@ -83,6 +85,8 @@ const FAULTS: FaultCase[] = [
     fault: answer(200, '{"code":401,"msg":"token expired or incorrect","success":false}'),
     sentence:
       /^The quota API rejected your key as expired or incorrect: create a new key in the Z\.ai console, or if the key is for the other region try --region china\.$/,
+    inOpenCode:
+      /^The quota API rejected your key as expired or incorrect: create a new key in the Z\.ai console, or if the key is for the other region set `"region": "china"` in the glm-quota plugin options of opencode\.json \(that region's provider in OpenCode is zhipuai-coding-plan\)\.$/,
     requests: 1,
   },
   {
@@ -96,6 +100,8 @@ const FAULTS: FaultCase[] = [
     name: "200 with an empty body",
     fault: answer(200, ""),
     sentence: /^The quota API sent an empty answer, .* try --region china or check GLM_QUOTA_BASE_URL\.$/,
+    inOpenCode:
+      /^The quota API sent an empty answer, .* set `"region": "china"` in the glm-quota plugin options .* or check GLM_QUOTA_BASE_URL\.$/,
     requests: 1,
   },
   {
@@ -463,11 +469,17 @@ describe.concurrent("fault injection", () => {
           ])
           expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + SLACK_MS)
           expectSentinel(thrown)
-          expect(fake.prompts).toHaveLength(1)
-          const text = fake.prompts[0]!.body.parts[0]!.text
+          // Inside OpenCode the sentence names the plugin option, not the CLI's flag (core/vocabulary.ts openCodeAdvice);
+          // an API that keeps the command waiting past 2 s first gets the waiting line, then the sentence.
+          const sentence = c.inOpenCode ?? c.sentence
+          await until(() => fake.prompts.some((p) => p.body.parts[0]!.text !== WAITING_TEXT), TIMEOUT_MS + SLACK_MS)
+          const texts = fake.prompts.map((p) => p.body.parts[0]!.text)
+          expect(texts.filter((t) => t !== WAITING_TEXT)).toHaveLength(1)
+          if (texts.length === 2) expect(texts[0]).toBe(WAITING_TEXT)
+          const text = texts.at(-1)!
           expect(text.startsWith("**glm-quota:** ")).toBe(true)
-          expect(text.slice("**glm-quota:** ".length)).toMatch(c.sentence)
-          expect(toolText(all).slice("**glm-quota:** ".length)).toMatch(c.sentence)
+          expect(text.slice("**glm-quota:** ".length)).toMatch(sentence)
+          expect(toolText(all).slice("**glm-quota:** ".length)).toMatch(sentence)
           expect(one).toMatch(/^\*\*glm-quota:\*\* /)
           expect(model).toMatch(/^glm-4\.7 — the quota could not be read \(.+\); GLM-4\.7 is on every plan\.$/)
           await everyOtherHookResolves(hooks)

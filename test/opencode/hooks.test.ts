@@ -45,7 +45,7 @@ const codingPlan = (ids: string[]) => ({
 
 const NOW = "2026-03-02T07:30:00Z" // Monday 15:30 Beijing: quota and throttle peak
 const SATURDAY = "2026-03-07T07:30:00Z"
-const SIM_START: SimState = { ...DEMO_STATE, latencyMs: 0, fault: null }
+const SIM_START: SimState = { ...DEMO_STATE, latencyMs: 0, fault: null, dateOffsetMs: null }
 let sim: Simulator
 const home = homes("glmq-hooks-")
 const sims: Simulator[] = []

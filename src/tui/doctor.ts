@@ -1,0 +1,62 @@
+// The set-up doctor in a TUI dialog (/glm-quota-doctor): the same checks as `glm-quota doctor`, with the advice as it
+// is done in OpenCode (the plugin's `region` option). No model call, nothing posted to the session.
+import { homedir } from "node:os"
+import type { TuiPluginApi } from "@opencode-ai/plugin/tui"
+import type { Env } from "../core/types.ts"
+import { openCodeAdvice } from "../core/vocabulary.ts"
+import { renderChecks, runDoctor } from "../doctor/index.ts"
+import type { FetchLike } from "../zai/http.ts"
+import type { TuiSettings } from "./options.ts"
+
+export const DOCTOR_COMMAND = "glm-quota-doctor"
+
+export interface DoctorDialogDeps {
+  api: TuiPluginApi
+  env: Env
+  fetch: FetchLike
+  now: () => Date
+  settings: TuiSettings
+}
+
+/** The checks' text for the dialog (the dialog draws plain text). */
+export async function doctorText(d: Omit<DoctorDialogDeps, "api"> & { cwd: string }): Promise<string> {
+  const base = d.settings.baseUrl
+  const checks = await runDoctor({
+    env: d.env,
+    fetch: d.fetch,
+    now: d.now,
+    cwd: d.cwd,
+    home: d.env.HOME?.trim() || homedir(),
+    region: d.settings.region,
+    context: "opencode",
+    ...(base === null ? {} : { origins: { international: base, china: base } }),
+  })
+  // The checks' fixes borrow the CLI's sentences (`--region china`): said the OpenCode way here.
+  return openCodeAdvice(renderChecks(checks))
+}
+
+export async function openDoctor(d: DoctorDialogDeps): Promise<void> {
+  const show = (message: string) =>
+    d.api.ui.dialog.replace(() => d.api.ui.DialogAlert({ title: "GLM Coding Plan set-up", message }))
+  try {
+    show("Checking the set-up…")
+    try {
+      d.api.ui.dialog.setSize("large")
+    } catch {
+      // the default size will do
+    }
+    const text = await doctorText({ ...d, cwd: d.api.state.path.directory })
+    if (d.api.ui.dialog.open) show(text)
+  } catch {
+    try {
+      d.api.ui.toast({
+        title: "glm-quota",
+        message: "The set-up checks could not run just now: try again.",
+        variant: "warning",
+        duration: 8000,
+      })
+    } catch {
+      // the toast is a courtesy
+    }
+  }
+}
