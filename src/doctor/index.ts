@@ -1,6 +1,7 @@
 // The set-up doctor: every check of what stands between a user and a working Coding Plan, in order, each one a line
 // (✓ / ⚠ / ✗) and what to do. Shared by the CLI (`glm-quota doctor`) and OpenCode; env, fetch, the clock and file
 // access are parameters. Never throws: a check that fails unexpectedly is a ⚠ line.
+import { homedir } from "node:os"
 import { MODEL_CATALOG } from "../core/catalog.ts"
 import { redact } from "../zai/errors.ts"
 import { modelList } from "../zai/models.ts"
@@ -87,3 +88,24 @@ export function renderChecksJson(checks: readonly Check[]): string {
 
 /** 0 when nothing failed, 1 otherwise. */
 export const doctorExitCode = (checks: readonly Check[]): number => (checks.some((c) => c.status === "fail") ? 1 : 0)
+
+/** The doctor as a plugin half runs it: the options' region and origin, OpenCode's directory, advice for OpenCode. */
+export function runPluginDoctor(d: {
+  env: DoctorOptions["env"]
+  fetch: DoctorOptions["fetch"]
+  now: () => Date
+  cwd: string
+  settings: { region: DoctorOptions["region"]; baseUrl: string | null }
+}): Promise<Check[]> {
+  const base = d.settings.baseUrl
+  return runDoctor({
+    env: d.env,
+    fetch: d.fetch,
+    now: d.now,
+    cwd: d.cwd,
+    home: d.env.HOME?.trim() || homedir(),
+    region: d.settings.region,
+    context: "opencode",
+    ...(base === null ? {} : { origins: { international: base, china: base } }),
+  })
+}

@@ -1,11 +1,10 @@
 // /glm-quota doctor: the set-up doctor's checks (src/doctor), then the ones that only make sense inside OpenCode —
 // the request guard's settings against the plan, and whether the fetch of each coding-plan provider is guarded
 // (pure over what the running plugin knows).
-import { homedir } from "node:os"
 import { CODING_PLAN_IDS, zaiProvidersOf } from "../core/providers.ts"
 import type { Env } from "../core/types.ts"
 import { planTitle } from "../core/vocabulary.ts"
-import { runDoctor } from "../doctor/index.ts"
+import { runPluginDoctor } from "../doctor/index.ts"
 import { ok, warn, type Check } from "../doctor/types.ts"
 import type { FetchLike } from "../zai/http.ts"
 import { GUARDED, type GuardSettings } from "./guard.ts"
@@ -86,15 +85,12 @@ export interface DoctorDeps {
 
 /** Every check: the set-up doctor's (key, region, plan, config, clock, network, files), then this process's. */
 export async function pluginDoctor(d: DoctorDeps, facts: OpenCodeFacts): Promise<Check[]> {
-  const base = d.settings.baseUrl
-  const setup = await runDoctor({
+  const setup = await runPluginDoctor({
     env: d.env,
     fetch: d.fetch,
     now: d.now,
     cwd: d.directory,
-    home: d.env.HOME?.trim() || homedir(),
-    region: d.settings.region,
-    ...(base === null ? {} : { origins: { international: base, china: base } }),
+    settings: d.settings,
   })
   return [...setup, ...openCodeChecks(facts)]
 }

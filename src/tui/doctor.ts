@@ -1,10 +1,9 @@
 // The set-up doctor in a TUI dialog (/glm-quota-doctor): the same checks as `glm-quota doctor`, with the advice as it
 // is done in OpenCode (the plugin's `region` option). No model call, nothing posted to the session.
-import { homedir } from "node:os"
 import type { TuiPluginApi } from "@opencode-ai/plugin/tui"
 import type { Env } from "../core/types.ts"
 import { openCodeAdvice } from "../core/vocabulary.ts"
-import { renderChecks, runDoctor } from "../doctor/index.ts"
+import { renderChecks, runPluginDoctor } from "../doctor/index.ts"
 import type { FetchLike } from "../zai/http.ts"
 import type { TuiSettings } from "./options.ts"
 
@@ -20,17 +19,7 @@ export interface DoctorDialogDeps {
 
 /** The checks' text for the dialog (the dialog draws plain text). */
 export async function doctorText(d: Omit<DoctorDialogDeps, "api"> & { cwd: string }): Promise<string> {
-  const base = d.settings.baseUrl
-  const checks = await runDoctor({
-    env: d.env,
-    fetch: d.fetch,
-    now: d.now,
-    cwd: d.cwd,
-    home: d.env.HOME?.trim() || homedir(),
-    region: d.settings.region,
-    context: "opencode",
-    ...(base === null ? {} : { origins: { international: base, china: base } }),
-  })
+  const checks = await runPluginDoctor({ env: d.env, fetch: d.fetch, now: d.now, cwd: d.cwd, settings: d.settings })
   // The checks' fixes borrow the CLI's sentences (`--region china`): said the OpenCode way here.
   return openCodeAdvice(renderChecks(checks))
 }
