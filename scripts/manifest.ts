@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { COMMAND, COMMAND_DESCRIPTION } from "../src/opencode/server.ts"
-import { OPTIONS_SCHEMA } from "../src/opencode/options.ts"
+import { optionsSchema } from "../src/opencode/options.ts"
 import { tools } from "../src/opencode/tools.ts"
 
 const root = join(import.meta.dirname, "..")
@@ -18,5 +18,5 @@ manifest.tools = Object.entries(defs).map(([name, t]) => ({
   description: t.description,
   args: Object.keys(t.args),
 }))
-manifest.options = OPTIONS_SCHEMA
+manifest.options = optionsSchema()
 writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n")

@@ -4,15 +4,11 @@
 // with exponential backoff and jitter, honouring retry-after / retry-after-ms, a bounded number of times. Streams
 // pass through chunk by chunk; the slot is held until the body ends. A request aborted while queued leaves the queue
 // at once. 1308/1310/1311/1113 are not retried: they reach OpenCode, and the plugin's warnings.
-import type { Config } from "@opencode-ai/plugin"
 import { findZaiCode } from "../core/advice.ts"
-import { CODING_PLAN_IDS, zaiProvidersOf } from "../core/providers.ts"
 import { retryAfterMs } from "../zai/http.ts"
+import type { FetchFn } from "./guard-install.ts"
 
-/** Marks a provider's options whose fetch the guard wraps (so it is wrapped once, and the doctor can tell). */
-export const GUARDED = Symbol.for("glm-quota.guarded")
-
-export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+export { GUARDED, installGuard, type FetchFn } from "./guard-install.ts"
 
 export interface GuardSettings {
   enabled: boolean
@@ -234,19 +230,4 @@ export class RequestGuard {
     })
     return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers })
   }
-}
-
-/** Wraps the fetch of every declared coding-plan provider (and any provider on a Z.ai or BigModel host). */
-export function installGuard(cfg: Config, guard: RequestGuard): string[] {
-  const providers = (cfg.provider ?? {}) as Record<string, { options?: Record<string | symbol, unknown> }>
-  const ids = [...new Set([...CODING_PLAN_IDS.filter((id) => id in providers), ...zaiProvidersOf(cfg)])]
-  for (const id of ids) {
-    const p = providers[id]!
-    p.options ??= {}
-    if (p.options[GUARDED]) continue
-    const inner = (typeof p.options.fetch === "function" ? p.options.fetch : fetch) as FetchFn
-    p.options.fetch = guard.wrap(inner)
-    p.options[GUARDED] = true
-  }
-  return ids
 }

@@ -2,7 +2,7 @@
 // A factory over what it is given (env, fetch, clock, the process's shared state): it reads no global itself.
 // Every hook catches its own errors (a throwing hook kills the user's turn), never awaits the network on the chat
 // path, and logs through the client — never console.
-import type { Config, Hooks, Plugin, PluginInput } from "@opencode-ai/plugin"
+import type { Config, Hooks, PluginInput } from "@opencode-ai/plugin"
 import { adviceFor } from "../core/advice.ts"
 import { pickModelList, providerOf, zaiProvidersOf } from "../core/providers.ts"
 import type { Env } from "../core/types.ts"
@@ -12,7 +12,8 @@ import type { FetchLike } from "../zai/http.ts"
 import { applyModel } from "./apply.ts"
 import { pluginDoctor, type DoctorDeps } from "./doctor.ts"
 import { commandHook } from "./command.ts"
-import { installGuard, type RequestGuard } from "./guard.ts"
+import type { RequestGuard } from "./guard.ts"
+import { COMMAND, HANDLED } from "./surface.ts"
 import type { ProviderModels, ProvidersClient } from "./models.ts"
 import { Notifier } from "./notify.ts"
 import { parseOptions, type Settings } from "./options.ts"
@@ -22,9 +23,8 @@ import { Sessions } from "./sessions.ts"
 import { guardFor, modelsFor, recorderFor, serviceFor, type ServerState } from "./state.ts"
 import { tools } from "./tools.ts"
 
-export const COMMAND = "glm-quota"
-export const COMMAND_DESCRIPTION =
-  "GLM Coding Plan quota: 5-hour, weekly and MCP windows, peak hours, the model for your plan (no model call). Args: full | json | doctor"
+export { COMMAND, COMMAND_DESCRIPTION } from "./surface.ts"
+export { createServerState } from "./state.ts"
 
 export interface ServerDeps {
   env: Env
@@ -35,16 +35,6 @@ export interface ServerDeps {
   now?: () => Date
 }
 
-const HANDLED = new Set([
-  "session.created",
-  "session.updated",
-  "session.deleted",
-  "session.idle",
-  "session.error",
-  "message.updated",
-  "message.part.updated",
-])
-
 export function guardLine(guard: RequestGuard): string {
   if (!guard.settings.enabled) return "Request guard: off."
   const s = guard.stats
@@ -52,21 +42,15 @@ export function guardLine(guard: RequestGuard): string {
   return `Request guard (this OpenCode process): ${s.inFlight} in flight, ${s.queued} queued, ${s.retried} retried after 1302/1305 · limit ${l.limits.default ?? 1} per model, ${l.peakLimits.default ?? 1} at the throttling peak.`
 }
 
-/** The factory never throws either: if starting fails, OpenCode gets a plugin that does nothing, and a log line. */
-export function createServer(deps: ServerDeps): Plugin {
-  return async (input, options) => {
-    try {
-      return start(input, options, deps)
-    } catch (err) {
-      try {
-        const message = `glm-quota could not start: ${(err as Error)?.message ?? "unknown error"}`
-        void input.client.app.log({ body: { service: "glm-quota", level: "error", message } }).catch(() => undefined)
-      } catch {
-        // nothing left to tell
-      }
-      return {}
-    }
-  }
+/** One started instance: its hooks, and the request guard front.ts puts in front of the providers. */
+export interface OpenServer {
+  hooks: Hooks
+  guard: RequestGuard
+}
+
+/** Starts one instance; throws when it cannot (front.ts catches, logs why, and answers in the tools' place). */
+export function openServer(input: PluginInput, options: unknown, deps: ServerDeps): OpenServer {
+  return start(input, options, deps)
 }
 
 /** Everything one plugin instance works with. */
@@ -82,7 +66,7 @@ interface Parts {
   doctor: DoctorDeps
 }
 
-function start(input: PluginInput, options: unknown, deps: ServerDeps): Hooks {
+function start(input: PluginInput, options: unknown, deps: ServerDeps): OpenServer {
   const { settings, problems } = parseOptions(options)
   const clock = clockFromEnv(deps.env, "running")
   if (clock.error !== null) problems.push("GLM_QUOTA_NOW (not a date)")
@@ -105,7 +89,7 @@ function start(input: PluginInput, options: unknown, deps: ServerDeps): Hooks {
     at: () => ({ now: now(), localTimeZone: localTz(), peakTimeZone: settings.peak.timeZone }),
     doctor: { env: deps.env, fetch: deps.fetch, now, directory: input.directory, settings },
   }
-  return hooksOf(input, parts, problems)
+  return { hooks: hooksOf(input, parts, problems), guard: parts.guard }
 }
 
 /** One wrapper for every hook body: a failure is logged, never thrown into OpenCode. */
@@ -164,15 +148,11 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
   })
 
   return {
+    // The command and the request guard are front.ts's (installed at start-up, before this module is loaded).
     config: guarded(notify, "config", async (cfg: Config) => {
-      cfg.command ??= {}
-      cfg.command[COMMAND] ??= { template: "Show my GLM Coding Plan quota.", description: COMMAND_DESCRIPTION }
       liveConfig = cfg
       apply()
       recorder?.addProviders(zaiProvidersOf(cfg))
-      if (!settings.guard.enabled) return
-      const ids = installGuard(cfg, p.guard)
-      if (ids.length > 0) notify.log("info", `request guard on for ${ids.join(", ")}`)
     }),
     // Every event of the bus comes here: the ones not handled leave before any wrapper is paid for.
     async event(x) {

@@ -71,6 +71,21 @@ describe.sequential("weekday peak, Pro plan at 85 % of the five-hour window", { 
     const quota = first.filter((t) => t.title.startsWith("GLM 5-hour window"))
     expect(quota).toHaveLength(1)
     expect(quota[0]!.title).toBe("GLM 5-hour window 85 % used")
+    // The first prompt of a fresh instance built the tool list after its chat.message hook loaded the rest of the
+    // plugin: the agent got the zod schema's JSON Schema (window optional, its enum and description), not the fallback.
+    type Tool = {
+      function?: { name?: string; parameters?: { properties?: Record<string, unknown>; required?: string[] } }
+    }
+    const offered = mock.requests
+      .flatMap((r) => (Array.isArray(r.body.tools) ? (r.body.tools as Tool[]) : []))
+      .find((t) => t.function?.name === "glm_quota")
+    expect(offered, "glm_quota offered to the model").toBeDefined()
+    expect(offered!.function!.parameters!.properties!.window).toMatchObject({
+      type: "string",
+      enum: ["all", "five_hour", "weekly", "mcp_monthly"],
+      description: expect.stringMatching(/^Which window/),
+    })
+    expect(offered!.function!.parameters!.required ?? []).not.toContain("window")
     const mid = oc.events.cursor()
     await prompt(oc, sid, "again")
     expect(

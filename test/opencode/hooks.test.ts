@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
-import { COMMAND, createServer } from "../../src/opencode/server.ts"
+import { createPlugin } from "../../src/opencode/front.ts"
+import { COMMAND } from "../../src/opencode/server.ts"
 import { SENTINEL } from "../../src/opencode/command.ts"
 import { createServerState } from "../../src/opencode/state.ts"
 import { LocalStore, stateDir } from "../../src/local/store.ts"
@@ -668,14 +669,15 @@ describe("a key added while OpenCode runs", () => {
 })
 
 describe("start-up failures", () => {
-  it("a factory that cannot start returns a plugin that does nothing, and logs why", async () => {
+  it("an instance that cannot start answers with a plain sentence instead, and logs why", async () => {
     const logs: unknown[] = []
     const client = { app: { log: async (x: unknown) => (logs.push(x), true) } }
-    const plugin = createServer({
+    const plugin = createPlugin({
       env: pluginEnv(home.make()),
       fetch: globalThis.fetch,
       state: createServerState(),
       now: () => new Date(Date.parse(NOW)),
+      load: () => import("../../src/opencode/server.ts"),
     })
     const hooks = await plugin(
       {
@@ -690,7 +692,15 @@ describe("start-up failures", () => {
         },
       },
     )
-    expect(hooks).toEqual({})
+    // The factory itself reads neither: the start-up module offers the command and the tools all the same.
+    expect(Object.keys(hooks.tool ?? {})).toEqual(["glm_quota", "glm_model"])
+    expect(await hooks.tool!.glm_quota!.execute({}, {} as never)).toBe(
+      "glm-quota could not start in this OpenCode process: see its log, then restart OpenCode.",
+    )
+    await hooks["chat.message"]!({ sessionID: "s" } as never, {} as never)
+    await hooks.event!(ev("session.idle", { sessionID: "s" }))
     expect(JSON.stringify(logs)).toMatch(/could not start: options exploded/)
+    expect(logs, "said once, not at every hook").toHaveLength(1)
+    await hooks.dispose?.()
   })
 })

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
-import { OPTIONS_SCHEMA } from "../../src/opencode/options.ts"
+import { optionsSchema } from "../../src/opencode/options.ts"
 import { ROOT } from "../helpers.ts"
 import { drain, homes, pluginEnv, startServer } from "./support.ts"
 
@@ -42,7 +42,7 @@ describe("plugin.json", () => {
       expect(t.description).toBe(hooks.tool![t.name]!.description)
       expect(t.args).toEqual(Object.keys(hooks.tool![t.name]!.args))
     }
-    expect(manifest.options).toEqual(JSON.parse(JSON.stringify(OPTIONS_SCHEMA)))
+    expect(manifest.options).toEqual(JSON.parse(JSON.stringify(optionsSchema())))
   })
 
   it("entry points exist in the package and its exports", () => {

@@ -2,7 +2,7 @@
 // dirs, never process.env), its own process state, the real fetch, and a clock the test holds.
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
 import type { Env } from "../../src/core/types.ts"
-import { createServer } from "../../src/opencode/server.ts"
+import { createPlugin } from "../../src/opencode/front.ts"
 import { createServerState, type ServerState } from "../../src/opencode/state.ts"
 import { CANARY_KEY, tempHome, type TempHome } from "../helpers.ts"
 
@@ -57,24 +57,31 @@ export interface ServerDepsForTest {
   state?: ServerState
 }
 
-/** One plugin instance built by the factory, as OpenCode would call it. */
+/**
+ * One plugin instance built by the factory, as OpenCode would call it: through the start-up module (front.ts) that
+ * the entry uses, the rest imported on first use. Its warm-up is at the next tick here (the entry's is a second), so
+ * the start-up refresh goes out as soon as in OpenCode, without the second's wait.
+ */
 export function startServer(
   input: PluginInput,
   options: Record<string, unknown>,
   deps: ServerDepsForTest,
 ): Promise<Hooks> {
-  const plugin = createServer({
+  const plugin = createPlugin({
     env: deps.env,
     fetch: globalThis.fetch,
     state: deps.state ?? createServerState(),
     now: deps.now,
+    load: () => import("../../src/opencode/server.ts"),
+    warmUpMs: 0,
   })
   return plugin(input, options)
 }
 
 /**
- * Lets an instance's background work end before its HOME is removed: the start-up timer fires (a macrotask), then a
- * tool call joins the refresh in flight, or makes the one that timer would have made. Nothing is left to write after.
+ * Lets an instance's background work end before its HOME is removed: the warm-up timer fires (a macrotask), then a
+ * tool call loads the rest if it was not yet and joins the refresh in flight, or makes the one that timer would have
+ * made. Nothing is left to write after.
  */
 export async function drain(hooks: Hooks): Promise<void> {
   await new Promise((r) => setTimeout(r, 0))

@@ -1,0 +1,50 @@
+// What OpenCode reads of the built plugin when an instance starts: dist/index.js and the chunks it imports statically.
+// In the opencode binary every kilobyte of it costs the instance's bootstrap (test/e2e/FINDINGS.md §7), so the rest of
+// the plugin is a dynamic import (src/opencode/front.ts) and this closure stays small. The bench times the effect.
+import { readFileSync } from "node:fs"
+import { dirname, join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { ROOT } from "../helpers.ts"
+
+/** Bytes the server entry's start-up reads (itself and its static imports), at most. */
+const MAX_STARTUP_BYTES = 16 * 1024
+
+const specifiers = (text: string, re: RegExp) =>
+  [...text.matchAll(re)].map((m) => m[1]!).filter((s) => s.startsWith("."))
+const staticImports = (text: string) => specifiers(text, /(?:from|import)\s*"([^"]+)"/g)
+const dynamicImports = (text: string) => specifiers(text, /import\(\s*"([^"]+)"\s*\)/g)
+
+function closure(entry: string): Map<string, string> {
+  const seen = new Map<string, string>()
+  const visit = (file: string) => {
+    if (seen.has(file)) return
+    const text = readFileSync(file, "utf8")
+    seen.set(file, text)
+    for (const s of staticImports(text)) visit(join(dirname(file), s))
+  }
+  visit(entry)
+  return seen
+}
+
+describe("the server entry's start-up", () => {
+  const entry = join(ROOT, "dist", "index.js")
+  const files = closure(entry)
+  const bytes = [...files.values()].reduce((n, t) => n + Buffer.byteLength(t), 0)
+
+  it(`reads at most ${MAX_STARTUP_BYTES / 1024} kB`, () => {
+    expect(bytes, [...files.keys()].join("\n")).toBeLessThanOrEqual(MAX_STARTUP_BYTES)
+  })
+
+  it("holds no zod: the tools' schemas come with the rest", () => {
+    for (const [file, text] of files) expect(text.includes("_zod"), file).toBe(false)
+  })
+
+  it("leaves the rest of the plugin to one dynamic import, outside that closure", () => {
+    const lazy = [...files.values()].flatMap(dynamicImports)
+    expect(lazy).toHaveLength(1)
+    const rest = join(dirname(entry), lazy[0]!)
+    expect(files.has(rest)).toBe(false)
+    // The rest is where the quota service, the catalog and the reports are: far bigger than what start-up reads.
+    expect(Buffer.byteLength(readFileSync(rest, "utf8"))).toBeGreaterThan(bytes)
+  })
+})
