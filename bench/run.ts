@@ -481,7 +481,7 @@ try {
   const bare: number[] = []
   for (let i = 0; i < cliRuns + 1; i++) {
     const cache = mkdtempSync(join(tmpdir(), "glmq-bench-cli-"))
-    const a = await timeNode([join(DIST, "cli.js"), "--json"], {
+    const a = await timeNode([join(DIST, "cli.cjs"), "--json"], {
       ...homeEnv,
       XDG_CACHE_HOME: cache,
       ZAI_API_KEY: KEY,
@@ -513,7 +513,7 @@ try {
   {
     const cache = mkdtempSync(join(tmpdir(), "glmq-bench-line-"))
     const lineEnv = { ...homeEnv, XDG_CACHE_HOME: cache, ZAI_API_KEY: KEY, GLM_QUOTA_BASE_URL: fast.url, NO_COLOR: "1" }
-    const warmUp = await timeNode([join(DIST, "cli.js"), "--line"], lineEnv)
+    const warmUp = await timeNode([join(DIST, "cli.cjs"), "--line"], lineEnv)
     if (warmUp.code !== 0 || warmUp.stdout.split("\n").length !== 2)
       throw new Error(`--line failed (exit ${warmUp.code})`)
     const requestsBefore = fast.count()
@@ -521,7 +521,7 @@ try {
     const line: number[] = []
     const bareLine: number[] = []
     for (let i = 0; i < lineRuns; i++) {
-      line.push((await timeNode([join(DIST, "cli.js"), "--line"], lineEnv)).exit)
+      line.push((await timeNode([join(DIST, "cli.cjs"), "--line"], lineEnv)).exit)
       bareLine.push((await timeNode(["-e", "0"], {})).exit)
     }
     const lineRequests = fast.count() - requestsBefore

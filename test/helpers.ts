@@ -5,7 +5,7 @@ import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 
 export const ROOT = resolve(import.meta.dirname, "..")
-export const CLI = join(ROOT, "dist", "cli.js")
+export const CLI = join(ROOT, "dist", "cli.cjs")
 export const CANARY_KEY = "sk-canary.7f3c9a1e5b2d4068a9c1e3f5b7d90a2c"
 
 export function fixture(name: string): string {
@@ -41,7 +41,7 @@ export interface CliRun {
   ms: number
 }
 
-/** Runs `node dist/cli.js` with exactly `env` (plus PATH), never the developer's own keys. `nodeArgs` go before it. */
+/** Runs `node dist/cli.cjs` with exactly `env` (plus PATH), never the developer's own keys. `nodeArgs` go before it. */
 export function runCli(
   args: string[],
   env: Record<string, string>,
@@ -77,7 +77,7 @@ export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
 
 /**
  * The CLI in this process: `runCli` with captured streams, exactly `env` (nothing of the developer's own), no TTY.
- * What a user's shell adds on top (Node's start, the bin's three lines) is covered by the few tests that spawn it.
+ * What a user's shell adds on top (Node's start, the bin and its code cache) is covered by the tests that spawn it.
  */
 export async function runCliHere(args: string[], env: Record<string, string>): Promise<CliRun> {
   const { runCli } = await import("../src/cli/run.ts")

@@ -1,5 +1,5 @@
-// The `glm-quota` command as a function of its arguments, its environment and its streams (the bin, src/cli.ts, is
-// three lines over it): the same core as the plugin, printed for a terminal, as JSON, or as one status line. Only
+// The `glm-quota` command as a function of its arguments, its environment and its streams (src/cli.ts hands it the
+// process's): the same core as the plugin, printed for a terminal, as JSON, or as one status line. Only
 // what the status line needs is loaded up front; the report's modules (the API schemas, the renderers, this machine's
 // record) are imported when a report is asked for, so that a status bar's warm run costs little more than Node's start.
 import type { Env } from "../core/types.ts"

@@ -4,18 +4,13 @@
 // Files are keyed by a hash of region, origin and key: the key itself is never written.
 import { createHash, randomBytes } from "node:crypto"
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
-import { homedir } from "node:os"
 import { join } from "node:path"
 import type { QuotaError, QuotaSnapshot, Result } from "../core/types.ts"
-import type { Env } from "../core/types.ts"
 import { withLease } from "./lock.ts"
 
 export const DEFAULT_FRESH_MS = 60_000
 
-export function cacheDir(env: Env, home: string = homedir()): string {
-  const xdg = env.XDG_CACHE_HOME?.trim()
-  return join(xdg ? xdg : join(home, ".cache"), "glm-quota")
-}
+export { cacheDir } from "./cache-dir.ts"
 
 export function cacheId(key: string, region: string, origin: string, variant = "quota"): string {
   return (

@@ -49,7 +49,7 @@ describe.sequential("the packed tarball", { timeout: 180_000 }, () => {
 
   test("holds the built entry, the manifest and the README, and no sources or tests", () => {
     expect(existsSync(join(installed, "dist", "index.js"))).toBe(true)
-    expect(existsSync(join(installed, "dist", "cli.js"))).toBe(true)
+    expect(existsSync(join(installed, "dist", "cli.cjs"))).toBe(true)
     expect(existsSync(join(installed, "plugin.json"))).toBe(true)
     expect(readdirSync(installed).sort()).toEqual(["README.md", "dist", "package.json", "plugin.json"])
     // One package: the runtime dependencies are inside the bundles, so the install brought nothing else.

@@ -82,7 +82,7 @@ async function slot<T>(f: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Runs `node dist/cli.js` with exactly `env` (plus PATH), like helpers.runCli, with a tiny preload that records the
+ * Runs `node dist/cli.cjs` with exactly `env` (plus PATH), like helpers.runCli, with a tiny preload that records the
  * process's peak RSS at exit. At most MAX_CLI at a time.
  */
 export function runCliProbed(args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<ProbedRun> {
