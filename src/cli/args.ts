@@ -46,26 +46,24 @@ export interface Options {
 /** Whether the arguments ask for the status line: then even a bad argument ends in "glm ?", never on stderr. */
 export const wantsLine = (argv: readonly string[]): boolean => argv.includes("--line")
 
+const OPTIONS = {
+  json: { type: "boolean" },
+  full: { type: "boolean" },
+  line: { type: "boolean" },
+  region: { type: "string" },
+  policy: { type: "string" },
+  heavy: { type: "string" },
+  light: { type: "string" },
+  "no-cache": { type: "boolean" },
+  demo: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const
+
 /** The arguments and GLM_QUOTA_MODELS as options, or the one sentence saying what is wrong with them. */
 export function readArgs(argv: string[], env: Env): Result<Options | "help", string> {
   let args
   try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        json: { type: "boolean" },
-        full: { type: "boolean" },
-        line: { type: "boolean" },
-        region: { type: "string" },
-        policy: { type: "string" },
-        heavy: { type: "string" },
-        light: { type: "string" },
-        "no-cache": { type: "boolean" },
-        demo: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    }).values
+    args = parseArgs({ args: argv, options: OPTIONS, strict: true }).values
   } catch (err) {
     return { ok: false, error: `${(err as Error).message.split("\n")[0]}: run glm-quota --help for the options.` }
   }

@@ -1,9 +1,8 @@
 // The HTTP client and the quota source one run of the command reads through: Node's fetch (undici behind a proxy),
 // or the built-in demo's answers made in memory. Shared by the report and the status line's cold path.
 import type { Env, QuotaError, Result } from "../core/types.ts"
-import { DEMO_ORIGIN, demoFetch, type DemoState } from "../zai/demo.ts"
+import type { DemoState } from "../zai/demo.ts"
 import { DEFAULT_TIMEOUT_MS, type FetchLike } from "../zai/http.ts"
-import { nodeFetch } from "../zai/node-fetch.ts"
 import { openSource, type QuotaSource } from "../quota/source.ts"
 import type { Options } from "./args.ts"
 import type { CliIo } from "./run.ts"
@@ -22,17 +21,20 @@ export interface Connection {
 
 /** The client and the source for this run; the 8 s budget counts from the start of the process. */
 export async function connect(o: Options, env: Env, io: CliIo, now: () => Date): Promise<Connection> {
-  const http = o.demo
-    ? { fetch: demoFetch(demoState(now()), now), close: async () => {} }
+  // Each is loaded only when it is the one: a real run does not pay for making up the demo's answers, nor the demo
+  // for node:http.
+  const demo = o.demo ? await import("../zai/demo.ts") : null
+  const http = demo
+    ? { fetch: demo.demoFetch(demoState(now()), now), close: async () => {} }
     : io.fetch
       ? { fetch: io.fetch, close: async () => {} }
-      : await nodeFetch(env)
+      : await (await import("../zai/node-fetch.ts")).nodeFetch(env)
   const source = openSource({
     env,
     fetch: http.fetch,
     now,
     region: o.region,
-    baseUrl: o.demo ? DEMO_ORIGIN : null,
+    baseUrl: demo ? demo.DEMO_ORIGIN : null,
     fileCache: !o.noCache && !o.demo,
     credentials: o.demo ? { key: "demo-key", region: "international", source: "the built-in demo" } : null,
     timeoutMs: Math.max(1000, DEFAULT_TIMEOUT_MS - Math.round(io.elapsedMs?.() ?? 0)),

@@ -37,8 +37,9 @@ const padTo = (s: string, columns: number) => s + spaces(columns - displayWidth(
 const SPARK = /[\u2581-\u2588](?:[\u2581-\u2588 ]*[\u2581-\u2588])?/g
 
 // A separator stays with the words before it: a wrapped line may end in "·" or "—", never start with one. A short
-// parenthesis stays whole: "(in 18d 3h)" or "(11:00 your time)" split in two reads badly.
-const SEPARATOR = / [·—]|\([^()\s][^()]{0,20}\)/g
+// parenthesis stays whole: "(in 18d 3h)" or "(11:00 your time)" split in two reads badly. (· and — as escapes: the
+// CLI's bundle stays ASCII, see src/zai/errors.ts.)
+const SEPARATOR = / [\u00b7\u2014]|\([^()\s][^()]{0,20}\)/g
 
 function glue(span: Span<Style>): Span<Style>[] {
   if (span.keep === true) return [span]

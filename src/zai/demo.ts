@@ -262,10 +262,20 @@ export const DEMO_ORIGIN = "https://demo.glm-quota.invalid"
 /** A fetch that answers from the demo state, in memory: what `glm-quota --demo` reads. */
 export function demoFetch(state: Partial<DemoState>, now: () => Date): FetchLike {
   const s: DemoState = { ...DEMO_STATE, ...state }
+  // The answer as a plain object, and the client's plain header object read as it is: fetch's Headers and Response
+  // would load Node's whole fetch machinery (undici, some 50 ms) for a demo that needs none of it.
   return async (input, init) => {
     const url = new URL(input)
-    const headers = new Headers(init.headers)
-    const a = demoAnswer(s, url.pathname, headers.get("authorization") ?? undefined, now().getTime())
-    return new Response(a.body, { status: a.status, headers: { "content-type": "application/json; charset=utf-8" } })
+    const headers = Object.entries((init.headers ?? {}) as Record<string, string>)
+    const auth = headers.find(([name]) => name.toLowerCase() === "authorization")?.[1]
+    const a = demoAnswer(s, url.pathname, auth, now().getTime())
+    const body = new TextEncoder().encode(a.body)
+    return {
+      status: a.status,
+      headers: { get: (name) => (name.toLowerCase() === "content-type" ? "application/json; charset=utf-8" : null) },
+      body: (async function* () {
+        yield body
+      })(),
+    }
   }
 }

@@ -8,7 +8,17 @@
 // A lease older than its TTL is treated as abandoned (its holder crashed) and taken over. A waiter never waits longer
 // than `waitMs`: a lost or nested lease costs at worst one extra request, never a hang.
 import { randomBytes } from "node:crypto"
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs"
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs"
 import { join } from "node:path"
 
 /** Longer than a whole request with its retries (8 s budget by default). */
@@ -95,7 +105,8 @@ function releaser(file: string, token: string): Lease {
       done = true
       try {
         const owner = (JSON.parse(readFileSync(file, "utf8")) as { token?: unknown }).token
-        if (owner === token) rmSync(file, { force: true })
+        // unlink, not rm: rmSync loads a module of its own (a directory remover) that a file needs none of.
+        if (owner === token) unlinkSync(file)
       } catch {
         // already gone, or taken over after our TTL: not ours to delete
       }
