@@ -671,10 +671,48 @@ try {
     })
   } else {
     step("local record store (bench/local.ts)")
+    type LocalRow = { name: string; value: string; baseline?: string; ratio?: string; note?: string }
     const mod = (await import(pathToFileURL(local).href)) as {
-      runLocalBench: () => Promise<{ name: string; value: string; baseline?: string; ratio?: string; note?: string }[]>
+      runLocalBench: (withRecord?: (stateHome: string, endMs: number) => Promise<LocalRow>) => Promise<LocalRow[]>
     }
-    for (const r of await mod.runLocalBench()) {
+    // The CLI's report over that 30-day record (every report reads this machine's record), against the same without it.
+    const withRecord = async (stateHome: string, endMs: number): Promise<LocalRow> => {
+      const runs = scale(9)
+      const a: number[] = []
+      const b: number[] = []
+      const once = async (state: string) => {
+        const cache = mkdtempSync(join(tmpdir(), "glmq-bench-rec-"))
+        const r = await timeNode([join(DIST, "cli.cjs"), "--json"], {
+          ...homeEnv,
+          XDG_CACHE_HOME: cache,
+          XDG_STATE_HOME: state,
+          ZAI_API_KEY: KEY,
+          GLM_QUOTA_BASE_URL: fast.url,
+          GLM_QUOTA_NOW: new Date(endMs).toISOString(),
+          NO_COLOR: "1",
+        })
+        rmSync(cache, { recursive: true, force: true })
+        if (r.code === 1 || !r.stdout.includes('"schema": 1')) throw new Error(`the CLI failed (exit ${r.code})`)
+        return r.exit
+      }
+      const empty = mkdtempSync(join(tmpdir(), "glmq-bench-norec-"))
+      for (let i = 0; i < runs + 1; i++) {
+        const x = await once(stateHome)
+        const y = await once(empty)
+        if (i === 0) continue
+        a.push(x)
+        b.push(y)
+      }
+      rmSync(empty, { recursive: true, force: true })
+      return {
+        name: "CLI report over that record (--json, cold)",
+        value: ms(median(a)),
+        baseline: `${ms(median(b))} without a record`,
+        ratio: ratio(median(a), median(b)),
+        note: `${runs} processes each, interleaved: every report reads 31 days of this machine's record; here 45,000 records, 43,600 of them the current day's raw events (the segment being appended to is compacted only once its day is over)`,
+      }
+    }
+    for (const r of await mod.runLocalBench(withRecord)) {
       rows.push({
         name: r.name,
         value: r.value,
