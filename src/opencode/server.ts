@@ -1,5 +1,6 @@
-// The OpenCode server plugin: /glm-quota, the agent tools, warnings as toasts, model advice, the request guard.
-// A factory over what it is given (env, fetch, clock, the process's shared state): it reads no global itself.
+// The OpenCode server plugin: /glm-quota, the agent tools, warnings as toasts, model advice, the request guard. The
+// rest of it, that is: front.ts is what OpenCode loads at start-up, and imports this module at the first thing that
+// needs it. openServer works over what it is given (env, fetch, clock, the process's shared state): it reads no global.
 // Every hook catches its own errors (a throwing hook kills the user's turn), never awaits the network on the chat
 // path, and logs through the client — never console.
 import type { Config, Hooks, PluginInput } from "@opencode-ai/plugin"
@@ -126,8 +127,8 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
       if (sessionSeen) notify.checkQuota(true)
     }),
   )
-  // Start-up: no network wait, not even the start of a request. The first refresh runs on the next tick, and so does
-  // the one question to the running OpenCode: which models its Coding Plan providers list (never awaited by a hook).
+  // Opening: no network wait, not even the start of a request. The first refresh runs on the next tick (never awaited
+  // by a hook).
   const first = setTimeout(() => service.refreshSoon(), 0)
   first.unref?.()
   // The one question to the running OpenCode — which models its Coding Plan providers list — waits for the first
