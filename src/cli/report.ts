@@ -7,7 +7,6 @@ import { renderTerminal } from "../core/render-terminal.ts"
 import type { Env, QuotaSnapshot, Report } from "../core/types.ts"
 import type { LocalRecord } from "../core/records.ts"
 import { modelList } from "../zai/models.ts"
-import { prepareSchemas } from "../zai/schemas.ts"
 import { redact } from "../zai/errors.ts"
 import { localTimeZone } from "../quota/clock.ts"
 import { LocalStore, stateDir } from "../local/store.ts"
@@ -63,14 +62,10 @@ export async function runReport(o: Options, env: Env, io: CliIo, now: () => Date
       fileCache: !o.noCache && !o.demo,
       timeoutMs: 4000,
     })
-    const answers = Promise.all([
+    const [res, list] = await Promise.all([
       (o.history ? conn.source.value.history : conn.source.value.quota).get({ force: o.noCache }),
       listP,
     ])
-    // The answers' parsers are made while the answers are on their way, not before the requests leave. (This
-    // machine's record is still read after the answer: reading it can set a damaged file aside, which only a run that
-    // prints its report may do, as it is the one to say so.)
-    const [[res, list]] = await Promise.all([answers, afterSending(prepareSchemas)])
     if (!res.ok) return fail(res.error.message, credentials.key)
     const report = buildReport(res.value, {
       now: now(),
@@ -89,23 +84,6 @@ export async function runReport(o: Options, env: Env, io: CliIo, now: () => Date
   } finally {
     await conn.close()
   }
-}
-
-/**
- * `f`, run once the event loop has sent the requests started before it: setImmediate runs after the poll phase in
- * which their sockets connect and the requests are written, so the work never holds them back, and it is done while
- * the server answers (on a real network, while the connections are still being made).
- */
-function afterSending<T>(f: () => T): Promise<T> {
-  return new Promise((resolve, reject) =>
-    setImmediate(() => {
-      try {
-        resolve(f())
-      } catch (err) {
-        reject(err)
-      }
-    }),
-  )
 }
 
 /**

@@ -36,186 +36,127 @@ export function toEpochMsOrNull(value: unknown): number | null {
   return null
 }
 
-/**
- * Made at its first use, then kept. Every schema below is made when it first parses, not when this module loads: the
- * CLI loads this module on its way to its requests, and making all of them costs a fresh process about 1 ms that it
- * spends while the answers are on their way instead (src/cli/report.ts). The parsing is the same.
- */
-const once = <T>(make: () => T): (() => T) => {
-  let made: { value: T } | null = null
-  return () => (made ??= { value: make() }).value
-}
+/** An optional field of any type, turned into what the parser keeps (never a failure). */
+const opt = <T>(f: (v: unknown) => T) => z.pipe(z.optional(z.unknown()), z.transform(f))
 
-/** A schema that is made at its first parse (or by `prepare`). */
-export interface Parser<S extends z.ZodMiniType> {
-  safeParse(value: unknown): z.core.util.SafeParseResult<z.output<S>>
-  prepare(): void
-}
-const lazy = <S extends z.ZodMiniType>(make: () => S): Parser<S> => {
-  const schema = once(make)
-  return { safeParse: (value) => schema().safeParse(value), prepare: () => void schema() }
-}
-
+const num = opt(toFiniteOrNull)
+const epochMs = opt(toEpochMsOrNull)
 /** An untrusted string, cleaned (sanitize.ts) and cut to `max`; null when nothing visible is left. */
 const cleanedOrNull = (v: unknown, max: number): string | null => {
   if (typeof v !== "string") return null
   const t = cleanText(v, max)
   return t === "" ? null : t
 }
+/** Names from the server (plan, tool, model, product, status): cleaned at the parse boundary, never printed raw. */
+const text = opt((v) => cleanedOrNull(v, MAX_NAME))
+/** The envelope's message: cleaned here, cut to its shown length only after the key is redacted (errors.ts). */
+const message = opt((v) => cleanedOrNull(v, MAX_SERVER_TEXT))
+/** Hour labels of the usage series: cleaned too (they are server text), kept as "" when empty to keep positions. */
+const labels = opt((v) => (Array.isArray(v) ? v.map((x) => (typeof x === "string" ? cleanText(x, MAX_NAME) : "")) : []))
 
-/** The field schemas the answers' schemas are made of. */
-const fields = once(() => {
-  /** Any value, or none: one schema for every field (a zod schema is immutable, and each costs the CLI's start). */
-  const anything = z.optional(z.unknown())
-  /** An optional field of any type, turned into what the parser keeps (never a failure). */
-  const opt = <T>(f: (v: unknown) => T) => z.pipe(anything, z.transform(f))
-  return {
-    anything,
-    opt,
-    num: opt(toFiniteOrNull),
-    epochMs: opt(toEpochMsOrNull),
-    /** Names from the server (plan, tool, model, product, status): cleaned at the parse boundary, never printed raw. */
-    text: opt((v) => cleanedOrNull(v, MAX_NAME)),
-    /** The envelope's message: cleaned here, cut to its shown length only after the key is redacted (errors.ts). */
-    message: opt((v) => cleanedOrNull(v, MAX_SERVER_TEXT)),
-    /** Hour labels of the usage series: cleaned too (they are server text), kept as "" when empty to keep positions. */
-    labels: opt((v) => (Array.isArray(v) ? v.map((x) => (typeof x === "string" ? cleanText(x, MAX_NAME) : "")) : [])),
-    series: opt((v) => (Array.isArray(v) ? v.map(toFiniteOrNull) : [])),
-    // Times of the reset-card list stay raw here (Beijing wall-clock text, or an epoch): the client turns them into
-    // instants, so this file needs no clock or zone.
-    rawTime: opt((v) => (typeof v === "string" || typeof v === "number" ? v : null)),
-    list: opt((v) => (Array.isArray(v) ? v : null)),
-    flag: opt((v) => (typeof v === "boolean" ? v : null)),
-  }
-})
-
-const envelope = () => {
-  const f = fields()
-  return z.looseObject({ code: f.num, msg: f.message, message: f.message, success: f.flag, data: f.anything })
-}
 /** The envelope every endpoint wraps its answer in. */
-export const Envelope = lazy(envelope)
-export type Envelope = z.infer<ReturnType<typeof envelope>>
-
-const UsageDetail = lazy(() => {
-  const f = fields()
-  return z.pipe(
-    z.looseObject({ modelCode: f.text, usage: f.num }),
-    z.transform((d) => ({ modelCode: d.modelCode ?? "", usage: d.usage })),
-  )
+export const Envelope = z.looseObject({
+  code: num,
+  msg: message,
+  message: message,
+  success: opt((v) => (typeof v === "boolean" ? v : null)),
+  data: z.optional(z.unknown()),
 })
+export type Envelope = z.infer<typeof Envelope>
 
-export const LimitEntry = lazy(() => {
-  const f = fields()
-  return z.pipe(
-    z.looseObject({
-      type: f.text,
-      unit: f.num,
-      number: f.num,
-      percentage: f.num,
-      usage: f.num,
-      currentValue: f.num,
-      remaining: f.num,
-      nextResetTime: f.epochMs,
-      usageDetails: f.opt((v) => (Array.isArray(v) ? v : null)),
-    }),
-    z.transform((e): RawLimit => ({
-      type: e.type,
-      unit: e.unit,
-      number: e.number,
-      percentage: e.percentage,
-      usage: e.usage,
-      currentValue: e.currentValue,
-      remaining: e.remaining,
-      nextResetTime: e.nextResetTime,
-      usageDetails:
-        e.usageDetails === null
-          ? null
-          : e.usageDetails.flatMap((d) => {
-              const r = UsageDetail.safeParse(d)
-              return r.success ? [r.data] : []
-            }),
-    })),
-  )
+const UsageDetail = z.pipe(
+  z.looseObject({ modelCode: text, usage: num }),
+  z.transform((d) => ({ modelCode: d.modelCode ?? "", usage: d.usage })),
+)
+
+export const LimitEntry = z.pipe(
+  z.looseObject({
+    type: text,
+    unit: num,
+    number: num,
+    percentage: num,
+    usage: num,
+    currentValue: num,
+    remaining: num,
+    nextResetTime: epochMs,
+    usageDetails: opt((v) => (Array.isArray(v) ? v : null)),
+  }),
+  z.transform((e): RawLimit => ({
+    type: e.type,
+    unit: e.unit,
+    number: e.number,
+    percentage: e.percentage,
+    usage: e.usage,
+    currentValue: e.currentValue,
+    remaining: e.remaining,
+    nextResetTime: e.nextResetTime,
+    usageDetails:
+      e.usageDetails === null
+        ? null
+        : e.usageDetails.flatMap((d) => {
+            const r = UsageDetail.safeParse(d)
+            return r.success ? [r.data] : []
+          }),
+  })),
+)
+
+export const QuotaLimitData = z.looseObject({
+  level: text,
+  planName: text,
+  limits: opt((v) => (Array.isArray(v) ? v : [])),
 })
+export type QuotaLimitData = z.infer<typeof QuotaLimitData>
 
-const quotaLimitData = () => {
-  const f = fields()
-  return z.looseObject({ level: f.text, planName: f.text, limits: f.opt((v) => (Array.isArray(v) ? v : [])) })
-}
-export const QuotaLimitData = lazy(quotaLimitData)
-export type QuotaLimitData = z.infer<ReturnType<typeof quotaLimitData>>
+const series = opt((v) => (Array.isArray(v) ? v.map(toFiniteOrNull) : []))
 
-const modelUsageData = () => {
-  const f = fields()
-  return z.looseObject({
-    x_time: f.labels,
-    modelCallCount: f.series,
-    tokensUsage: f.series,
-    totalUsage: z.catch(z.nullish(z.looseObject({ totalModelCallCount: f.num, totalTokensUsage: f.num })), null),
-    modelDataList: z.catch(z.nullish(z.array(z.looseObject({ modelName: f.text, tokensUsage: f.series }))), null),
-  })
-}
-export const ModelUsageData = lazy(modelUsageData)
-export type ModelUsageData = z.infer<ReturnType<typeof modelUsageData>>
-
-const toolUsageData = () => {
-  const f = fields()
-  return z.looseObject({
-    x_time: f.labels,
-    networkSearchCount: f.series,
-    webReadMcpCount: f.series,
-    zreadMcpCount: f.series,
-    totalUsage: z.catch(
-      z.nullish(
-        z.looseObject({ totalNetworkSearchCount: f.num, totalWebReadMcpCount: f.num, totalZreadMcpCount: f.num }),
-      ),
-      null,
-    ),
-  })
-}
-export const ToolUsageData = lazy(toolUsageData)
-export type ToolUsageData = z.infer<ReturnType<typeof toolUsageData>>
-
-export const SubscriptionItem = lazy(() => {
-  const f = fields()
-  return z.looseObject({
-    productName: f.text,
-    status: f.text,
-    nextRenewTime: f.anything,
-    billingCycle: f.opt((v) =>
-      typeof v === "string" || typeof v === "number" ? cleanedOrNull(String(v), MAX_NAME) : null,
-    ),
-    autoRenew: f.flag,
-  })
+export const ModelUsageData = z.looseObject({
+  x_time: labels,
+  modelCallCount: series,
+  tokensUsage: series,
+  totalUsage: z.catch(z.nullish(z.looseObject({ totalModelCallCount: num, totalTokensUsage: num })), null),
+  modelDataList: z.catch(z.nullish(z.array(z.looseObject({ modelName: text, tokensUsage: series }))), null),
 })
-export const SubscriptionData = lazy(() => fields().opt((v) => (Array.isArray(v) ? v : [])))
+export type ModelUsageData = z.infer<typeof ModelUsageData>
 
-// customer-package-reset/list (reset cards).
-const resetCard = () => {
-  const f = fields()
-  return z.looseObject({
-    recordId: f.opt((v) => (typeof v === "string" || typeof v === "number" ? String(v) : null)),
-    expireTime: f.rawTime,
-    available: f.flag,
-  })
-}
-export const ResetCard = lazy(resetCard)
-export type ResetCard = z.infer<ReturnType<typeof resetCard>>
+export const ToolUsageData = z.looseObject({
+  x_time: labels,
+  networkSearchCount: series,
+  webReadMcpCount: series,
+  zreadMcpCount: series,
+  totalUsage: z.catch(
+    z.nullish(z.looseObject({ totalNetworkSearchCount: num, totalWebReadMcpCount: num, totalZreadMcpCount: num })),
+    null,
+  ),
+})
+export type ToolUsageData = z.infer<typeof ToolUsageData>
 
-const resetCardsData = () => {
-  const f = fields()
-  return z.looseObject({
-    fiveHourResets: f.list,
-    weekResets: f.list,
-    lastFiveHourResetTime: f.rawTime,
-    lastWeekResetTime: f.rawTime,
-  })
-}
-export const ResetCardsData = lazy(resetCardsData)
-export type ResetCardsData = z.infer<ReturnType<typeof resetCardsData>>
+export const SubscriptionItem = z.looseObject({
+  productName: text,
+  status: text,
+  nextRenewTime: z.optional(z.unknown()),
+  billingCycle: opt((v) =>
+    typeof v === "string" || typeof v === "number" ? cleanedOrNull(String(v), MAX_NAME) : null,
+  ),
+  autoRenew: opt((v) => (typeof v === "boolean" ? v : null)),
+})
+export const SubscriptionData = opt((v) => (Array.isArray(v) ? v : []))
 
-/** Makes the schemas every reading parses, now: for a caller waiting on its answers (src/cli/report.ts). */
-export function prepareSchemas(): void {
-  for (const p of [Envelope, QuotaLimitData, LimitEntry, UsageDetail, ResetCardsData, ResetCard]) p.prepare()
-}
+// customer-package-reset/list (reset cards). Times stay raw here (Beijing wall-clock text, or an epoch): the client
+// turns them into instants, so this file needs no clock or zone.
+const rawTime = opt((v) => (typeof v === "string" || typeof v === "number" ? v : null))
+const list = opt((v) => (Array.isArray(v) ? v : null))
+
+export const ResetCard = z.looseObject({
+  recordId: opt((v) => (typeof v === "string" || typeof v === "number" ? String(v) : null)),
+  expireTime: rawTime,
+  available: opt((v) => (typeof v === "boolean" ? v : null)),
+})
+export type ResetCard = z.infer<typeof ResetCard>
+
+export const ResetCardsData = z.looseObject({
+  fiveHourResets: list,
+  weekResets: list,
+  lastFiveHourResetTime: rawTime,
+  lastWeekResetTime: rawTime,
+})
+export type ResetCardsData = z.infer<typeof ResetCardsData>
