@@ -115,6 +115,22 @@ function timeCommand(bin: string, args: string[], env: Record<string, string>): 
   return timeNodeWith(bin, args, env)
 }
 
+/**
+ * What a CLI run of the bench gets: the bench's HOME, its own cache directory, and by default an empty state directory
+ * of its own (no record of this machine: the hook rows write one into the bench's HOME), against `origin`.
+ */
+function cliEnv(cache: string, origin: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...homeEnv,
+    XDG_CACHE_HOME: cache,
+    XDG_STATE_HOME: join(cache, "state"),
+    ZAI_API_KEY: KEY,
+    GLM_QUOTA_BASE_URL: origin,
+    NO_COLOR: "1",
+    ...extra,
+  }
+}
+
 interface Fake {
   input: PluginInput
   prompts: number
@@ -484,14 +500,7 @@ try {
   const floor: number[] = []
   for (let i = 0; i < cliRuns + 1; i++) {
     const cache = mkdtempSync(join(tmpdir(), "glmq-bench-cli-"))
-    const a = await timeNode([join(DIST, "cli.cjs"), "--json"], {
-      ...homeEnv,
-      XDG_CACHE_HOME: cache,
-      XDG_STATE_HOME: join(cache, "state"),
-      ZAI_API_KEY: KEY,
-      GLM_QUOTA_BASE_URL: fast.url,
-      NO_COLOR: "1",
-    })
+    const a = await timeNode([join(DIST, "cli.cjs"), "--json"], cliEnv(cache, fast.url))
     rmSync(cache, { recursive: true, force: true })
     const b = await timeNode(["-e", "0"], {})
     const c = await timeNode([join(ROOT, "bench", "fixtures", "raw-gets.cjs")], {
@@ -530,14 +539,7 @@ try {
   step("status line, warm cache")
   {
     const cache = mkdtempSync(join(tmpdir(), "glmq-bench-line-"))
-    const lineEnv = {
-      ...homeEnv,
-      XDG_CACHE_HOME: cache,
-      XDG_STATE_HOME: join(cache, "state"),
-      ZAI_API_KEY: KEY,
-      GLM_QUOTA_BASE_URL: fast.url,
-      NO_COLOR: "1",
-    }
+    const lineEnv = cliEnv(cache, fast.url)
     const warmUp = await timeNode([join(DIST, "cli.cjs"), "--line"], lineEnv)
     if (warmUp.code !== 0 || warmUp.stdout.split("\n").length !== 2)
       throw new Error(`--line failed (exit ${warmUp.code})`)
@@ -682,15 +684,10 @@ try {
       const b: number[] = []
       const once = async (state: string) => {
         const cache = mkdtempSync(join(tmpdir(), "glmq-bench-rec-"))
-        const r = await timeNode([join(DIST, "cli.cjs"), "--json"], {
-          ...homeEnv,
-          XDG_CACHE_HOME: cache,
-          XDG_STATE_HOME: state,
-          ZAI_API_KEY: KEY,
-          GLM_QUOTA_BASE_URL: fast.url,
-          GLM_QUOTA_NOW: new Date(endMs).toISOString(),
-          NO_COLOR: "1",
-        })
+        const r = await timeNode(
+          [join(DIST, "cli.cjs"), "--json"],
+          cliEnv(cache, fast.url, { XDG_STATE_HOME: state, GLM_QUOTA_NOW: new Date(endMs).toISOString() }),
+        )
         rmSync(cache, { recursive: true, force: true })
         if (r.code === 1 || !r.stdout.includes('"schema": 1')) throw new Error(`the CLI failed (exit ${r.code})`)
         return r.exit
