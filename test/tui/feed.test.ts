@@ -10,7 +10,7 @@ import { QuotaFeed, type FeedState } from "../../src/tui/feed.ts"
 import { lineText, promptLine } from "../../src/tui/widget-model.ts"
 import { PATHS } from "../../src/zai/client.ts"
 import { startSimulator, type Simulator } from "../support/simulator.ts"
-import { CANARY_KEY } from "../helpers.ts"
+import { CANARY_KEY, until } from "../helpers.ts"
 
 let dir: string
 let sim: Simulator
@@ -50,11 +50,15 @@ function manualTimers() {
       const i = pending.indexOf(h as (typeof pending)[number])
       if (i >= 0) pending.splice(i, 1)
     },
+    /**
+     * Runs the next timer. A timer is set again only when the check before it has settled, which on a loaded
+     * machine can take longer than any guessed sleep: wait for it to be set (10 s at most), then run it.
+     */
     async fire() {
+      await until(() => pending.length > 0)
       const next = pending.shift()
       if (!next) throw new Error("no timer pending")
       next.fn()
-      await new Promise((r) => setTimeout(r, 50))
       return next.ms
     },
   }
