@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { COMMAND, COMMAND_DESCRIPTION } from "../src/opencode/server.ts"
-import { optionsSchema } from "../src/opencode/options.ts"
+import { optionsSchema } from "../src/quota/server-options.ts"
 import { tools } from "../src/opencode/tools.ts"
 
 const root = join(import.meta.dirname, "..")

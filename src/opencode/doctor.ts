@@ -8,7 +8,7 @@ import { runPluginDoctor } from "../doctor/index.ts"
 import { ok, warn, type Check } from "../doctor/types.ts"
 import type { FetchLike } from "../zai/http.ts"
 import { GUARDED, type GuardSettings } from "./guard.ts"
-import type { Settings } from "./options.ts"
+import type { Settings } from "../quota/server-options.ts"
 
 export interface OpenCodeFacts {
   guard: GuardSettings

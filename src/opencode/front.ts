@@ -78,8 +78,8 @@ function log(input: PluginInput, level: "info" | "error", message: string): void
   }
 }
 
-// Two options read raw, as options.ts's table reads them (parseGuard: false or "off" turns the guard off), without
-// loading the table: the rest validates every option and names the bad ones at the first session.
+// Two options read raw, as quota/server-options.ts's table reads them (parseGuard: false or "off" turns the guard
+// off), without loading the table: the rest validates every option and names the bad ones at the first session.
 const wantsApply = (options: unknown): boolean => (options as { model?: unknown } | null)?.model === "apply"
 const guardOff = (options: unknown): boolean => {
   const g = (options as { guard?: unknown } | null)?.guard

@@ -6,30 +6,11 @@
 // at once. 1308/1310/1311/1113 are not retried: they reach OpenCode, and the plugin's warnings.
 import { findZaiCode } from "../core/advice.ts"
 import { retryAfterMs } from "../zai/http.ts"
+import type { GuardSettings } from "../quota/server-options.ts"
 import type { FetchFn } from "./guard-install.ts"
 
 export { GUARDED, installGuard, type FetchFn } from "./guard-install.ts"
-
-export interface GuardSettings {
-  enabled: boolean
-  /** Requests in flight per model id; `default` for any other model. */
-  limits: Record<string, number>
-  /** The same during the throttling peak. */
-  peakLimits: Record<string, number>
-  /** Retries of a 1302/1305 answer before it is handed to OpenCode. */
-  retries: number
-  baseDelayMs: number
-  maxDelayMs: number
-}
-
-export const DEFAULT_GUARD: GuardSettings = {
-  enabled: true,
-  limits: { default: 2 },
-  peakLimits: { default: 1 },
-  retries: 4,
-  baseDelayMs: 500,
-  maxDelayMs: 20_000,
-}
+export { DEFAULT_GUARD, type GuardSettings } from "../quota/server-options.ts"
 
 export interface GuardStats {
   inFlight: number

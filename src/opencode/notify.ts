@@ -5,7 +5,7 @@ import { pricingAt } from "../core/catalog.ts"
 import { isQuotaPeak } from "../core/peak.ts"
 import { modelWarning, peakWarning, quotaWarnings, runwayWarning, type Clocks, type Warning } from "../core/warnings.ts"
 import type { QuotaService } from "../quota/service.ts"
-import type { Settings } from "./options.ts"
+import type { Settings } from "../quota/server-options.ts"
 import { inOpenCode } from "./present.ts"
 
 type Client = PluginInput["client"]

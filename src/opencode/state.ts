@@ -5,7 +5,7 @@ import type { Env } from "../core/types.ts"
 import { QuotaService, type ServiceDeps } from "../quota/service.ts"
 import { RequestGuard } from "./guard.ts"
 import { ProviderModels } from "./models.ts"
-import type { Settings } from "./options.ts"
+import type { Settings } from "../quota/server-options.ts"
 import { Recorder } from "./recorder.ts"
 
 export interface ServerState {

@@ -5,7 +5,7 @@ import type { Env } from "../core/types.ts"
 import { openCodeAdvice } from "../core/vocabulary.ts"
 import { renderChecks, runPluginDoctor } from "../doctor/index.ts"
 import type { FetchLike } from "../zai/http.ts"
-import type { TuiSettings } from "./options.ts"
+import type { TuiSettings } from "../quota/tui-options.ts"
 
 export const DOCTOR_COMMAND = "glm-quota-doctor"
 

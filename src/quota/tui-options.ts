@@ -10,7 +10,7 @@ import {
   readOptions,
   type OptionTable,
   type QuotaSettings,
-} from "../quota/settings.ts"
+} from "./settings.ts"
 
 export type WidgetPlace = "sidebar" | "prompt" | "off"
 

@@ -9,8 +9,28 @@ import {
   readOptions,
   type OptionTable,
   type QuotaSettings,
-} from "../quota/settings.ts"
-import { DEFAULT_GUARD, type GuardSettings } from "./guard.ts"
+} from "./settings.ts"
+
+export interface GuardSettings {
+  enabled: boolean
+  /** Requests in flight per model id; `default` for any other model. */
+  limits: Record<string, number>
+  /** The same during the throttling peak. */
+  peakLimits: Record<string, number>
+  /** Retries of a 1302/1305 answer before it is handed to OpenCode. */
+  retries: number
+  baseDelayMs: number
+  maxDelayMs: number
+}
+
+export const DEFAULT_GUARD: GuardSettings = {
+  enabled: true,
+  limits: { default: 2 },
+  peakLimits: { default: 1 },
+  retries: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 20_000,
+}
 
 export type ModelMode = "suggest" | "apply" | "off"
 
