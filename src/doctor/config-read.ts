@@ -65,12 +65,12 @@ export function mergeOpenCode(files: readonly ConfigFile[]): {
   provider: Record<string, Record<string, unknown>>
   model: unknown
   smallModel: unknown
-  plugins: { label: string; entry: string }[]
+  plugins: { label: string; entry: string; options: unknown }[]
 } {
   const provider: Record<string, Record<string, unknown>> = {}
   let model: unknown = undefined
   let smallModel: unknown = undefined
-  const plugins: { label: string; entry: string }[] = []
+  const plugins: { label: string; entry: string; options: unknown }[] = []
   for (const f of files) {
     if (isRecord(f.value.provider))
       for (const [id, p] of Object.entries(f.value.provider).slice(0, 100))
@@ -82,11 +82,12 @@ export function mergeOpenCode(files: readonly ConfigFile[]): {
   return { provider, model, smallModel, plugins }
 }
 
-/** The `plugin` entries of a file: "name@version", a path or URL, or [name, options]. */
-export function pluginEntries(f: ConfigFile): { label: string; entry: string }[] {
+/** The `plugin` entries of a file: "name@version", a path or URL, or [name, options] (`options` undefined if none). */
+export function pluginEntries(f: ConfigFile): { label: string; entry: string; options: unknown }[] {
   const list = Array.isArray(f.value.plugin) ? f.value.plugin.slice(0, 100) : []
   return list.flatMap((e: unknown) => {
     const name = Array.isArray(e) ? e[0] : e
-    return typeof name === "string" ? [{ label: f.label, entry: name }] : []
+    const options = Array.isArray(e) ? e[1] : undefined
+    return typeof name === "string" ? [{ label: f.label, entry: name, options }] : []
   })
 }

@@ -3,6 +3,8 @@
 import { bareId, classOf, MODEL_CATALOG } from "../core/catalog.ts"
 import { CODING_PLAN_PROVIDERS, isZaiUrl, providerOf } from "../core/providers.ts"
 import type { Region } from "../core/types.ts"
+import { parseOptions } from "../quota/server-options.ts"
+import { parseTuiOptions } from "../quota/tui-options.ts"
 import { mergeOpenCode, pluginEntries, shown, type OpenCodeConfigs } from "./config-read.ts"
 import { fail, ok, warn, type Check } from "./types.ts"
 
@@ -114,9 +116,39 @@ const versionOf = (entry: string): string => {
 }
 const isOurs = (entry: string): boolean => /(^|[/\\@])glm-quota(@|$|[/\\])/.test(entry) || entry === "glm-quota"
 
+type Entry = ReturnType<typeof pluginEntries>[number]
+
+/** At most this many invalid options are named per file; the rest are counted. */
+const MAX_NAMED = 5
+
+/**
+ * One ⚠ per file whose glm-quota entry has options its half cannot use, named as the half names them when it starts
+ * (the same table: `quota/server-options.ts` for opencode.json, `quota/tui-options.ts` for tui.json).
+ */
+function optionChecks(entries: readonly Entry[], problemsOf: (options: unknown) => string[]): Check[] {
+  return entries.flatMap((e) => {
+    if (e.options === undefined) return []
+    const problems = problemsOf(e.options).map((p) => shown(p, 80))
+    if (problems.length === 0) return []
+    const more = problems.length - MAX_NAMED
+    const named = problems.slice(0, MAX_NAMED).join(", ") + (more > 0 ? ` and ${more} more` : "")
+    const found = `glm-quota options in ${e.label} not used, defaults in their place: ${named}`
+    const fix = `correct them in the ["glm-quota", { … }] entry of ${e.label} (README: "Options")`
+    return [warn("plugin", found, fix)]
+  })
+}
+
 export function checkPlugin(cfg: OpenCodeConfigs): Check[] {
   const server = cfg.opencode.flatMap(pluginEntries).filter((p) => isOurs(p.entry))
   const tui = cfg.tui.flatMap(pluginEntries).filter((p) => isOurs(p.entry))
+  return [
+    ...listChecks(server, tui),
+    ...optionChecks(server, (o) => parseOptions(o).problems),
+    ...optionChecks(tui, (o) => parseTuiOptions(o).problems),
+  ]
+}
+
+function listChecks(server: readonly Entry[], tui: readonly Entry[]): Check[] {
   const fixBoth = 'add "glm-quota" to the plugin list of both opencode.json and tui.json'
   if (server.length === 0 && tui.length === 0)
     return [ok("plugin", "glm-quota is not in OpenCode's plugin lists (the CLI works without it)")]

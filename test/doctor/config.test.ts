@@ -106,6 +106,40 @@ describe("doctor: plugin", () => {
     write("project", "tui.json", { plugin: ["glm-quota@0.0.9"] })
     expect(of(await doctor(), "plugin")[0]).toMatchObject({ status: "warn" })
   })
+
+  it("options a half cannot use: ⚠ per file, each named as the half names it, the rest fine", async () => {
+    write("global", "opencode.json", {
+      plugin: [["glm-quota@0.1.0", { model: "always", thresholds: [80, 95], widget: "prompt" }]],
+    })
+    write("global", "tui.json", { plugin: [["glm-quota@0.1.0", { widget: "sidebar", refreshInterval: 5 }]] })
+    const checks = of(await doctor(), "plugin")
+    expect(checks.map((c) => c.status)).toEqual(["ok", "warn", "warn"])
+    expect(checks[1]!.found).toBe(
+      "glm-quota options in opencode.json (global) not used, defaults in their place: " +
+        "widget (unknown option), model (use suggest, apply or off)",
+    )
+    expect(checks[1]!.fix).toBe(
+      'correct them in the ["glm-quota", { … }] entry of opencode.json (global) (README: "Options")',
+    )
+    expect(checks[2]!.found).toBe(
+      "glm-quota options in tui.json (global) not used, defaults in their place: " +
+        "refreshInterval (expected seconds, at least 30)",
+    )
+    write("global", "tui.json", { plugin: [["glm-quota@0.1.0", { widget: "prompt", refreshInterval: 60 }]] })
+    write("global", "opencode.json", { plugin: [["glm-quota@0.1.0", { model: "apply", guard: "off" }]] })
+    expect(of(await doctor(), "plugin")).toEqual([expect.objectContaining({ status: "ok" })])
+  })
+
+  it("hostile option names are cleaned and capped, many are counted, a non-object is named", async () => {
+    const junk = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`x${i}\u001b[31m${"y".repeat(200)}`, 1]))
+    write("global", "opencode.json", { plugin: [["glm-quota", junk]] })
+    write("global", "tui.json", { plugin: [["glm-quota", "sidebar"]] })
+    const [, server, tui] = of(await doctor(), "plugin")
+    expect(server!.found).not.toMatch(/\u001b/)
+    expect(server!.found).toMatch(/ and 4 more$/)
+    expect(server!.found.length).toBeLessThan(600)
+    expect(tui!.found).toMatch(/: options \(expected an object\)$/)
+  })
 })
 
 describe("doctor: hostile config", () => {
