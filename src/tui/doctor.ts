@@ -4,6 +4,7 @@ import type { TuiPluginApi } from "@opencode-ai/plugin/tui"
 import type { Env } from "../core/types.ts"
 import { openCodeAdvice } from "../core/vocabulary.ts"
 import { renderChecks, runPluginDoctor } from "../doctor/index.ts"
+import { ownDialog } from "./dialog.ts"
 import type { FetchLike } from "../zai/http.ts"
 import type { TuiSettings } from "../quota/tui-options.ts"
 
@@ -25,17 +26,12 @@ export async function doctorText(d: Omit<DoctorDialogDeps, "api"> & { cwd: strin
 }
 
 export async function openDoctor(d: DoctorDialogDeps): Promise<void> {
-  const show = (message: string) =>
-    d.api.ui.dialog.replace(() => d.api.ui.DialogAlert({ title: "GLM Coding Plan set-up", message }))
+  const dialog = ownDialog(d.api)
+  const show = (message: string) => dialog.show({ title: "GLM Coding Plan set-up", message })
   try {
     show("Checking the set-up…")
-    try {
-      d.api.ui.dialog.setSize("large")
-    } catch {
-      // the default size will do
-    }
     const text = await doctorText({ ...d, cwd: d.api.state.path.directory })
-    if (d.api.ui.dialog.open) show(text)
+    if (dialog.open) show(text)
   } catch {
     try {
       d.api.ui.toast({

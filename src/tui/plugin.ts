@@ -13,6 +13,7 @@ import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
 import type { FetchLike } from "../zai/http.ts"
 import { noKeyError } from "../zai/errors.ts"
 import { problemDialog, reportDialog, type DialogText } from "./dialog-text.ts"
+import { ownDialog } from "./dialog.ts"
 import { DOCTOR_COMMAND, openDoctor } from "./doctor.ts"
 import { QuotaFeed } from "./feed.ts"
 import { parseTuiOptions, type TuiSettings } from "../quota/tui-options.ts"
@@ -194,32 +195,40 @@ function dialogFor(c: Ctx): DialogText | null {
   return null
 }
 
+const READING: DialogText = { title: "GLM Coding Plan quota", message: "Reading the quota…" }
+const UNREAD: DialogText = {
+  title: "GLM Coding Plan quota",
+  message: "The quota could not be read just now: try again in a minute.",
+}
+
+/**
+ * The report in a dialog at once: the last reading when there is one (its age on its first line), else a "Reading"
+ * line; then, while the dialog is open, every new reading (or failure) of the feed is drawn into it.
+ */
 async function openReport(c: Ctx): Promise<void> {
-  const show = (text: DialogText) => {
-    c.api.ui.dialog.replace(() => c.api.ui.DialogAlert({ title: text.title, message: text.message }))
-    try {
-      c.api.ui.dialog.setSize("large")
-    } catch {
-      // the default size will do
-    }
-  }
+  let off = () => {}
+  const dialog = ownDialog(c.api, () => off())
   try {
-    const ready = dialogFor(c)
-    if (ready !== null && c.feed.current().data.kind === "report") {
-      show(ready)
-      void c.feed.refresh().catch(() => undefined)
-      return
+    let shown = c.feed.current().data.kind === "report" ? dialogFor(c) : null
+    dialog.show(shown ?? READING)
+    const redraw = () => {
+      if (!dialog.open) return
+      const next = dialogFor(c) ?? UNREAD
+      if (shown !== null && next.title === shown.title && next.message === shown.message) return
+      shown = next
+      dialog.show(next)
     }
-    show({ title: "GLM Coding Plan quota", message: "Reading the quota…" })
+    off = c.feed.onChange(() => {
+      try {
+        redraw()
+      } catch {
+        // the dialog keeps what it shows
+      }
+    })
     await c.feed.refresh()
-    if (!c.api.ui.dialog.open) return
-    show(
-      dialogFor(c) ?? {
-        title: "GLM Coding Plan quota",
-        message: "The quota could not be read just now: try again in a minute.",
-      },
-    )
+    redraw()
   } catch {
+    off()
     c.toast("glm-quota", "The quota report could not be shown just now: try again in a minute.")
   }
 }

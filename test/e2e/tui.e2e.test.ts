@@ -146,6 +146,29 @@ describe
         expect(closed).not.toContain("**glm-quota:**")
         expect(closed).not.toMatch(/5-hour.*88 % used/)
       })
+
+      test("/glm-quota shows the last reading at once, then draws the fresh one into the open dialog", async () => {
+        // The dialog's lines pad the window names to "MCP tools (month)"; the sidebar's have one space.
+        const dialogLine = (percent: number) => new RegExp(`5-hour {3,}█+░* +${percent} %`)
+        const release = sim.hold() // every answer waits, the ones already on their way included
+        let first: string
+        try {
+          sim.set({ fiveHourPercent: 93 })
+          tui.type("/glm-quota")
+          await tui.waitFor(/\/glm-quota\s+The GLM Coding Plan quota in a dialog/, 20_000, "the autocomplete")
+          tui.press("Enter")
+          first = await tui.waitFor(dialogLine(88), 10_000, "the last reading in the dialog, with no answer yet")
+        } finally {
+          release()
+        }
+        expect(first).toContain("MCP tools (month)")
+        const fresh = await tui.waitFor(dialogLine(93), 20_000, "the fresh reading drawn into the open dialog")
+        expect(fresh).toContain("MCP tools (month)")
+        expect(fresh).not.toMatch(ERRORS)
+        tui.save("dialog-fresh")
+        tui.press("Enter")
+        await tui.waitFor((s) => !s.includes("MCP tools (month)"), 10_000, "the dialog closed")
+      })
     },
   )
 
