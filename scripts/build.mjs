@@ -28,11 +28,18 @@ const common = {
   sourcesContent: false,
   logLevel: "warning",
 }
+// The opencode binary hands a TUI plugin its own solid-js and @opentui/solid by rewriting the import specifiers it finds
+// in the plugin's files, with patterns that need a space after `from` (1.18.33: /(from\s+["'])…/). A whitespace-minified
+// `}from"solid-js"` is missed, the import fails, and the TUI half silently never loads. So the TUI half keeps its
+// whitespace (identifiers and syntax are still minified); test/repo/built-imports.test.ts and the TUI end-to-end
+// tests, which load dist/tui.js, hold it. The server half imports none of those and stays fully minified.
+const keepWhitespace = { minify: false, minifyIdentifiers: true, minifySyntax: true }
 // One build per entry: a shared chunk would make each entry load what the others need (the CLI would load the plugin's
 // tool schemas).
 for (const entry of ["src/index.ts", "src/tui.ts"]) {
   await build({
     ...common,
+    ...(entry === "src/tui.ts" ? keepWhitespace : {}),
     entryPoints: [entry],
     outdir: "dist",
     splitting: true,

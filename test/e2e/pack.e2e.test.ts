@@ -8,6 +8,7 @@ import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY, ROOT } from "../helpers.ts"
 import { startMockModel, type MockModel } from "./mock-model.ts"
 import { startOpencode, type OpencodeServer } from "./opencode.ts"
+import { HAS_TMUX, startTui } from "./tmux.ts"
 import { stopAll } from "./util.ts"
 
 describe.sequential("the packed tarball", { timeout: 180_000 }, () => {
@@ -65,5 +66,22 @@ describe.sequential("the packed tarball", { timeout: 180_000 }, () => {
     await oc.client.session.command({ path: { id: sid }, body: { command: "glm-quota", arguments: "" } })
     expect(await oc.sessionText(sid)).toMatch(/\*\*5-hour\*\* `█+░+` 61 % used/)
     expect(mock.calls).toBe(0)
+  })
+
+  // Both halves from the installed package, as tui.json and opencode.json name it: the TUI half is dist/tui.js
+  // (exports["./tui"]), which the binary loads with its own solid-js only if the built imports keep their spaces.
+  test.skipIf(!HAS_TMUX)("its TUI half loads in the real TUI and draws the quota right of the prompt", async () => {
+    const tui = await startTui({
+      pluginSpec: installed,
+      mock,
+      tuiConfig: { plugin: [[installed, { widget: "prompt" }]] },
+      env: { ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: "2026-03-07T07:30:00Z", TZ: "UTC" },
+    })
+    try {
+      const screen = await tui.waitFor(/GLM 5h [█░]+ 61 %/, 90_000, "the TUI half's line right of the prompt")
+      expect(screen).not.toContain(CANARY_KEY)
+    } finally {
+      await tui.stop()
+    }
   })
 })

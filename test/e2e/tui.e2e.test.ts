@@ -1,6 +1,6 @@
 // The TUI half in the real opencode 1.18.33 TUI under tmux: offline, isolated, a mock model, the Z.ai simulator.
-// The server half (src/index.ts, opencode.json) and the TUI half (src/tui.ts, tui.json) are both loaded, as a user
-// would configure them; the screen is polled, never slept on.
+// The server half (src/index.ts, opencode.json) and the TUI half (tui.json: the built dist/tui.js users install, or
+// src/tui.ts) are both loaded, as a user would configure them; the screen is polled, never slept on.
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { PATHS } from "../../src/zai/client.ts"
@@ -12,6 +12,8 @@ import { stopAll } from "./util.ts"
 
 const SERVER = join(ROOT, "src", "index.ts")
 const TUI = join(ROOT, "src", "tui.ts")
+/** What users install: the built TUI half (the binary loads it only if its imports keep their spaces, scripts/build.mjs). */
+const BUILT_TUI = join(ROOT, "dist", "tui.js")
 const INTERVAL_MS = 4000 // GLM_QUOTA_TEST_REFRESH_MS: test-only, below the 30 s minimum
 const WEEKDAY_PEAK = "2026-03-02T07:30:00Z" // Monday 15:30 Beijing: quota and throttle peak until 18:00 (10:00 UTC)
 /** What OpenCode shows when something failed (a toast, a dialog, a session error); peak texts say "errors", not these. */
@@ -66,7 +68,7 @@ describe
         tui = await startTui({
           pluginSpec: SERVER,
           mock,
-          tuiConfig: { plugin: [[TUI, {}]] },
+          tuiConfig: { plugin: [[BUILT_TUI, {}]] },
           env: {
             ZAI_API_KEY: CANARY_KEY,
             GLM_QUOTA_BASE_URL: sim.url,
@@ -168,6 +170,26 @@ describe
         tui.save("dialog-fresh")
         tui.press("Enter")
         await tui.waitFor((s) => !s.includes("MCP tools (month)"), 10_000, "the dialog closed")
+      })
+
+      test("/glm-quota-doctor shows the set-up checks in a dialog: no model call", async () => {
+        const calls = mock.calls
+        tui.type("/glm-quota-doctor")
+        await tui.waitFor(
+          /\/glm-quota-doctor\s+The GLM Coding Plan set-up checks/,
+          20_000,
+          "the doctor in the autocomplete",
+        )
+        tui.press("Enter")
+        const dialog = await tui.waitFor(/✓ +key accepted by 127\.0\.0\.1/, 30_000, "the set-up checks")
+        expect(dialog).toContain("GLM Coding Plan set-up")
+        expect(dialog).toMatch(/✓ +key from ZAI_API_KEY/)
+        expect(dialog).not.toMatch(ERRORS)
+        expect(dialog).not.toContain(CANARY_KEY)
+        expect(mock.calls).toBe(calls)
+        tui.save("doctor")
+        tui.press("Enter")
+        await tui.waitFor((s) => !s.includes("GLM Coding Plan set-up"), 10_000, "the dialog closed")
       })
     },
   )
