@@ -8,8 +8,6 @@ import { ownDialog } from "./dialog.ts"
 import type { FetchLike } from "../zai/http.ts"
 import type { TuiSettings } from "../quota/tui-options.ts"
 
-export const DOCTOR_COMMAND = "glm-quota-doctor"
-
 export interface DoctorDialogDeps {
   api: TuiPluginApi
   env: Env

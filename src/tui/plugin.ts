@@ -14,7 +14,6 @@ import type { FetchLike } from "../zai/http.ts"
 import { noKeyError } from "../zai/errors.ts"
 import { problemDialog, reportDialog, type DialogText } from "./dialog-text.ts"
 import { ownDialog } from "./dialog.ts"
-import { DOCTOR_COMMAND, openDoctor } from "./doctor.ts"
 import { QuotaFeed } from "./feed.ts"
 import { parseTuiOptions, type TuiSettings } from "../quota/tui-options.ts"
 import { linesBox, lineBox, type Palette } from "./render.ts"
@@ -23,6 +22,8 @@ import { promptLine, sidebarLines, type Line, type WidgetContext } from "./widge
 
 export const COMMAND = "glm-quota"
 export const COMMAND_DESCRIPTION = "The GLM Coding Plan quota in a dialog (no model call)"
+/** The set-up checks' dialog; its code (src/tui/doctor.ts and the doctor itself) is loaded when it is first opened. */
+export const DOCTOR_COMMAND = "glm-quota-doctor"
 /** Countdowns move with the clock: the widget is redrawn this often even when the data did not change. */
 const REDRAW_MS = 15_000
 
@@ -256,7 +257,13 @@ function registerCommand(c: Ctx): void {
         slash: { name: DOCTOR_COMMAND },
         onSelect: () => {
           const d = c.deps
-          void openDoctor({ api: c.api, env: d.env, fetch: d.fetch, now: c.now, settings: c.settings })
+          import("./doctor.ts")
+            .then(({ openDoctor }) =>
+              openDoctor({ api: c.api, env: d.env, fetch: d.fetch, now: c.now, settings: c.settings }),
+            )
+            .catch(() =>
+              c.toast("glm-quota", "The set-up checks could not be loaded: restart OpenCode, then try again."),
+            )
         },
       },
     ])

@@ -172,7 +172,7 @@ describe
         await tui.waitFor((s) => !s.includes("MCP tools (month)"), 10_000, "the dialog closed")
       })
 
-      test("/glm-quota-doctor shows the set-up checks in a dialog: no model call", async () => {
+      test("/glm-quota-doctor loads the set-up checks when first opened and shows them in a dialog: no model call", async () => {
         const calls = mock.calls
         tui.type("/glm-quota-doctor")
         await tui.waitFor(

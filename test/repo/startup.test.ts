@@ -1,6 +1,7 @@
-// What OpenCode reads of the built plugin when an instance starts: dist/index.js and the chunks it imports statically.
-// In the opencode binary every kilobyte of it costs the instance's bootstrap (test/e2e/FINDINGS.md §7), so the rest of
-// the plugin is a dynamic import (src/opencode/front.ts) and this closure stays small. The bench times the effect.
+// What OpenCode reads of the built plugin when an instance starts (dist/index.js) or the TUI does (dist/tui.js):
+// each entry and the chunks it imports statically. In the opencode binary every kilobyte of it costs start-up
+// (test/e2e/FINDINGS.md §7), so what is not needed at once is a dynamic import and this closure stays small. The
+// bench times the server half.
 import { readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { describe, expect, it } from "vitest"
@@ -46,5 +47,25 @@ describe("the server entry's start-up", () => {
     expect(files.has(rest)).toBe(false)
     // The rest is where the quota service, the catalog and the reports are: far bigger than what start-up reads.
     expect(Buffer.byteLength(readFileSync(rest, "utf8"))).toBeGreaterThan(bytes)
+  })
+})
+
+describe("the TUI half's start-up", () => {
+  // Its sidebar needs the report at once, so the quota service, the schemas and the renderers load with it; the set-up
+  // doctor is only for /glm-quota-doctor and stays out, one dynamic import away.
+  const entry = join(ROOT, "dist", "tui.js")
+  const files = closure(entry)
+  /** A sentence only the doctor says (src/doctor/config.ts). */
+  const DOCTOR_ONLY = "uses the pay-as-you-go path"
+
+  it("holds the widget but not the doctor, which is one dynamic import outside it", () => {
+    const all = [...files.values()].join("\n")
+    expect(all).toContain("glm-quota.report")
+    expect(all.includes(DOCTOR_ONLY)).toBe(false)
+    const lazy = [...files.values()].flatMap(dynamicImports)
+    expect(lazy).toHaveLength(1)
+    const doctor = join(dirname(entry), lazy[0]!)
+    expect(files.has(doctor)).toBe(false)
+    expect(readFileSync(doctor, "utf8")).toContain(DOCTOR_ONLY)
   })
 })
