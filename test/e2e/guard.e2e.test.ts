@@ -18,8 +18,8 @@ interface Endpoint {
   close(): Promise<void>
 }
 
-/** One request in flight; beyond it 429 {"error":{"code":"1302"}} like the Coding Plan under load. A stream waits for the next arrival (at most 1 s), then takes 400 ms. */
-async function oneAtATime(): Promise<Endpoint> {
+/** One request in flight; beyond it 429 {"error":{"code":"1302"}} like the Coding Plan under load. A stream waits for the next arrival (at most holdMs), then takes 400 ms. */
+async function oneAtATime(holdMs: number): Promise<Endpoint> {
   const e = { inFlight: 0, maxInFlight: 0, rejected: 0, completed: 0, arrivals: 0 }
   const server: Server = createServer((req, res) => {
     let raw = ""
@@ -49,10 +49,10 @@ async function oneAtATime(): Promise<Endpoint> {
       const chunk = (delta: object, finish: string | null = null) =>
         `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "glm-4.7", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
       res.write(chunk({ role: "assistant", content: "" }))
-      // The stream stays open until another request arrives (or a second passes), so that requests sent together
-      // overlap here however slowly a loaded machine sends them.
+      // The stream stays open until another request arrives (or holdMs pass), so that requests sent together overlap
+      // here however slowly a loaded machine sends them.
       const arrived = e.arrivals
-      await until(() => e.arrivals > arrived, 1000)
+      await until(() => e.arrivals > arrived, holdMs)
       for (const word of ["all ", "done ", "here"]) {
         await new Promise((r) => setTimeout(r, 130))
         res.write(chunk({ content: word }))
@@ -81,7 +81,9 @@ for (const guard of ["off", "on"] as const) {
 
     beforeAll(async () => {
       sim = await startSimulator({ now: () => new Date(NOW), state: { keys: [CANARY_KEY] } })
-      zai = await oneAtATime()
+      // Without the guard the next request comes while the first is held: give a loaded machine 5 s to send it. With the
+      // guard it never comes while one is in flight, so each stream would only wait out the hold.
+      zai = await oneAtATime(guard === "off" ? 5000 : 1000)
       oc = await startOpencode({
         pluginSpec: join(ROOT, "src", "index.ts"),
         pluginOptions: { guard: guard === "off" ? "off" : { limits: { default: 1 } }, toasts: false },
@@ -104,7 +106,7 @@ for (const guard of ["off", "on"] as const) {
 
     test(
       guard === "off"
-        ? "four sessions at once: the endpoint refuses some with 1302, and at least one session fails on it"
+        ? "four sessions at once: requests overlap at the endpoint, which refuses some with 1302"
         : "four sessions at once: all complete, never two in flight, no 1302",
       async () => {
         const sessions = await Promise.all([1, 2, 3, 4].map(() => oc.createSession()))
@@ -124,12 +126,11 @@ for (const guard of ["off", "on"] as const) {
           }),
         )
         if (guard === "off") {
-          expect(zai.rejected).toBeGreaterThan(0)
+          // What the guard controls is whether a second request reaches the endpoint while one is in flight. Whether a
+          // turn then fails is OpenCode's retry policy (how often, how long it backs off), not ours: asserting on it
+          // made this test fail on a fresh clone whenever OpenCode's retries happened to get through.
+          expect(zai.rejected, `errors: ${JSON.stringify(errors)}`).toBeGreaterThan(0)
           expect(zai.maxInFlight).toBe(1)
-          expect(
-            errors.filter((m) => m !== null && /High concurrency/.test(m)).length,
-            `errors: ${JSON.stringify(errors)}`,
-          ).toBeGreaterThan(0)
           return
         }
         expect(errors).toEqual([null, null, null, null])
