@@ -1,9 +1,24 @@
-// The plugin entry. OpenCode calls every export of this module as a plugin, so it exports one thing only. It is also
-// the one place the server half reads the process: its environment and its fetch. What it loads at start-up is
-// front.ts; the rest of the plugin (server.ts) is imported on first use, a chunk of its own in dist/.
+// The plugin entry, for both OpenCode majors. OpenCode 1.x calls `server` (and every other export of this module as a
+// plugin, so it exports one thing only); OpenCode 2 calls `setup(ctx)`. 1.18.33 also calls `setup` at its first
+// prompt through a smaller preview context, which `setup` recognises and leaves alone (src/opencode2/host.ts). It is
+// also the one place the server halves read the process: its environment and its fetch. What 1.x loads at start-up
+// is front.ts (the rest, server.ts, on first use); what 2.x loads is one dynamic import, made only under 2.x.
 import { createPlugin } from "./opencode/front.ts"
+import { isServerContext } from "./opencode2/host.ts"
+
+const deps = { env: process.env, fetch: (u: string | URL | Request, i?: RequestInit) => fetch(u, i) }
+let setup2: ((ctx: unknown) => Promise<(() => void) | undefined>) | null = null
 
 export default {
   id: "glm-quota",
-  server: createPlugin({ env: process.env, fetch: (u, i) => fetch(u, i), load: () => import("./opencode/server.ts") }),
+  server: createPlugin({ ...deps, load: () => import("./opencode/server.ts") }),
+  async setup(ctx: unknown): Promise<(() => void) | undefined> {
+    if (!isServerContext(ctx)) return undefined
+    try {
+      setup2 ??= (await import("./opencode2/server.ts")).createSetup(deps)
+      return await setup2(ctx)
+    } catch {
+      return undefined
+    }
+  },
 }

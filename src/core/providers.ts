@@ -55,6 +55,26 @@ export function providerModelLists(providers: unknown): Record<string, string[]>
 }
 
 /**
+ * The same lists from OpenCode 2's model list (`ctx.model.list`, `GET /api/model`: one entry per model, with
+ * `providerID`, `id`, `status`, `enabled` and the provider's `settings.baseURL`): active, enabled models only.
+ */
+export function modelListsOf(models: unknown): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  if (!Array.isArray(models)) return out
+  for (const m of models) {
+    if (!isRecord(m) || typeof m.providerID !== "string" || typeof m.id !== "string") continue
+    if (m.enabled === false || (m.status !== undefined && m.status !== "active")) continue
+    const settings = isRecord(m.settings) ? m.settings : {}
+    if (!(m.providerID in CODING_PLAN_PROVIDERS) && !isZaiUrl(settings.baseURL)) continue
+    const provider = cleanText(m.providerID, MAX_NAME)
+    const id = cleanText(m.id, MAX_NAME)
+    const ids = (out[provider] ??= [])
+    if (id !== "" && !ids.includes(id) && ids.length < MAX_IDS) ids.push(id)
+  }
+  return out
+}
+
+/**
  * The list to recommend from: the provider the user's model is on when it is a Coding Plan one, else the coding-plan
  * provider of the key's region, else the only one there is; null when none is known.
  */

@@ -18,9 +18,9 @@ const STALE_REASON = "The quota API has not answered yet; the fresh report follo
 const BROKEN_TEXT = `${FAILURE_PREFIX}the report could not be made just now: try again in a minute.`
 
 type Client = PluginInput["client"]
-interface CommandParts {
+export interface CommandParts {
   service: QuotaService
-  notify: Notifier
+  notify: Pick<Notifier, "log">
   at: () => ViewAt
 }
 
@@ -64,13 +64,14 @@ export function commandHook(
   }
 }
 
-interface Answer {
+export interface Answer {
   text: string
   /** The fresh report still on its way, posted when it comes. */
   later: Promise<string> | null
 }
 
-async function answer(
+/** What /glm-quota ARGS answers: the report (or the checks) within PATIENCE_MS, and the fresh report still on its way. */
+export async function answer(
   p: CommandParts,
   args: string,
   footer: () => string,

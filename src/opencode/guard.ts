@@ -212,3 +212,11 @@ export class RequestGuard {
     return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers })
   }
 }
+
+/** The guard's state in one line, under the report of /glm-quota. */
+export function guardLine(guard: RequestGuard): string {
+  if (!guard.settings.enabled) return "Request guard: off."
+  const s = guard.stats
+  const l = guard.settings
+  return `Request guard (this OpenCode process): ${s.inFlight} in flight, ${s.queued} queued, ${s.retried} retried after 1302/1305 · limit ${l.limits.default ?? 1} per model, ${l.peakLimits.default ?? 1} at the throttling peak.`
+}

@@ -46,12 +46,19 @@ export class ProviderModels {
 
   /** Asks the running OpenCode once (joined while in flight); resolves to the new lists, or null when it failed. */
   load(client: ProvidersClient): Promise<ModelLists | null> {
+    return this.loadWith(async () => {
+      const res = await client.config.providers()
+      const providers = res?.data?.providers
+      return Array.isArray(providers) ? providerModelLists(providers) : null
+    })
+  }
+
+  /** The same with any way of asking (OpenCode 2 asks `ctx.model.list`): joined while in flight, kept on disk. */
+  loadWith(ask: () => Promise<ModelLists | null>): Promise<ModelLists | null> {
     this.loading ??= (async () => {
       try {
-        const res = await client.config.providers()
-        const providers = res?.data?.providers
-        if (!Array.isArray(providers)) return null
-        const lists = providerModelLists(providers)
+        const lists = await ask()
+        if (lists === null) return null
         this.lists = lists
         this.save(lists)
         return lists

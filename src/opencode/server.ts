@@ -13,7 +13,7 @@ import type { FetchLike } from "../zai/http.ts"
 import { applyModel } from "./apply.ts"
 import { pluginDoctor, type DoctorDeps } from "./doctor.ts"
 import { commandHook } from "./command.ts"
-import type { RequestGuard } from "./guard.ts"
+import { guardLine, type RequestGuard } from "./guard.ts"
 import { COMMAND, HANDLED } from "./surface.ts"
 import type { ProviderModels, ProvidersClient } from "./models.ts"
 import { Notifier } from "./notify.ts"
@@ -34,13 +34,6 @@ export interface ServerDeps {
   state: ServerState
   /** Default: GLM_QUOTA_NOW running from its instant, else the real clock. */
   now?: () => Date
-}
-
-export function guardLine(guard: RequestGuard): string {
-  if (!guard.settings.enabled) return "Request guard: off."
-  const s = guard.stats
-  const l = guard.settings
-  return `Request guard (this OpenCode process): ${s.inFlight} in flight, ${s.queued} queued, ${s.retried} retried after 1302/1305 · limit ${l.limits.default ?? 1} per model, ${l.peakLimits.default ?? 1} at the throttling peak.`
 }
 
 /** One started instance: its hooks, and the request guard front.ts puts in front of the providers. */

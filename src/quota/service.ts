@@ -8,6 +8,7 @@ import { buildReport } from "../core/report.ts"
 import type { Env, PeakState, QuotaError, QuotaSnapshot, Report } from "../core/types.ts"
 import type { CachedResult } from "../zai/cache.ts"
 import type { FetchLike } from "../zai/http.ts"
+import type { Credentials } from "../zai/credentials.ts"
 import type { QuotaSettings } from "./settings.ts"
 import { openSource, type QuotaSource } from "./source.ts"
 
@@ -30,6 +31,8 @@ export interface ServiceDeps {
   now: () => Date
   /** This machine's record; null keeps `local` out of reports. */
   record?: RecordPort | null
+  /** The key the host holds (OpenCode 2's connection), asked at each (re)open; null or absent: env and auth.json. */
+  credentials?: () => Credentials | null
 }
 
 type Listener = (reading: Reading) => void
@@ -92,6 +95,7 @@ export class QuotaService {
         region: this.settings.region,
         baseUrl: this.settings.baseUrl,
         freshMs: this.settings.refreshInterval * 1000,
+        credentials: this.deps.credentials?.() ?? null,
       })
     }
     return this.source
@@ -155,6 +159,11 @@ export class QuotaService {
     const res = await (history ? src.value.history : src.value.quota).get()
     this.take(res, history)
     return res
+  }
+
+  /** Forgets the opened source (the host's key arrived or changed): the next read opens it anew. */
+  reopen(): void {
+    this.source = null
   }
 
   /** Starts a refresh if one is due, without waiting for it. For hooks, which never wait on the network. */

@@ -1,0 +1,149 @@
+// The OpenCode 2 server half: `setup(ctx)` over the same quota layer as the 1.x half — /glm-quota (and `full`,
+// `json`, `doctor`) answered with a synthetic message and no model call, the agent tools, this machine's record from
+// the session events, apply mode through `session.switchModel`, and the request guard in front of the Coding Plan
+// providers' fetch. 2.x gives a server plugin no toasts: warnings are the TUI half's (src/opencode2/tui.ts).
+// Every host call is guarded: a missing domain leaves its feature off, never the plugin; nothing here awaits the
+// network on a hook's path, and nothing is written to the console.
+import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
+import { parseOptions, type Settings } from "../quota/server-options.ts"
+import type { QuotaService } from "../quota/service.ts"
+import type { Credentials } from "../zai/credentials.ts"
+import type { FetchLike } from "../zai/http.ts"
+import type { Env } from "../core/types.ts"
+import { guardFor, modelsFor, recorderFor, serviceFor, createServerState, type ServerState } from "../opencode/state.ts"
+import type { ViewAt } from "../opencode/present.ts"
+import type { RequestGuard } from "../opencode/guard.ts"
+import type { Recorder } from "../opencode/recorder.ts"
+import type { ProviderModels } from "../opencode/models.ts"
+import { isServerContext, type ServerContext } from "./host.ts"
+import { hostCredentials } from "./key.ts"
+import { HostLog } from "./log.ts"
+import { registerCommand } from "./command.ts"
+import { registerTools } from "./tools.ts"
+import { Turns } from "./turns.ts"
+import { Applier } from "./apply.ts"
+import { installGuard2 } from "./guard.ts"
+
+export interface Server2Deps {
+  env: Env
+  fetch: FetchLike
+  now?: () => Date
+  /** The process's shared state; default: one per factory, shared with nothing else. */
+  state?: ServerState
+}
+
+/** Everything one started instance works with. */
+export interface Parts2 {
+  ctx: ServerContext
+  settings: Settings
+  problems: string[]
+  service: QuotaService
+  recorder: Recorder | null
+  guard: RequestGuard
+  models: ProviderModels
+  log: HostLog
+  env: Env
+  fetch: FetchLike
+  now: () => Date
+  at: () => ViewAt
+  /** Resolves when the host's key has been asked for at start (found or not). */
+  keyReady: Promise<void>
+  /** Asks the host again when no key of its is known yet (a key connected since); resolves when asked. */
+  askKey: () => Promise<void>
+}
+
+/** The factory: `setup` never throws into OpenCode; it returns its own dispose. */
+export function createSetup(deps: Server2Deps): (ctx: unknown) => Promise<(() => void) | undefined> {
+  const state = deps.state ?? createServerState()
+  // The host's key, process-wide like the services that read it (an instance started later shares them).
+  const box: KeyBox = { key: null }
+  return async (ctx) => {
+    // OpenCode 1.18.33's preview context (and anything else that is not 2.x's): the `server` export did the work.
+    if (!isServerContext(ctx)) return undefined
+    try {
+      return await start(ctx, deps, state, box)
+    } catch {
+      return undefined
+    }
+  }
+}
+
+interface KeyBox {
+  key: Credentials | null
+}
+
+async function start(ctx: ServerContext, deps: Server2Deps, state: ServerState, box: KeyBox): Promise<() => void> {
+  const { settings, problems } = parseOptions(ctx.options ?? {})
+  const clock = clockFromEnv(deps.env, "running")
+  if (clock.error !== null) problems.push("GLM_QUOTA_NOW (not a date)")
+  const now = deps.now ?? clock.now
+  const log = new HostLog(now)
+  let zone: string | null = null
+  const localTz = () => (zone ??= localTimeZone(deps.env))
+  const recorder = recorderFor(state, deps.env, now, (text) => log.add("warn", `local record: ${text}`))
+  const service = serviceFor(state, settings, {
+    env: deps.env,
+    fetch: deps.fetch,
+    now,
+    record: recorder,
+    credentials: () => box.key,
+  })
+  // The key OpenCode holds, asked in the background at start (the first refresh follows it; env and auth.json
+  // meanwhile) and again whenever a command or a new session finds none yet: a key connected later is picked up.
+  let asking: Promise<void> | null = null
+  const askKey = (): Promise<void> =>
+    (asking ??= hostCredentials(ctx, settings.region)
+      .then((c) => {
+        if (c === null || (box.key !== null && c.key === box.key.key)) return
+        box.key = c
+        service.reopen()
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        asking = null
+        service.refreshSoon()
+      }))
+  const keyReady = askKey()
+  const p: Parts2 = {
+    ctx,
+    settings,
+    problems,
+    service,
+    recorder,
+    guard: guardFor(state, settings, () => service.peak(now()).periods.includes("throttle")),
+    models: modelsFor(state, deps.env),
+    log,
+    env: deps.env,
+    fetch: deps.fetch,
+    now,
+    at: () => ({ now: now(), localTimeZone: localTz(), peakTimeZone: settings.peak.timeZone }),
+    keyReady,
+    askKey: () => (box.key === null ? askKey() : Promise.resolve()),
+  }
+  if (problems.length > 0) log.add("warn", `invalid options, defaults used: ${problems.join(", ")}`)
+  const disposers: (() => unknown)[] = []
+  const keep = async (what: string, d: Promise<{ dispose: () => unknown } | undefined | void>) => {
+    try {
+      const x = await d
+      if (x && typeof x.dispose === "function") disposers.push(() => x.dispose())
+    } catch (err) {
+      log.add("error", `${what} could not be registered: ${(err as Error)?.message ?? "unknown error"}`)
+    }
+  }
+  const applier = new Applier(p)
+  const turns = new Turns(p, applier)
+  await keep("/glm-quota", registerCommand(p))
+  await keep("the tools", registerTools(p))
+  await keep("the request guard", installGuard2(p))
+  disposers.push(turns.listen())
+  disposers.push(service.onUpdate(() => applier.all()))
+  return () => {
+    for (const d of disposers) {
+      try {
+        void Promise.resolve(d()).catch(() => undefined)
+      } catch {
+        // shutting down anyway
+      }
+    }
+  }
+}
