@@ -21,6 +21,7 @@ import { pathToFileURL } from "node:url"
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
 import { PATHS } from "../src/zai/client.ts"
 import { startSimulator, type Simulator } from "../test/support/simulator.ts"
+import { ensureHosts, hostBin } from "../test/hosts/hosts.ts"
 
 type PluginModule = typeof import("../src/index.ts")
 
@@ -161,6 +162,7 @@ function fakeClient(): Fake {
 
 step("building dist/")
 execFileSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, stdio: "inherit" })
+ensureHosts((line) => process.stderr.write(`${line}\n`))
 
 const home = mkdtempSync(join(tmpdir(), "glmq-bench-"))
 const homeEnv = {
@@ -198,7 +200,7 @@ try {
   const ours = join(DIST, "index.js")
   const startEnv = { ...homeEnv, ZAI_API_KEY: KEY, GLM_QUOTA_BASE_URL: fast.url }
   // Under Node, and under the Bun inside the opencode binary (what OpenCode really runs plugins with).
-  const bun = join(ROOT, "node_modules", ".bin", "opencode")
+  const bun = hostBin(1)
   const runtimes: { name: string; run: (args: string[]) => ReturnType<typeof timeNode> }[] = [
     { name: "Node", run: (args) => timeNode(args, startEnv) },
     ...(existsSync(bun)
@@ -265,7 +267,7 @@ try {
         baseline: "—",
         ratio: "—",
         runs: "—",
-        note: "no opencode binary in node_modules",
+        note: "no opencode binary in test/hosts",
       })
     } else {
       // Interleaved, and enough of them that the median holds (one start is noisy: ±30 ms here).

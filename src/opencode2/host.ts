@@ -27,7 +27,10 @@ export interface HostTool {
   description: string
   input: Record<string, unknown>
   options?: { codemode?: boolean }
-  execute: (args: Record<string, unknown>, ctx: { sessionID?: string }) => Promise<{ output: unknown; content: string }>
+  execute: (
+    args: Record<string, unknown>,
+    ctx: { sessionID?: string },
+  ) => Promise<{ output?: unknown; content: string }>
 }
 
 /** A slash command as `ctx.command.transform`'s draft takes it; `execute` gets the invocation. */

@@ -12,7 +12,8 @@ const isWindow = (v: unknown): v is Window => typeof v === "string" && (TOOL_WIN
 
 export function registerTools(p: Parts2): Promise<Disposable> {
   const run = toolRunners(p.service, p.at)
-  const answer = (content: string) => ({ output: { text: content }, content })
+  // Content only: 2.2.5 refuses an `output` from a tool that declares no output schema.
+  const answer = (content: string) => ({ content })
   return p.ctx.tool.transform((draft) => {
     draft.add({
       name: "glm_quota",

@@ -70,7 +70,8 @@ function looksLikeTitleRequest(body: Obj): boolean {
     .filter((m) => m.role === "system")
     .map((m) => (typeof m.content === "string" ? m.content : JSON.stringify(m.content)))
     .join("\n")
-  return /title generator|generate a (short )?title|You are a title/i.test(sys)
+  // 1.x: "You are a title generator…"; 2.x: "You name conversations so the user can find them later…"
+  return /title generator|generate a (short )?title|You are a title|You name conversations/i.test(sys)
 }
 
 function chunk(id: string, model: string, delta: Obj, finish: string | null = null, extra: Obj = {}): string {

@@ -25,18 +25,10 @@ import {
 } from "./isolation.ts"
 import type { MockModel } from "./mock-model.ts"
 import { REPO_ROOT, sleep, withTimeout, type Obj } from "./util.ts"
+import { hostBin } from "../hosts/hosts.ts"
 
-/** The real binary: `$OPENCODE_BIN`, else node_modules/.bin/opencode, else the platform package's binary. */
-export const OPENCODE_BIN: string = (() => {
-  const candidates = [
-    process.env.OPENCODE_BIN,
-    join(REPO_ROOT, "node_modules/.bin/opencode"),
-    join(REPO_ROOT, `node_modules/opencode-${process.platform}-${process.arch}/bin/opencode`),
-    join(REPO_ROOT, `node_modules/opencode-${process.platform}-${process.arch}-baseline/bin/opencode`),
-  ]
-  for (const c of candidates) if (c && existsSync(c)) return c
-  return join(REPO_ROOT, "node_modules/.bin/opencode")
-})()
+/** The real 1.x binary: `$OPENCODE_BIN`, else the pinned install under test/hosts (test/hosts/hosts.ts). */
+export const OPENCODE_BIN: string = hostBin(1)
 
 // ───────────────────────────── events ─────────────────────────────
 
