@@ -58,7 +58,11 @@ export interface ServerContext {
     switchModel: (input: { sessionID: string; model: ModelRef }) => Promise<unknown>
     get: (input: { sessionID: string }) => Promise<{ parentID?: string; model?: ModelRef } | undefined>
   }
-  model: { list: (input: Record<string, unknown>) => Promise<{ data?: unknown }> }
+  model: {
+    list: (input: Record<string, unknown>) => Promise<{ data?: unknown }>
+    /** The model a session without one of its own runs: the config's `model`, else the host's pick. */
+    default: (input: Record<string, unknown>) => Promise<unknown>
+  }
   integration?: {
     connection?: {
       active: (integrationID: string) => Promise<unknown>

@@ -31,6 +31,8 @@ export class Turns {
   readonly sessions = new Sessions()
   /** sessionID → the model it runs, as the events told it. */
   private readonly models = new Map<string, ModelRef>()
+  /** The host's default model, the one a session without a model of its own runs; asked at each new session. */
+  private fallback: ModelRef | null = null
   /** Listeners for a turn's end (the cost of a turn is one). */
   private readonly ends = new Set<(sessionID: string) => void>()
 
@@ -38,8 +40,26 @@ export class Turns {
     private readonly p: Parts2,
     private readonly applier: Applier,
   ) {
-    applier.modelOf = (id) => this.models.get(id) ?? null
+    applier.modelOf = (id) => this.modelOf(id)
     applier.isSubagent = (id) => this.sessions.isSubagent(id)
+  }
+
+  /** The model a session runs: its own, else the host's default. */
+  modelOf(sessionID: string): ModelRef | null {
+    return this.models.get(sessionID) ?? this.fallback
+  }
+
+  /** Asks the host for its default model, then calls `then` (also when the host did not say). */
+  private askDefault(then: () => void): void {
+    const ask = this.p.ctx.model.default
+    if (typeof ask !== "function") return then()
+    void ask({})
+      .then((d) => {
+        const ref = modelRef((d as { data?: unknown } | undefined)?.data ?? d)
+        if (ref !== null) this.fallback = ref
+      })
+      .catch(() => undefined)
+      .finally(then)
   }
 
   onTurnEnd(fn: (sessionID: string) => void): () => void {
@@ -90,7 +110,8 @@ export class Turns {
         if (model !== null) this.models.set(sessionID, model)
         void this.p.askKey()
         this.p.service.refreshSoon()
-        return this.applier.created(sessionID)
+        if (model !== null) return this.applier.created(sessionID)
+        return this.askDefault(() => this.applier.created(sessionID))
       case "session.model.selected":
         if (model !== null) this.models.set(sessionID, model)
         return model === null ? undefined : this.applier.selected(sessionID, model)
@@ -108,7 +129,7 @@ export class Turns {
       case "session.tool.input.started":
         return typeof d.name === "string" ? rec?.mcp(sessionID, d.name) : undefined
       case "session.execution.started": {
-        const m = this.models.get(sessionID)
+        const m = this.modelOf(sessionID)
         return rec?.prompt(sessionID, m?.providerID, m?.id)
       }
       case "session.execution.succeeded":

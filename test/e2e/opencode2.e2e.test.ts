@@ -3,7 +3,7 @@
 // by OpenCode itself (opencode.db) — no key in the environment. Each test is one thing a 1.x user has.
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { startSimulator, type Simulator } from "../support/simulator.ts"
-import { CANARY_KEY } from "../helpers.ts"
+import { CANARY_KEY, runCli } from "../helpers.ts"
 import { startMockModel, type MockModel } from "./mock-model.ts"
 import { startOpencode2, until, type Opencode2 } from "./opencode2.ts"
 import { stopAll } from "./util.ts"
@@ -90,5 +90,158 @@ describe.sequential("OpenCode 2.2.5: the package directory in `plugins`, the key
     expect(followUp).toMatch(/glm-5\.3/)
     expect(followUp).not.toContain(CANARY_KEY)
     mock.setScript([])
+  })
+})
+
+describe.sequential("OpenCode 2.2.5: this machine's record and apply mode", () => {
+  let sim: Simulator
+  let mock: MockModel
+  let oc: Opencode2
+  const sessionModel = async (sid: string) =>
+    (await oc.api<{ data?: { model?: { id?: string } } }>("GET", `/api/session/${sid}`)).data.data?.model?.id ?? null
+
+  beforeAll(async () => {
+    sim = await startSimulator({ now: () => new Date(SATURDAY), state: { keys: [CANARY_KEY] } })
+    mock = await startMockModel({
+      fallback: { text: "done", usage: { prompt_tokens: 1000, completion_tokens: 200, total_tokens: 1200 } },
+    })
+    oc = await startOpencode2({
+      modelUrl: mock.url,
+      model: "zai-coding-plan/glm-5.3-flash",
+      pluginOptions: { model: "apply" },
+      storedKey: CANARY_KEY,
+      env: { GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: SATURDAY },
+    })
+  }, 120_000)
+
+  afterAll(() => stopAll(oc, mock, sim))
+
+  test("Saturday off-peak on Pro: a new session is switched to glm-5.3, a listed id, and the prompt goes there", async () => {
+    const listed = await oc.api<{ data: { providerID: string; id: string }[] }>("GET", "/api/model")
+    const ids = listed.data.data.filter((m) => m.providerID === "zai-coding-plan").map((m) => m.id)
+    expect(ids).toContain("glm-5.3")
+    expect(ids).not.toContain("glm-5")
+    const sid = await oc.createSession()
+    await until(
+      async () => (await sessionModel(sid)) === "glm-5.3",
+      20_000,
+      () => "the session was not switched",
+    )
+    const before = mock.requests.length
+    await oc.prompt(sid, "refactor this")
+    const models = mock.requests
+      .slice(before)
+      .filter((r) => !r.isTitle)
+      .map((r) => r.model)
+    expect(models).toEqual(["glm-5.3"])
+  })
+
+  test("a model the user picks in a session is kept after the next turn", async () => {
+    const sid = await oc.createSession()
+    await until(
+      async () => (await sessionModel(sid)) === "glm-5.3",
+      20_000,
+      () => "the session was not switched",
+    )
+    const picked = await oc.api("POST", `/api/session/${sid}/model`, {
+      model: { providerID: "zai-coding-plan", id: "glm-5.3-highspeed" },
+    })
+    expect(picked.status).toBeLessThan(300)
+    for (const text of ["one", "two"]) {
+      const before = mock.requests.length
+      await oc.prompt(sid, text)
+      const models = mock.requests
+        .slice(before)
+        .filter((r) => !r.isTitle)
+        .map((r) => r.model)
+      expect(models).toEqual(["glm-5.3-highspeed"])
+    }
+    expect(await sessionModel(sid)).toBe("glm-5.3-highspeed")
+  })
+
+  test("the turns are in this machine's record, which /glm-quota and the CLI read", async () => {
+    const sid = await oc.createSession()
+    await oc.command(sid, "glm-quota")
+    await until(
+      async () => (await oc.texts(sid)).some((t) => /This machine, last 5 h: [1-9]\d* prompts?/.test(t)),
+      20_000,
+      () => "the record never showed a prompt",
+    )
+    const text = (await oc.texts(sid)).find((t) => /This machine, last 5 h/.test(t))!
+    expect(text).toMatch(/[1-9]\d* model calls?/)
+    // The plugin's clock runs from GLM_QUOTA_NOW; the CLI's stands still: ask it ten minutes on.
+    const later = new Date(Date.parse(SATURDAY) + 600_000).toISOString()
+    const env = { ...oc.env, ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: later }
+    const cli = await runCli(["--json"], env)
+    expect(cli.code, cli.stderr).toBe(0)
+    type Local = { prompts?: number; calls?: number; tokens?: { input?: number } }
+    const local = (JSON.parse(cli.stdout) as { local?: { summary?: Local } }).local?.summary
+    expect(local?.prompts).toBeGreaterThanOrEqual(3)
+    expect(local?.calls).toBeGreaterThanOrEqual(3)
+    expect(local?.tokens?.input).toBeGreaterThanOrEqual(3000)
+  })
+})
+
+describe.sequential("OpenCode 2.2.5: failures end in one plain sentence", () => {
+  let sim: Simulator
+  let mock: MockModel
+  const started: Opencode2[] = []
+  const start = async (env: Record<string, string>, storedKey = CANARY_KEY) => {
+    const oc = await startOpencode2({ modelUrl: mock.url, storedKey, env: { GLM_QUOTA_NOW: SATURDAY, ...env } })
+    started.push(oc)
+    return oc
+  }
+  const answerOf = async (oc: Opencode2, match: RegExp) => {
+    const sid = await oc.createSession()
+    await oc.command(sid, "glm-quota")
+    await until(
+      async () => (await oc.texts(sid)).some((t) => match.test(t)),
+      20_000,
+      () => `nothing like ${match}`,
+    )
+    return (await oc.texts(sid)).filter((t) => t.includes("glm-quota") || match.test(t))
+  }
+
+  beforeAll(async () => {
+    sim = await startSimulator({ now: () => new Date(SATURDAY), state: { keys: [CANARY_KEY] } })
+    mock = await startMockModel({})
+  }, 60_000)
+
+  afterAll(() => stopAll(...started, mock, sim))
+
+  test("a rejected key", async () => {
+    const oc = await start({ GLM_QUOTA_BASE_URL: sim.url }, "sk-not-a-real-key-0000")
+    const [text] = await answerOf(oc, /rejected|not accepted|invalid/i)
+    expect(text).toMatch(/^\*\*glm-quota:\*\* [^\n]+\.$/)
+    expect(text).not.toContain("sk-not-a-real-key")
+    expect(mock.calls).toBe(0)
+  })
+
+  test("an unreachable API", async () => {
+    const oc = await start({ GLM_QUOTA_BASE_URL: "http://127.0.0.1:9" })
+    const [text] = await answerOf(oc, /could not (be )?reach|unreachable|network|connect/i)
+    expect(text).toMatch(/^\*\*glm-quota:\*\* [^\n]+\.$/)
+    expect(mock.calls).toBe(0)
+  })
+
+  test("a hanging API: a sentence within seconds, the report when it answers", async () => {
+    const oc = await start({ GLM_QUOTA_BASE_URL: sim.url })
+    const release = sim.hold()
+    const sid = await oc.createSession()
+    const t0 = Date.now()
+    await oc.command(sid, "glm-quota")
+    await until(
+      async () => (await oc.texts(sid)).some((t) => /still waiting/.test(t)),
+      10_000,
+      () => "no interim",
+    )
+    expect(Date.now() - t0).toBeLessThan(8000)
+    release()
+    await until(
+      async () => (await oc.texts(sid)).some((t) => /5-hour/.test(t)),
+      20_000,
+      () => "no report after",
+    )
+    expect(mock.calls).toBe(0)
   })
 })
