@@ -23,6 +23,7 @@ import { registerTools } from "./tools.ts"
 import { Turns } from "./turns.ts"
 import { Applier } from "./apply.ts"
 import { installGuard2 } from "./guard.ts"
+import { serverOptionsOf } from "./options.ts"
 
 export interface Server2Deps {
   env: Env
@@ -73,7 +74,7 @@ interface KeyBox {
 }
 
 async function start(ctx: ServerContext, deps: Server2Deps, state: ServerState, box: KeyBox): Promise<() => void> {
-  const { settings, problems } = parseOptions(ctx.options ?? {})
+  const { settings, problems } = parseOptions(serverOptionsOf(ctx.options ?? {}))
   const clock = clockFromEnv(deps.env, "running")
   if (clock.error !== null) problems.push("GLM_QUOTA_NOW (not a date)")
   const now = deps.now ?? clock.now

@@ -32,6 +32,9 @@ const TUI_OPTIONS: OptionTable<TuiSettings> = {
   ...(QUOTA_OPTIONS as OptionTable<TuiSettings>),
 }
 
+/** The option names the TUI half knows (OpenCode 2 hands both halves one object: opencode2/options.ts). */
+export const TUI_OPTION_NAMES: readonly string[] = Object.keys(TUI_OPTIONS)
+
 export function parseTuiOptions(input: unknown, env: Env = {}): { settings: TuiSettings; problems: string[] } {
   const defaults: TuiSettings = { ...QUOTA_DEFAULTS, widget: "sidebar" }
   const { settings, problems } = readOptions(input, TUI_OPTIONS, defaults)

@@ -44,8 +44,18 @@ export class QuotaFeed {
     this.service = this.make()
   }
 
+  /** The service behind the feed (its last reading, its peak state), for the checks that toast. */
+  get quota(): QuotaService {
+    return this.service
+  }
+
   private make(): QuotaService {
-    const serviceDeps: ServiceDeps = { env: this.deps.env, fetch: this.deps.fetch, now: this.deps.now }
+    const serviceDeps: ServiceDeps = {
+      env: this.deps.env,
+      fetch: this.deps.fetch,
+      now: this.deps.now,
+      credentials: this.deps.credentials,
+    }
     return this.deps.makeService
       ? this.deps.makeService(this.settings, serviceDeps)
       : new QuotaService(this.settings, serviceDeps)
@@ -53,6 +63,7 @@ export class QuotaFeed {
 
   private hasKey(): boolean {
     if (this.deps.hasKey) return this.deps.hasKey()
+    if (this.deps.credentials?.() != null) return true
     return findCredentials({ env: this.deps.env, region: this.settings.region }) !== null
   }
 

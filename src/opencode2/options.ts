@@ -1,0 +1,24 @@
+// OpenCode 2 hands one options object (`{ "package": …, "options": {…} }` in `plugins`) to both halves, where 1.x
+// has opencode.json for the server half and tui.json for the TUI half. Each half reads the names it knows and leaves
+// the other half's to it; a name neither knows is still reported (by each half, in its own way).
+import { SERVER_OPTION_NAMES } from "../quota/server-options.ts"
+import { TUI_OPTION_NAMES } from "../quota/tui-options.ts"
+
+function without(input: unknown, names: readonly string[]): unknown {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return input
+  return Object.fromEntries(Object.entries(input).filter(([k]) => !names.includes(k)))
+}
+
+/** The options the server half reads: all but the TUI half's own. */
+export const serverOptionsOf = (input: unknown): unknown =>
+  without(
+    input,
+    TUI_OPTION_NAMES.filter((n) => !SERVER_OPTION_NAMES.includes(n)),
+  )
+
+/** The options the TUI half reads: all but the server half's own. */
+export const tuiOptionsOf = (input: unknown): unknown =>
+  without(
+    input,
+    SERVER_OPTION_NAMES.filter((n) => !TUI_OPTION_NAMES.includes(n)),
+  )

@@ -1,0 +1,79 @@
+// /glm-quota in the 2.x TUI: the report in a dialog at once — the last reading when there is one, else a "Reading"
+// line — redrawn while it is open with every newer reading of the feed; `doctor` runs the set-up checks (loaded on
+// first use) and shows them the same way. The dialog is 2.x's alert: each new text replaces the one shown.
+import type { Env } from "../core/types.ts"
+import type { TuiSettings } from "../quota/tui-options.ts"
+import type { Credentials } from "../zai/credentials.ts"
+import type { FetchLike } from "../zai/http.ts"
+import { problemDialog, reportDialog, type DialogText } from "../tui/dialog-text.ts"
+import type { QuotaFeed } from "../tui/feed.ts"
+import { noKeyError } from "../zai/errors.ts"
+import type { TuiApi2 } from "./tui.ts"
+
+export interface DialogCtx {
+  api: TuiApi2
+  feed: QuotaFeed
+  now: () => Date
+  localTz: string
+  settings: TuiSettings
+  deps: { env: Env; fetch: FetchLike }
+  key: () => Credentials | null
+}
+
+const TITLE = "GLM Coding Plan quota"
+const READING: DialogText = { title: TITLE, message: "Reading the quota…" }
+
+function dialogFor(c: DialogCtx): DialogText | null {
+  const state = c.feed.rebuild()
+  const d = state.data
+  if (d.kind === "report")
+    return reportDialog(d.report, {
+      now: c.now(),
+      localTimeZone: c.localTz,
+      peakTimeZone: c.settings.peak.timeZone,
+      planLabel: d.planLabel,
+      staleReason: state.error?.message ?? null,
+    })
+  if (d.kind === "no_key") return problemDialog(state.error ?? noKeyError())
+  if (d.kind === "failed") return problemDialog(d.error)
+  return null
+}
+
+export async function openReport2(c: DialogCtx): Promise<void> {
+  let open = true
+  let shown: DialogText = dialogFor(c) ?? READING
+  const show = (t: DialogText) => {
+    shown = t
+    void c.api.ui.dialog.alert(t).then(() => {
+      if (shown === t) open = false
+    })
+  }
+  show(shown)
+  const off = c.feed.onChange(() => {
+    try {
+      const next = dialogFor(c)
+      if (!open || next === null || (next.title === shown.title && next.message === shown.message)) return
+      show(next)
+    } catch {
+      // the dialog keeps what it shows
+    }
+  })
+  try {
+    await c.feed.refresh()
+  } finally {
+    // Later readings are drawn while it is open; the listener goes with the dialog.
+    const stop = setInterval(() => {
+      if (open) return
+      off()
+      clearInterval(stop)
+    }, 1000)
+  }
+}
+
+export async function openDoctor2(c: DialogCtx): Promise<void> {
+  const title = "GLM Coding Plan set-up"
+  void c.api.ui.dialog.alert({ title, message: "Checking the set-up…" })
+  const { doctorText } = await import("../tui/doctor.ts")
+  const message = await doctorText({ env: c.deps.env, fetch: c.deps.fetch, now: c.now, settings: c.settings, cwd: "." })
+  void c.api.ui.dialog.alert({ title, message })
+}

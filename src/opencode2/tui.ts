@@ -1,0 +1,188 @@
+// The OpenCode 2 TUI half: `setup(api)` over the same feed, widget lines and dialog text as the 1.x TUI half — the
+// quota in the sidebar and in the footer status of the home screen and the prompt (on screen before the first
+// prompt, at any width), /glm-quota as a TUI command that answers in a dialog at once (`doctor` for the set-up
+// checks), and the warnings as toasts (2.x gives the server half none): peak hours, the windows' thresholds, a key
+// that is refused, a model switched by apply mode. It runs in OpenCode's Bun, whose `bun:sqlite` reads the key
+// OpenCode keeps (db-key.ts). Every callback catches its own errors; nothing is written to the console.
+import { createSignal } from "solid-js"
+import { pickModelList } from "../core/providers.ts"
+import type { Env } from "../core/types.ts"
+import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
+import { parseOptions } from "../quota/server-options.ts"
+import { parseTuiOptions } from "../quota/tui-options.ts"
+import type { FetchLike } from "../zai/http.ts"
+import type { Credentials } from "../zai/credentials.ts"
+import { ProviderModels } from "../opencode/models.ts"
+import { clocksFor } from "../opencode/present.ts"
+import { QuotaFeed } from "../tui/feed.ts"
+import { lineBox, linesBox, type Palette } from "../tui/render.ts"
+import { promptLine, sidebarLines, type Line } from "../tui/widget-model.ts"
+import { dbCredentials } from "./db-key.ts"
+import { serverOptionsOf, tuiOptionsOf } from "./options.ts"
+import { Toasts } from "./toasts.ts"
+import { openReport2, openDoctor2 } from "./tui-dialog.ts"
+
+export interface Tui2Deps {
+  env: Env
+  fetch: FetchLike
+  now?: () => Date
+}
+
+export interface TuiApi2 {
+  options?: unknown
+  theme?: unknown
+  ui: {
+    toast: { show: (t: { title?: string; message: string; variant?: string; duration?: number }) => void }
+    dialog: { alert: (t: { title: string; message: string }) => Promise<void> }
+    slot: (claim: { append: string; render: (input: { sessionID?: string } | undefined) => unknown }) => unknown
+  }
+  keymap: { layer: (fn: () => { mode?: string; commands: object[] }) => void }
+  data?: { on?: (type: string, fn: (event: unknown) => void) => unknown }
+}
+
+/** OpenCode 2's TUI api (1.x calls `tui`, never `setup`). */
+export function isTuiApi2(api: unknown): api is TuiApi2 {
+  const a = api as { ui?: { slot?: unknown; toast?: unknown }; keymap?: { layer?: unknown } } | null
+  return typeof a?.ui?.slot === "function" && typeof a.keymap?.layer === "function"
+}
+
+export const COMMAND = "glm-quota"
+const REDRAW_MS = 15_000
+
+/** 2.x theme tokens: `text.base`, `text.muted`, `text.feedback.<kind>.base`, `text.action.primary.<state>`. */
+type Tokens = { text?: Record<string, unknown> }
+
+function paletteOf(theme: unknown): Palette {
+  const t = ((theme ?? {}) as Tokens).text ?? {}
+  const at = (...path: string[]): unknown => path.reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], t)
+  return {
+    text: at("base"),
+    textMuted: at("muted"),
+    success: at("feedback", "success", "base"),
+    warning: at("feedback", "warning", "base"),
+    error: at("feedback", "error", "base"),
+    accent: at("action", "primary", "selected"),
+  }
+}
+
+export function createTui2(deps: Tui2Deps): (api: unknown) => Promise<(() => void) | undefined> {
+  return async (api) => {
+    if (!isTuiApi2(api)) return undefined
+    try {
+      return await start(api, deps)
+    } catch {
+      return undefined
+    }
+  }
+}
+
+async function start(api: TuiApi2, deps: Tui2Deps): Promise<() => void> {
+  const { settings, problems } = parseTuiOptions(tuiOptionsOf(api.options), deps.env)
+  const server = parseOptions(serverOptionsOf(api.options)).settings
+  const clock = clockFromEnv(deps.env, "running")
+  if (clock.error !== null) problems.push("GLM_QUOTA_NOW (not a date)")
+  const now = deps.now ?? clock.now
+  const localTz = localTimeZone(deps.env)
+  let key: Credentials | null = await dbCredentials(deps.env)
+  const lists = new ProviderModels(deps.env)
+  const models = () => {
+    const l = lists.current()
+    return l === null ? null : (pickModelList(l, null, settings.region)?.ids ?? null)
+  }
+  const feed = new QuotaFeed(settings, { env: deps.env, fetch: deps.fetch, now, models, credentials: () => key })
+  const clocks = clocksFor(settings.peak.timeZone, () => localTz, now)
+  const toasts = new Toasts(api, server, clocks)
+  if (problems.length > 0) toasts.problems(problems)
+
+  const [version, setVersion] = createSignal(0)
+  const bump = () => setVersion(version() + 1)
+  const offFeed = feed.onChange((state) => {
+    try {
+      bump()
+      toasts.check(feed.quota, state)
+    } catch {
+      // the widget keeps what it shows
+    }
+  })
+  const redraw = setInterval(() => {
+    try {
+      feed.rebuild()
+      bump()
+      toasts.check(feed.quota, feed.current())
+    } catch {
+      // next time
+    }
+  }, REDRAW_MS)
+  const at = (sessionID: string | undefined) => ({
+    now: now(),
+    localTimeZone: localTz,
+    peakTimeZone: settings.peak.timeZone,
+    sessionModel: sessionID === undefined ? null : (toasts.sessionModel(sessionID) ?? null),
+    thresholds: settings.thresholds,
+  })
+  const draw = (kind: "lines" | "line", sessionID: string | undefined): Line[] => {
+    version()
+    try {
+      const data = feed.current().data
+      return kind === "lines" ? sidebarLines(data, at(sessionID)) : [promptLine(data, at(sessionID))]
+    } catch {
+      return []
+    }
+  }
+  const slot = (append: string, kind: "lines" | "line") => {
+    try {
+      api.ui.slot({
+        append,
+        render: (input) => {
+          const palette = () => paletteOf(api.theme)
+          return kind === "lines"
+            ? linesBox(() => ({ lines: draw("lines", input?.sessionID), palette: palette() }))
+            : lineBox(() => ({ line: draw("line", input?.sessionID)[0] ?? [], palette: palette() }))
+        },
+      })
+    } catch {
+      // this OpenCode has no such slot
+    }
+  }
+  if (settings.widget !== "off") {
+    // The home screen's footer shows the short line from the first frame, at any width.
+    slot("home.footer.status", "line")
+    if (settings.widget === "sidebar") slot("sidebar.content", "lines")
+    else slot("prompt.footer.status", "line")
+  }
+  const ctx = { api, feed, now, localTz, settings, deps, key: () => key }
+  api.keymap.layer(() => ({
+    mode: "global",
+    commands: [
+      {
+        id: "glm-quota.report",
+        title: "GLM quota",
+        description: "The GLM Coding Plan quota in a dialog (no model call); `doctor` for the set-up checks",
+        group: "GLM",
+        palette: true,
+        slash: { name: COMMAND, arguments: true },
+        run: (args?: string) => {
+          const a = (args ?? "").trim().toLowerCase()
+          void (a === "doctor" ? openDoctor2(ctx) : openReport2(ctx)).catch(() => undefined)
+        },
+      },
+    ],
+  }))
+  const offModel = api.data?.on?.("session.model.selected", (e) => toasts.modelSelected(e, feed.current()))
+  feed.start()
+  // A key connected after start: looked for again while there is none.
+  const keyRetry = setInterval(() => {
+    if (key !== null) return
+    void dbCredentials(deps.env).then((k) => {
+      if (k !== null) key = k
+      if (k !== null) void feed.refresh()
+    })
+  }, 30_000)
+  return () => {
+    feed.stop()
+    offFeed()
+    clearInterval(redraw)
+    clearInterval(keyRetry)
+    if (typeof offModel === "function") (offModel as () => void)()
+  }
+}
