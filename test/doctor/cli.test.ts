@@ -3,8 +3,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { mkdirSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { join } from "node:path"
+import { gunzipSync } from "node:zlib"
+import { readFileSync } from "node:fs"
 import { startSimulator, type Simulator } from "../support/simulator.ts"
-import { CANARY_KEY, runCliHere, tempHome, type TempHome } from "../helpers.ts"
+import { CANARY_KEY, ROOT, runCliHere, tempHome, type TempHome } from "../helpers.ts"
 
 let sim: Simulator
 let home: TempHome
@@ -94,6 +96,53 @@ describe("glm-quota doctor", () => {
     const help = await runCliHere(["doctor", "--help"], env())
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/^glm-quota doctor/)
+  })
+})
+
+describe("OpenCode 2's opencode.db", () => {
+  /** The database the real 2.2.5 wrote while its service ran (test/fixtures/opencode2, canary keys). */
+  function placeDb() {
+    const dir = join(home.env.XDG_DATA_HOME!, "opencode")
+    mkdirSync(dir, { recursive: true })
+    for (const suffix of ["", "-wal"]) {
+      const gz = readFileSync(join(ROOT, "test", "fixtures", "opencode2", `running.db${suffix}.gz`))
+      writeFileSync(join(dir, `opencode.db${suffix}`), gunzipSync(gz))
+    }
+  }
+  const OC2_KEY = "sk-canary-second.abcdef0123456789abcdef"
+
+  it("glm-quota finds the key only opencode.db holds, and the doctor says where it came from", async () => {
+    placeDb()
+    sim.set({ keys: [OC2_KEY] })
+    try {
+      const report = await runCliHere(["--json"], { ...home.env, GLM_QUOTA_BASE_URL: sim.url })
+      expect(report.stderr).toBe("")
+      expect(report.code).toBe(0)
+      expect(JSON.parse(report.stdout)).toMatchObject({ schema: 1, region: "international" })
+      expect(sim.requests.some((r) => r.authorization === OC2_KEY)).toBe(true)
+      const doctor = await runCliHere(["doctor"], { ...home.env, GLM_QUOTA_BASE_URL: sim.url })
+      // 2.2.5 holds a BigModel key too: the doctor names both places (a ⚠, as for env and auth.json).
+      expect(doctor.stdout).toMatch(/^⚠ {2}key from OpenCode 2's opencode\.db \(zai-coding-plan\), for Z\.ai/m)
+      expect(doctor.stdout).toMatch(
+        /another key for BigModel \(China\)\s+in OpenCode 2's opencode\.db \(zhipuai-coding-plan\)/,
+      )
+      expect(doctor.stdout + report.stdout).not.toContain(OC2_KEY)
+    } finally {
+      sim.set({ keys: [CANARY_KEY] })
+    }
+  })
+
+  it("a damaged opencode.db: one sentence naming it, exit 1, no crash", async () => {
+    const dir = join(home.env.XDG_DATA_HOME!, "opencode")
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, "opencode.db"), "SQLite format 3\u0000 and then nothing")
+    const run = await runCliHere([], { ...home.env, GLM_QUOTA_BASE_URL: sim.url })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(
+      /^glm-quota: OpenCode 2's key store .*opencode\.db could not be read \(it is damaged or not an SQLite database\): close OpenCode and try again, or set ZAI_API_KEY/,
+    )
+    expect(run.stderr.trimEnd().split("\n")).toHaveLength(1)
+    expect(sim.count()).toBe(0)
   })
 })
 
