@@ -5,11 +5,15 @@ import { homedir } from "node:os"
 import { MODEL_CATALOG } from "../core/catalog.ts"
 import { redact } from "../zai/errors.ts"
 import { modelList } from "../zai/models.ts"
-import { checkModels, checkPlugin, checkProviders, type ListFor } from "./config.ts"
+import type { Credentials } from "../zai/credentials.ts"
+import { checkModels, checkModelsEnv, checkProviders, type ListFor } from "./config.ts"
+import { checkPlugin } from "./plugin.ts"
 import { readConfigs } from "./config-read.ts"
 import { checkFiles } from "./files.ts"
-import { nodeFs } from "./fs.ts"
-import { checkKey } from "./key.ts"
+import { nodeFs, type DoctorFs } from "./fs.ts"
+import { checkKey, type KeyFinding } from "./key.ts"
+import { findOpenCodeInstalls, installCheck, type OpenCodeInstall } from "./opencode-install.ts"
+import { openCodeModels } from "./opencode-models.ts"
 import { checkClock, checkNetwork } from "./net.ts"
 import { checkRegion, checkSubscription, originsFor, type RegionFinding } from "./remote.ts"
 import { guarded, warn, type Check, type DoctorOptions } from "./types.ts"
@@ -18,37 +22,40 @@ export type { Check, CheckStatus, DoctorOptions } from "./types.ts"
 
 const CATALOG_IDS = MODEL_CATALOG.models.map((m) => m.id)
 
-export async function runDoctor(opts: DoctorOptions): Promise<Check[]> {
-  const fs = opts.fs ?? nodeFs
-  const origins = originsFor(opts.env, opts.origins)
-  let key: ReturnType<typeof checkKey> | null = null
-  const keyChecks = await guarded("key", () => {
-    key = checkKey(opts.env, opts.home, fs, opts.region ?? null, opts.context)
-    return key.check
-  })
-  const creds = (key as ReturnType<typeof checkKey> | null)?.credentials ?? null
-  let region: RegionFinding | null = null
-  const remote = await guarded("region", async () => {
-    if (creds === null) {
-      const skipped = "fix the key line first"
-      return ["region", "subscription", "clock", "network"].map((id) =>
-        warn(id, `${id}: not checked without a key`, skipped),
-      )
-    }
-    region = await checkRegion(creds, origins, opts.fetch, opts.timeoutMs, opts.context)
-    const r: RegionFinding = region
-    return [
-      ...r.checks,
-      ...checkSubscription(r.used),
-      ...checkClock(r.probes, opts.now(), opts.env),
-      ...checkNetwork(r.used, opts.env),
-    ]
-  })
-  const listFor: ListFor = async (_provider, providerRegion) => {
-    const r = region as RegionFinding | null
+/** The quota probes: skipped (⚠ each) without a key. */
+async function remoteChecks(opts: DoctorOptions, creds: Credentials | null, into: { region: RegionFinding | null }) {
+  if (creds === null) {
+    const skipped = "fix the key line first"
+    return ["region", "subscription", "clock", "network"].map((id) =>
+      warn(id, `${id}: not checked without a key`, skipped),
+    )
+  }
+  const r = await checkRegion(creds, originsFor(opts.env, opts.origins), opts.fetch, opts.timeoutMs, opts.context)
+  into.region = r
+  return [
+    ...r.checks,
+    ...checkSubscription(r.used),
+    ...checkClock(r.probes, opts.now(), opts.env),
+    ...checkNetwork(r.used, opts.env),
+  ]
+}
+
+/** The list a model id is checked against: the user's OpenCode's, else (a provider of their own) the key's. */
+function modelLists(
+  opts: DoctorOptions,
+  fs: DoctorFs,
+  install: OpenCodeInstall | null,
+  creds: Credentials | null,
+  region: () => RegionFinding | null,
+): ListFor {
+  return async (provider, providerRegion) => {
+    const own = openCodeModels(provider, { env: opts.env, home: opts.home, fs, install, server: opts.serverModels })
+    if (own !== null) return own
+    const r = region()
     const usable =
       creds !== null && r !== null && r.used.result.ok && (providerRegion ?? r.used.region) === r.used.region
-    if (!usable) return { ids: CATALOG_IDS, from: "the dated catalog" }
+    const dated = { ids: CATALOG_IDS, who: provider, how: "the dated catalog" }
+    if (!usable) return dated
     const list = await modelList({
       key: creds.key,
       region: r.used.region,
@@ -58,16 +65,38 @@ export async function runDoctor(opts: DoctorOptions): Promise<Check[]> {
       now: opts.now,
       fileCache: false,
     })
-    return list.ids === null
-      ? { ids: CATALOG_IDS, from: "the dated catalog" }
-      : { ids: list.ids, from: "its model list" }
+    return list.ids === null ? dated : { ids: list.ids, who: provider, how: "the coding endpoint's list" }
   }
+}
+
+export async function runDoctor(opts: DoctorOptions): Promise<Check[]> {
+  const fs = opts.fs ?? nodeFs
+  let key: KeyFinding | null = null
+  const keyChecks = await guarded("key", () => {
+    key = checkKey(opts.env, opts.home, fs, opts.region ?? null, opts.context)
+    return key.check
+  })
+  const creds = (key as KeyFinding | null)?.credentials ?? null
+  const found: { region: RegionFinding | null } = { region: null }
+  const remote = await guarded("region", () => remoteChecks(opts, creds, found))
+  let installs: OpenCodeInstall[] = []
+  const openCode = await guarded("opencode", () => {
+    installs = (opts.openCodeInstalls ?? findOpenCodeInstalls)(opts.env)
+    return [installCheck(installs)]
+  })
+  const install = installs[0] ?? null
   const config = await guarded("config", async () => {
     const cfg = readConfigs(opts.env, opts.home, opts.cwd, fs)
-    return [...checkProviders(cfg), ...(await checkModels(cfg, listFor)), ...checkPlugin(cfg)]
+    const lists = modelLists(opts, fs, install, creds, () => found.region)
+    return [
+      ...checkProviders(cfg),
+      ...(await checkModels(cfg, lists)),
+      ...checkModelsEnv(opts.env),
+      ...checkPlugin(cfg, installs, fs, opts.home),
+    ]
   })
   const files = await guarded("files", () => checkFiles(opts.env, opts.home, fs, opts.now))
-  const all = [...keyChecks, ...remote, ...config, ...files]
+  const all = [...keyChecks, ...remote, ...openCode, ...config, ...files]
   // Belt and braces: whatever a check wrote, the key is not in it.
   const secret = creds?.key
   return all.map((c) => ({ ...c, found: redact(c.found, secret), fix: redact(c.fix, secret) }))

@@ -89,6 +89,18 @@ describe("glm-quota doctor", () => {
     expect(net.found).toMatch(/direct \(NO_PROXY names it\)/)
   })
 
+  it("zai-coding-plan/glm-5 with OpenCode 1.18.33 on PATH: not offered by that OpenCode, a listed id suggested", async () => {
+    const dir = join(home.env.XDG_CONFIG_HOME!, "opencode")
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, "opencode.json"), JSON.stringify({ model: "zai-coding-plan/glm-5" }))
+    // The real 1.18.33 of this repository's devDependencies, found as a user's shell finds it.
+    const run = await runCliHere(["doctor"], env({ PATH: join(ROOT, "node_modules", ".bin") }))
+    expect(run.stdout).toMatch(/^✓ {2}OpenCode 1\.18\.33 \(opencode\) on PATH$/m)
+    expect(run.stdout).toMatch(
+      /^⚠ {2}model zai-coding-plan\/glm-5 is not offered by OpenCode 1\.18\.33 \(its built-in\s+catalog\)\n {3}→ use zai-coding-plan\/glm-5\.3$/m,
+    )
+  })
+
   it("a bad argument: one sentence on stderr, exit 1; --help: exit 0", async () => {
     const bad = await runCliHere(["doctor", "--bogus"], env())
     expect(bad.code).toBe(1)

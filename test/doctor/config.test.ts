@@ -77,12 +77,51 @@ describe("doctor: providers", () => {
   })
 })
 
-describe("doctor: models", () => {
-  it("a model the key's list does not have: ⚠ naming the one to use", async () => {
+describe("doctor: models, against the list the user's OpenCode has", () => {
+  it("no opencode on PATH: the catalog 1.18.33 ships, said so; glm-5 is not in it", async () => {
     write("global", "opencode.json", { model: "zai-coding-plan/glm-5", provider: { "zai-coding-plan": ZAI } })
     const [c] = of(await doctor(), "models")
     expect(c).toMatchObject({ status: "warn" })
-    expect(c!.fix).toBe("glm-5 is not offered: use glm-5.4")
+    expect(c!.found).toBe(
+      "model zai-coding-plan/glm-5 is not offered by OpenCode 1.18.33 (its built-in catalog; no opencode on PATH)",
+    )
+    expect(c!.fix).toBe("use zai-coding-plan/glm-5.3")
+  })
+
+  it("OpenCode 1.x's models cache wins over the catalog it ships", async () => {
+    write("global", "opencode.json", { model: "zai-coding-plan/glm-5" })
+    const cache = join(home.env.XDG_CACHE_HOME!, "opencode")
+    mkdirSync(cache, { recursive: true })
+    const models = { "zai-coding-plan": { id: "zai-coding-plan", models: { "glm-5": {}, "glm-4.7": {} } } }
+    writeFileSync(join(cache, "models.json"), JSON.stringify(models))
+    expect(of(await doctor(), "models")[0]).toMatchObject({
+      status: "ok",
+      found: "model zai-coding-plan/glm-5: offered by OpenCode (its models cache)",
+    })
+    writeFileSync(join(cache, "models.json"), JSON.stringify({ "zai-coding-plan": { models: { "glm-4.7": {} } } }))
+    const [c] = of(await doctor(), "models")
+    expect(c!.found).toBe("model zai-coding-plan/glm-5 is not offered by OpenCode (its models cache)")
+    expect(c!.fix).toBe("use zai-coding-plan/glm-4.7") // nothing heavier listed: what there is
+  })
+
+  it("OpenCode 2.2.5: its own, shorter catalog (glm-4.7 is not in it); the running server's list wins", async () => {
+    write("global", "opencode.json", { model: "zai-coding-plan/glm-4.7" })
+    const v2 = [{ name: "opencode", path: "/x/opencode", version: "2.2.5", major: 2 }]
+    const run = (serverModels?: (p: string) => string[] | null) =>
+      runDoctor({
+        env: { ...home.env, ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url },
+        fetch: httpFetch,
+        now: () => new Date(),
+        cwd: project,
+        home: home.dir,
+        openCodeInstalls: () => v2,
+        serverModels,
+      })
+    const [c] = of(await run(), "models")
+    expect(c!.found).toBe("model zai-coding-plan/glm-4.7 is not offered by OpenCode 2.2.5 (its built-in catalog)")
+    expect(c!.fix).toBe("use zai-coding-plan/glm-5.3-flash")
+    const served = of(await run((p) => (p === "zai-coding-plan" ? ["glm-4.7", "glm-5.3"] : null)), "models")
+    expect(served[0]).toMatchObject({ status: "ok", found: expect.stringMatching(/the running OpenCode/) })
   })
 
   it("a listed model and small_model: ✓", async () => {
@@ -118,9 +157,7 @@ describe("doctor: plugin", () => {
       "glm-quota options in opencode.json (global) not used, defaults in their place: " +
         "widget (unknown option), model (use suggest, apply or off)",
     )
-    expect(checks[1]!.fix).toBe(
-      'correct them in the ["glm-quota", { … }] entry of opencode.json (global) (README: "Options")',
-    )
+    expect(checks[1]!.fix).toBe('correct them in the glm-quota entry of opencode.json (global) (README: "Options")')
     expect(checks[2]!.found).toBe(
       "glm-quota options in tui.json (global) not used, defaults in their place: " +
         "refreshInterval (expected seconds, at least 30)",
