@@ -3,6 +3,8 @@
 // access are parameters. Never throws: a check that fails unexpectedly is a ⚠ line.
 import { homedir } from "node:os"
 import { MODEL_CATALOG } from "../core/catalog.ts"
+import { displayWidth } from "../core/width.ts"
+import { wrapSpans } from "../core/wrap.ts"
 import { redact } from "../zai/errors.ts"
 import { modelList } from "../zai/models.ts"
 import type { Credentials } from "../zai/credentials.ts"
@@ -104,10 +106,29 @@ export async function runDoctor(opts: DoctorOptions): Promise<Check[]> {
 
 const SYMBOLS = { ok: "✓", warn: "⚠", fail: "✗" } as const
 
-/** The checks as lines: `✓  found`, and for ⚠ / ✗ an indented `→ fix`. */
-export function renderChecks(checks: readonly Check[]): string {
+/** `text` wrapped with a hanging indent; a quoted server message that fits a line is never split. */
+function wrapped(text: string, first: string, indent: string, width: number): string {
+  if (!Number.isFinite(width)) return `${first}${text}`
+  const spans = text
+    .split(/("[^"]*")/)
+    .filter((t) => t !== "")
+    .map((t) => ({ text: t, style: null, keep: /^".*"$/.test(t) && displayWidth(t) <= width - indent.length }))
+  return wrapSpans(spans, width, { firstIndent: first, indent })
+    .map((line) => line.map((sp) => sp.text).join(""))
+    .join("\n")
+}
+
+/**
+ * The checks as lines: `✓  found`, and for ⚠ / ✗ an indented `→ fix`; with a width (the CLI: 80 columns), each
+ * wrapped to it with hanging indents. Without one, one line each (a dialog that wraps for itself).
+ */
+export function renderChecks(checks: readonly Check[], width = Number.POSITIVE_INFINITY): string {
   return checks
-    .map((c) => `${SYMBOLS[c.status]}  ${c.found}${c.status === "ok" || c.fix === "" ? "" : `\n   → ${c.fix}`}\n`)
+    .map((c) => {
+      const found = wrapped(c.found, `${SYMBOLS[c.status]}  `, "   ", width)
+      const fix = c.status === "ok" || c.fix === "" ? "" : `\n${wrapped(c.fix, "   → ", "     ", width)}`
+      return `${found}${fix}\n`
+    })
     .join("")
 }
 

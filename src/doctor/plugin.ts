@@ -49,9 +49,10 @@ function pathOf(e: PluginEntry, home: string): string | null {
   return null
 }
 
-/** The package directory a file belongs to (the nearest package.json named glm-quota), else its own directory. */
-function packageDir(file: string, fs: DoctorFs): string {
-  let dir = dirname(file)
+/** The glm-quota package directory a path is in or is (the nearest package.json named glm-quota), else null. */
+function ourPackage(path: string, fs: DoctorFs): string | null {
+  const st = fs.stat(path)
+  let dir = st !== null && st !== "unreadable" && st.kind === "dir" ? path : dirname(path)
   for (let i = 0; i < 4; i++) {
     const pkg = fs.readText(join(dir, "package.json"), 64 * 1024)
     if (pkg.ok && /"name"\s*:\s*"glm-quota"/.test(pkg.text)) return dir
@@ -59,11 +60,17 @@ function packageDir(file: string, fs: DoctorFs): string {
     if (up === dir) break
     dir = up
   }
-  return dirname(file)
+  return null
 }
 
 /** 2.x: entries that are one file (skipped there), and whether glm-quota loads at all. */
-function v2Checks(cfg: OpenCodeConfigs, server: readonly PluginEntry[], home: string, fs: DoctorFs): Check[] {
+function v2Checks(
+  server: readonly PluginEntry[],
+  tui: readonly PluginEntry[],
+  cli: readonly PluginEntry[],
+  home: string,
+  fs: DoctorFs,
+): Check[] {
   const checks: Check[] = []
   const loads: PluginEntry[] = []
   for (const e of server) {
@@ -71,15 +78,14 @@ function v2Checks(cfg: OpenCodeConfigs, server: readonly PluginEntry[], home: st
     const st = path === null ? null : fs.stat(path)
     if (path !== null && st !== null && st !== "unreadable" && st.kind === "file") {
       const found = `${e.label} names the file ${shown(path, 120)}: OpenCode 2 skips a plugin that is a single file`
-      checks.push(warn("plugin", found, `name the package directory instead: ${shown(packageDir(path, fs), 120)}`))
+      const dir = ourPackage(path, fs) ?? dirname(path)
+      checks.push(warn("plugin", found, `name the package directory instead: ${shown(dir, 120)}`))
     } else loads.push(e)
   }
-  const cli = cfg.cli.flatMap(pluginEntries).filter((p) => isOurs(p.entry))
-  const tuiOnly = cfg.tui.flatMap(pluginEntries).some((p) => isOurs(p.entry))
   if (loads.length > 0) {
     const tui = cli.length > 0 ? `; its TUI half also from ${cli[0]!.label}` : "; its TUI half from the package"
     checks.push(ok("plugin", `OpenCode 2 loads glm-quota from ${loads[0]!.label}${tui}`))
-  } else if (checks.length === 0 && tuiOnly)
+  } else if (checks.length === 0 && tui.length > 0)
     checks.push(
       warn(
         "plugin",
@@ -124,16 +130,22 @@ function v1Checks(server: readonly PluginEntry[], tui: readonly PluginEntry[]): 
 }
 
 export function checkPlugin(cfg: OpenCodeConfigs, installs: readonly OpenCodeInstall[], fs: DoctorFs, home: string) {
-  const server = cfg.opencode.flatMap(pluginEntries).filter((p) => isOurs(p.entry))
-  const tui = cfg.tui.flatMap(pluginEntries).filter((p) => isOurs(p.entry))
-  const cli = cfg.cli.flatMap(pluginEntries).filter((p) => isOurs(p.entry))
+  // glm-quota by name, or a path into a checkout of it (whatever its directory is called).
+  const ours = (p: PluginEntry) => {
+    if (isOurs(p.entry)) return true
+    const path = pathOf(p, home)
+    return path !== null && ourPackage(path, fs) !== null
+  }
+  const server = cfg.opencode.flatMap(pluginEntries).filter(ours)
+  const tui = cfg.tui.flatMap(pluginEntries).filter(ours)
+  const cli = cfg.cli.flatMap(pluginEntries).filter(ours)
   const majors = new Set(installs.map((i) => i.major))
   // No OpenCode found, or none whose version could be told: the checks of 1.x, as before 2.x existed.
   const v2 = majors.has(2)
   const v1 = majors.has(1) || !v2
   return [
     ...(v1 ? v1Checks(server, tui) : []),
-    ...(v2 ? v2Checks(cfg, server, home, fs) : []),
+    ...(v2 ? v2Checks(server, tui, cli, home, fs) : []),
     ...optionChecks(server, (o) => parseOptions(o).problems),
     ...optionChecks(v1 ? tui : [], (o) => parseTuiOptions(o).problems),
     ...optionChecks(v2 ? cli : [], (o) => parseTuiOptions(o).problems),

@@ -46,7 +46,8 @@ describe("glm-quota doctor", () => {
     expect(run.stderr).toBe("")
     expect(run.code).toBe(0)
     const lines = run.stdout.trimEnd().split("\n")
-    for (const l of lines) expect(l).toMatch(/^(?:[✓⚠✗] {2}\S|   → \S)/)
+    // Wrapped to 80 columns with hanging indents: a found line goes on at 3, a fix at 5.
+    for (const l of lines) expect(l).toMatch(/^(?:[✓⚠✗] {2}\S| {3}→ \S| {3}\S| {5}\S)/)
     const warnAt = lines.findIndex((l) => l.startsWith("⚠"))
     expect(lines[warnAt]).toMatch(/not in tui\.json's/)
     expect(lines[warnAt + 1]).toMatch(/^ {3}→ add "glm-quota"/)
@@ -135,8 +136,8 @@ describe("OpenCode 2's opencode.db", () => {
       const doctor = await runCliHere(["doctor"], { ...home.env, GLM_QUOTA_BASE_URL: sim.url })
       // 2.2.5 holds a BigModel key too: the doctor names both places (a ⚠, as for env and auth.json).
       expect(doctor.stdout).toMatch(/^⚠ {2}key from OpenCode 2's opencode\.db \(zai-coding-plan\), for Z\.ai/m)
-      expect(doctor.stdout).toMatch(
-        /another key for BigModel \(China\)\s+in OpenCode 2's opencode\.db \(zhipuai-coding-plan\)/,
+      expect(doctor.stdout.replace(/\n +/g, " ")).toMatch(
+        /another key for BigModel \(China\) in OpenCode 2's opencode\.db \(zhipuai-coding-plan\)/,
       )
       expect(doctor.stdout + report.stdout).not.toContain(OC2_KEY)
     } finally {

@@ -239,3 +239,73 @@ describe("doctor: files", () => {
     expect(c!.found).toContain(`events-${day}.jsonl`)
   })
 })
+
+describe("doctor: plugin, OpenCode 2", () => {
+  const v2 = [{ name: "opencode", path: "/x/opencode", version: "2.2.5", major: 2 }]
+  const v1 = [{ name: "opencode", path: "/x/opencode", version: "1.18.33", major: 1 }]
+  const run = (installs: typeof v2) =>
+    runDoctor({
+      env: { ...home.env, ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url },
+      fetch: httpFetch,
+      now: () => new Date(),
+      cwd: project,
+      home: home.dir,
+      openCodeInstalls: () => installs,
+    })
+  /** A checkout of glm-quota under a name of its own, with its built entry file. */
+  function checkout(): { dir: string; file: string } {
+    const dir = join(home.dir, "src", "my-checkout")
+    mkdirSync(join(dir, "dist"), { recursive: true })
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "glm-quota", version: "0.1.0" }))
+    writeFileSync(join(dir, "dist", "index.js"), "export default {}\n")
+    return { dir, file: join(dir, "dist", "index.js") }
+  }
+
+  it("a plugins entry that is one file: 2.x skips it; the package directory is named instead", async () => {
+    const { dir, file } = checkout()
+    write("global", "opencode.json", { plugins: [file] })
+    const [c] = of(await run(v2), "plugin")
+    expect(c).toMatchObject({ status: "warn", fix: `name the package directory instead: ${dir}` })
+    expect(c!.found).toBe(
+      `opencode.json (global) names the file ${file}: OpenCode 2 skips a plugin that is a single file`,
+    )
+  })
+
+  it("the directory (or the npm name) in plugins: ✓, the TUI half from the package or cli.json", async () => {
+    const { dir } = checkout()
+    write("project", "opencode.jsonc", { plugins: [{ package: dir, options: { model: "apply" } }] })
+    expect(of(await run(v2), "plugin")).toEqual([
+      expect.objectContaining({
+        status: "ok",
+        found: "OpenCode 2 loads glm-quota from opencode.jsonc (project); its TUI half from the package",
+      }),
+    ])
+    write("global", "cli.json", { plugins: ["glm-quota@0.1.0"] })
+    expect(of(await run(v2), "plugin")[0]!.found).toMatch(/its TUI half also from cli\.json \(global\)$/)
+  })
+
+  it("invalid options of a { package, options } entry and of cli.json are named", async () => {
+    write("global", "opencode.json", { plugins: [{ package: "glm-quota", options: { model: "always" } }] })
+    write("global", "cli.json", { plugins: [["glm-quota", { refreshInterval: 5 }]] })
+    const found = of(await run(v2), "plugin").map((c) => c.found)
+    expect(found).toContain(
+      "glm-quota options in opencode.json (global) not used, defaults in their place: model (use suggest, apply or off)",
+    )
+    expect(found).toContain(
+      "glm-quota options in cli.json (global) not used, defaults in their place: refreshInterval (expected seconds, at least 30)",
+    )
+  })
+
+  it("only in tui.json with 2.x: ⚠ (2.x has no tui.json); only under plugins with 1.x: ⚠ (1.x reads plugin)", async () => {
+    write("global", "tui.json", { plugin: ["glm-quota"] })
+    expect(of(await run(v2), "plugin")[0]).toMatchObject({
+      status: "warn",
+      found: "glm-quota is only in tui.json, which OpenCode 2 does not read",
+    })
+    write("global", "opencode.json", { plugins: ["glm-quota"] })
+    expect(of(await run(v1), "plugin")[0]).toMatchObject({
+      status: "warn",
+      found: 'glm-quota is under "plugins" in opencode.json (global), which OpenCode 1.x does not read',
+    })
+  })
+})
