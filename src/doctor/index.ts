@@ -2,6 +2,7 @@
 // (✓ / ⚠ / ✗) and what to do. Shared by the CLI (`glm-quota doctor`) and OpenCode; env, fetch, the clock and file
 // access are parameters. Never throws: a check that fails unexpectedly is a ⚠ line.
 import { homedir } from "node:os"
+import { join } from "node:path"
 import { MODEL_CATALOG } from "../core/catalog.ts"
 import { displayWidth } from "../core/width.ts"
 import { wrapSpans } from "../core/wrap.ts"
@@ -10,7 +11,7 @@ import { modelList } from "../zai/models.ts"
 import type { Credentials } from "../zai/credentials.ts"
 import { checkModels, checkModelsEnv, checkProviders, type ListFor } from "./config.ts"
 import { checkPlugin } from "./plugin.ts"
-import { readConfigs } from "./config-read.ts"
+import { configDirs, readConfigs } from "./config-read.ts"
 import { checkFiles } from "./files.ts"
 import { nodeFs, type DoctorFs } from "./fs.ts"
 import { checkKey, type KeyFinding } from "./key.ts"
@@ -23,6 +24,12 @@ import { guarded, warn, type Check, type DoctorOptions } from "./types.ts"
 export type { Check, CheckStatus, DoctorOptions } from "./types.ts"
 
 const CATALOG_IDS = MODEL_CATALOG.models.map((m) => m.id)
+
+/** Where OpenCode 2 loads plugin directories by itself: <global config>/plugins/ and <project>/.opencode/plugins/. */
+const pluginDirs = (env: DoctorOptions["env"], home: string, cwd: string): string[] =>
+  configDirs(env, home, cwd)
+    .filter((d) => d.where !== "project")
+    .map((d) => join(d.dir, "plugins"))
 
 /** The quota probes: skipped (⚠ each) without a key. */
 async function remoteChecks(opts: DoctorOptions, creds: Credentials | null, into: { region: RegionFinding | null }) {
@@ -94,7 +101,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<Check[]> {
       ...checkProviders(cfg),
       ...(await checkModels(cfg, lists)),
       ...checkModelsEnv(opts.env),
-      ...checkPlugin(cfg, installs, fs, opts.home),
+      ...checkPlugin(cfg, installs, fs, opts.home, pluginDirs(opts.env, opts.home, opts.cwd)),
     ]
   })
   const files = await guarded("files", () => checkFiles(opts.env, opts.home, fs, opts.now))

@@ -129,7 +129,25 @@ function v1Checks(server: readonly PluginEntry[], tui: readonly PluginEntry[]): 
   return [ok("plugin", `glm-quota in opencode.json and tui.json (${named})`)]
 }
 
-export function checkPlugin(cfg: OpenCodeConfigs, installs: readonly OpenCodeInstall[], fs: DoctorFs, home: string) {
+/** 2.x loads every sub-directory of <global config>/plugins/ and <project>/.opencode/plugins/ by itself. */
+function autoloaded(pluginDirs: readonly string[], fs: DoctorFs): PluginEntry[] {
+  return pluginDirs.flatMap((base) =>
+    fs.list(base).flatMap((name) => {
+      const dir = join(base, name)
+      const st = fs.stat(dir)
+      if (st === null || st === "unreadable" || st.kind !== "dir" || ourPackage(dir, fs) !== dir) return []
+      return [{ label: `${shown(base, 120)}/`, key: "plugins" as const, entry: dir, options: undefined, dir: base }]
+    }),
+  )
+}
+
+export function checkPlugin(
+  cfg: OpenCodeConfigs,
+  installs: readonly OpenCodeInstall[],
+  fs: DoctorFs,
+  home: string,
+  pluginDirs: readonly string[] = [],
+) {
   // glm-quota by name, or a path into a checkout of it (whatever its directory is called).
   const ours = (p: PluginEntry) => {
     if (isOurs(p.entry)) return true
@@ -145,7 +163,7 @@ export function checkPlugin(cfg: OpenCodeConfigs, installs: readonly OpenCodeIns
   const v1 = majors.has(1) || !v2
   return [
     ...(v1 ? v1Checks(server, tui) : []),
-    ...(v2 ? v2Checks(server, tui, cli, home, fs) : []),
+    ...(v2 ? v2Checks([...server, ...autoloaded(pluginDirs, fs)], tui, cli, home, fs) : []),
     ...optionChecks(server, (o) => parseOptions(o).problems),
     ...optionChecks(v1 ? tui : [], (o) => parseTuiOptions(o).problems),
     ...optionChecks(v2 ? cli : [], (o) => parseTuiOptions(o).problems),

@@ -284,6 +284,17 @@ describe("doctor: plugin, OpenCode 2", () => {
     expect(of(await run(v2), "plugin")[0]!.found).toMatch(/its TUI half also from cli\.json \(global\)$/)
   })
 
+  it("a glm-quota directory under <config>/plugins/ loads by itself in 2.x: ✓ without any entry", async () => {
+    const dir = join(home.env.XDG_CONFIG_HOME!, "opencode", "plugins", "glm-quota")
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "glm-quota" }))
+    const [c] = of(await run(v2), "plugin")
+    expect(c).toMatchObject({ status: "ok" })
+    expect(c!.found).toBe(
+      `OpenCode 2 loads glm-quota from ${join(home.env.XDG_CONFIG_HOME!, "opencode", "plugins")}/; its TUI half from the package`,
+    )
+  })
+
   it("invalid options of a { package, options } entry and of cli.json are named", async () => {
     write("global", "opencode.json", { plugins: [{ package: "glm-quota", options: { model: "always" } }] })
     write("global", "cli.json", { plugins: [["glm-quota", { refreshInterval: 5 }]] })
