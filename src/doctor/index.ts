@@ -153,9 +153,14 @@ export function runPluginDoctor(d: {
   now: () => Date
   cwd: string
   settings: { region: DoctorOptions["region"]; baseUrl: string | null }
+  /** The running server's model ids of a provider, when the half has them (checked before any other list). */
+  serverModels?: DoctorOptions["serverModels"]
 }): Promise<Check[]> {
   const base = d.settings.baseUrl
   return runDoctor({
+    // Inside OpenCode no process is started (a --version would block the host): the installs' packages say it.
+    openCodeInstalls: (env) => findOpenCodeInstalls(env, { ask: false }),
+    serverModels: d.serverModels,
     env: d.env,
     fetch: d.fetch,
     now: d.now,

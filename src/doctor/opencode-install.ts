@@ -67,7 +67,8 @@ function askVersion(path: string, env: Env): string | null {
   }
 }
 
-export function findOpenCodeInstalls(env: Env): OpenCodeInstall[] {
+/** `ask: false`: never start the binary for its version (inside OpenCode, where a blocking child would stall it). */
+export function findOpenCodeInstalls(env: Env, opts: { ask?: boolean } = {}): OpenCodeInstall[] {
   const out: OpenCodeInstall[] = []
   const seen = new Set<string>()
   for (const name of ["opencode", "opencode2"]) {
@@ -82,7 +83,7 @@ export function findOpenCodeInstalls(env: Env): OpenCodeInstall[] {
     // 2.x installs both names for one binary: one install, named once.
     if (seen.has(real)) continue
     seen.add(real)
-    const version = packageVersion(real) ?? askVersion(path, env)
+    const version = packageVersion(real) ?? (opts.ask === false ? null : askVersion(path, env))
     const major = version === null ? null : Number(version.split(".")[0])
     out.push({ name, path: cleanText(path, 200), version, major })
   }

@@ -2,7 +2,7 @@
 // PATH through a link (as npm and package managers install it), its version read from its package without starting it;
 // the catalog a version ships; the key check when OpenCode 2's store cannot be read.
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs"
+import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { findOpenCodeInstalls, installCheck } from "../../src/doctor/opencode-install.ts"
 import { shippedCatalog } from "../../src/doctor/opencode-catalogs.ts"
@@ -27,6 +27,21 @@ describe("OpenCode on PATH", () => {
     expect(found).toEqual([{ name: "opencode", path: join(bin, "opencode"), version: "1.18.33", major: 1 }])
     expect(installCheck(found)).toMatchObject({ status: "ok", found: "OpenCode 1.18.33 (opencode) on PATH" })
   })
+
+  it("a binary that belongs to no package (installed by a script): its own --version; inside OpenCode, not asked", () => {
+    // A hard link of the real binary, beside node_modules so that it is on the same file system: no package.json above.
+    const bin = mkdtempSync(join(ROOT, "node_modules", ".glmq-bin-"))
+    try {
+      linkSync(join(ROOT, "node_modules", "opencode-ai", "bin", "opencode.exe"), join(bin, "opencode"))
+      const env = { PATH: bin, HOME: home.dir, XDG_CONFIG_HOME: home.env.XDG_CONFIG_HOME! }
+      expect(findOpenCodeInstalls(env)).toMatchObject([{ name: "opencode", version: "1.18.33", major: 1 }])
+      const quiet = findOpenCodeInstalls(env, { ask: false })
+      expect(quiet).toMatchObject([{ version: null, major: null }])
+      expect(installCheck(quiet).found).toBe("an OpenCode of unknown version (opencode) on PATH")
+    } finally {
+      rmSync(bin, { recursive: true, force: true })
+    }
+  }, 20_000)
 
   it("nothing on PATH, or a non-executable file of that name: none", () => {
     const bin = join(home.dir, "bin")
