@@ -5,27 +5,37 @@ import { parseModels, type ModelPreference } from "../core/model.ts"
 import type { Env, Policy, Region, Result } from "../core/types.ts"
 import { parseRegion } from "../zai/regions.ts"
 
-export const HELP = `glm-quota — GLM Coding Plan quota: 5-hour, weekly and MCP windows, peak hours, and the model for your plan
+export const HELP = `glm-quota — GLM Coding Plan quota: 5-hour, weekly and MCP windows, peak hours,
+and the model for your plan
 
 Usage: glm-quota [options]
-       glm-quota doctor [--json]   check the set-up (key, region, plan, OpenCode config, clock, network, files)
+       glm-quota doctor [--json]   check the set-up (key, region, plan,
+                                   OpenCode and its config, clock, network,
+                                   files)
 
   --json             print one JSON object (schema 1) instead of the report
   --full             add the last 24 hours of model and tool usage
-  --line             one short line for status bars and prompts (tmux, PS1): plan, 5h and weekly use, reset, peak,
-                     model class; served from the cache while it is fresh, "glm ?" when there is nothing to show
-  --region <r>       international (Z.ai) or china (BigModel); default: where the key was found
+  --line             one short line for status bars and prompts (tmux, PS1):
+                     plan, 5h and weekly use, reset, peak, model class; served
+                     from the cache while it is fresh, "glm ?" when there is
+                     nothing to show
+  --region <r>       international (Z.ai) or china (BigModel); default: where
+                     the key was found
   --policy <p>       model policy: quality, balanced (default) or economy
-  --heavy <id>       preferred GLM-5-class model id (used when the key's model list has it)
+  --heavy <id>       preferred GLM-5-class model id (used when the key's model
+                     list has it)
   --light <id>       preferred GLM-4.7-class model id (likewise)
   --no-cache         ask the API now; do not read or write the 60-second cache
   --demo             a report from the built-in Z.ai demo (no account needed)
   -h, --help         this help
 
-Keys: ZAI_API_KEY (Z.ai), ZHIPU_API_KEY or ZHIPUAI_API_KEY (BigModel), else OpenCode's auth.json.
-Environment: GLM_QUOTA_BASE_URL (API origin), GLM_QUOTA_NOW (ISO instant for the clock), GLM_QUOTA_MODELS (JSON:
-{ heavy, light, catalog }), HTTPS_PROXY, NO_PROXY, NO_COLOR.
-Exit status: 0 report printed; 2 report printed and the 5-hour or weekly window is used up; 1 no report.
+Keys: ZAI_API_KEY (Z.ai), ZHIPU_API_KEY or ZHIPUAI_API_KEY (BigModel), else
+OpenCode's auth.json (1.x), else OpenCode 2's opencode.db.
+Environment: GLM_QUOTA_BASE_URL (API origin), GLM_QUOTA_NOW (ISO instant for
+the clock), GLM_QUOTA_MODELS (JSON: { heavy, light, catalog }), HTTPS_PROXY,
+NO_PROXY, NO_COLOR.
+Exit status: 0 report printed; 2 report printed and the 5-hour or weekly
+window is used up; 1 no report.
 `
 
 const POLICIES = new Set<Policy>(["quality", "balanced", "economy"])

@@ -8,11 +8,16 @@ import { nodeFetch } from "../zai/node-fetch.ts"
 import { parseRegion } from "../zai/regions.ts"
 import type { CliIo } from "./run.ts"
 
-export const DOCTOR_HELP = `glm-quota doctor — checks the set-up: key, region, subscription, OpenCode config, clock, network, files
+/** Every line of the doctor fits an 80-column terminal (a narrower one wraps it as it wraps any text). */
+const DOCTOR_WIDTH = 80
+
+export const DOCTOR_HELP = `glm-quota doctor — checks the set-up: key, region, subscription, OpenCode and
+its config, clock, network, files
 
 Usage: glm-quota doctor [--json] [--region <r>]
 
-  --json             print { "schema": 1, "checks": [{ "id", "status", "found", "fix" }] }
+  --json             print { "schema": 1, "checks": [{ "id", "status", "found",
+                     "fix" }] }
   --region <r>       check the key for international (Z.ai) or china (BigModel)
   -h, --help         this help
 
@@ -44,7 +49,7 @@ export async function runDoctorCli(argv: string[], env: Env, io: CliIo, now: () 
   try {
     const home = env.HOME?.trim() || homedir()
     const checks = await runDoctor({ env, fetch: http.fetch, now, cwd: io.cwd ?? process.cwd(), home, region })
-    io.stdout(args.json ? renderChecksJson(checks) : renderChecks(checks))
+    io.stdout(args.json ? renderChecksJson(checks) : renderChecks(checks, DOCTOR_WIDTH))
     return doctorExitCode(checks)
   } finally {
     await http.close()

@@ -2,10 +2,10 @@
 // the provider's list, and glm-quota in both opencode.json's and tui.json's `plugin`.
 import { bareId, classOf, MODEL_CATALOG } from "../core/catalog.ts"
 import { CODING_PLAN_PROVIDERS, isZaiUrl, providerOf } from "../core/providers.ts"
-import type { Region } from "../core/types.ts"
-import { parseOptions } from "../quota/server-options.ts"
-import { parseTuiOptions } from "../quota/tui-options.ts"
-import { mergeOpenCode, pluginEntries, shown, type OpenCodeConfigs } from "./config-read.ts"
+import type { Env, Region } from "../core/types.ts"
+import { parseModels } from "../core/model.ts"
+import { mergeOpenCode, shown, type OpenCodeConfigs } from "./config-read.ts"
+import type { ModelList } from "./opencode-models.ts"
 import { fail, ok, warn, type Check } from "./types.ts"
 
 const CODING_PATHS = ["/api/coding/paas/v4", "/api/anthropic"]
@@ -79,13 +79,14 @@ function suggestion(id: string, list: readonly string[]): string | null {
   return [...pool].sort((a, b) => rank(b) - rank(a))[0] ?? null
 }
 
-export type ListFor = (provider: string, region: Region | null) => Promise<{ ids: string[]; from: string }>
+export type ListFor = (provider: string, region: Region | null) => Promise<ModelList>
 
 export async function checkModels(cfg: OpenCodeConfigs, listFor: ListFor): Promise<Check[]> {
   const m = mergeOpenCode(cfg.opencode)
   const zai = new Set([...zaiProviders(m), ...Object.keys(CODING_PLAN_PROVIDERS)])
   const problems: { found: string; fix: string }[] = []
   const seen: string[] = []
+  const sources = new Set<string>()
   for (const [field, value] of [
     ["model", m.model],
     ["small_model", m.smallModel],
@@ -96,75 +97,36 @@ export async function checkModels(cfg: OpenCodeConfigs, listFor: ListFor): Promi
     const own = Object.keys((m.provider[provider]?.models as object | undefined) ?? {})
     const list = await listFor(provider, regionOfProvider(m, provider))
     seen.push(`${field} ${shown(value, 128)}`)
+    sources.add(`${list.who} (${list.how})`)
     if ([...own, ...list.ids].some((x) => bareId(x) === bareId(id))) continue
     const use = suggestion(id, list.ids)
+    const full = `${shown(provider, 64)}/${shown(id, 64)}`
     problems.push({
-      found: `${field}: ${shown(id, 64)} is not offered by ${shown(provider, 64)} (${list.from})`,
-      fix: use === null ? "pick a model the provider lists" : `${shown(id, 64)} is not offered: use ${shown(use, 64)}`,
+      found: `${field} ${full} is not offered by ${list.who} (${list.how})`,
+      fix: use === null ? `pick a model ${list.who} lists` : `use ${shown(provider, 64)}/${shown(use, 64)}`,
     })
   }
   if (problems.length > 0)
     return [warn("models", problems.map((p) => p.found).join("; "), problems.map((p) => p.fix).join("; "))]
   if (seen.length === 0) return [ok("models", "no model / small_model on a Coding Plan provider is configured")]
-  return [ok("models", `${seen.join(", ")}: offered`)]
+  return [ok("models", `${seen.join(", ")}: offered by ${[...sources].join(" and ")}`)]
 }
 
-/** "glm-quota@0.1.0" → "0.1.0", "glm-quota" → "latest", a path or URL → itself. */
-const versionOf = (entry: string): string => {
-  const at = /^glm-quota@(.+)$/.exec(entry)
-  return at ? at[1]! : entry === "glm-quota" ? "latest" : entry
-}
-const isOurs = (entry: string): boolean => /(^|[/\\@])glm-quota(@|$|[/\\])/.test(entry) || entry === "glm-quota"
-
-type Entry = ReturnType<typeof pluginEntries>[number]
-
-/** At most this many invalid options are named per file; the rest are counted. */
-const MAX_NAMED = 5
-
-/**
- * One ⚠ per file whose glm-quota entry has options its half cannot use, named as the half names them when it starts
- * (the same table: `quota/server-options.ts` for opencode.json, `quota/tui-options.ts` for tui.json).
- */
-function optionChecks(entries: readonly Entry[], problemsOf: (options: unknown) => string[]): Check[] {
-  return entries.flatMap((e) => {
-    if (e.options === undefined) return []
-    const problems = problemsOf(e.options).map((p) => shown(p, 80))
-    if (problems.length === 0) return []
-    const more = problems.length - MAX_NAMED
-    const named = problems.slice(0, MAX_NAMED).join(", ") + (more > 0 ? ` and ${more} more` : "")
-    const found = `glm-quota options in ${e.label} not used, defaults in their place: ${named}`
-    const fix = `correct them in the ["glm-quota", { … }] entry of ${e.label} (README: "Options")`
-    return [warn("plugin", found, fix)]
-  })
-}
-
-export function checkPlugin(cfg: OpenCodeConfigs): Check[] {
-  const server = cfg.opencode.flatMap(pluginEntries).filter((p) => isOurs(p.entry))
-  const tui = cfg.tui.flatMap(pluginEntries).filter((p) => isOurs(p.entry))
-  return [
-    ...listChecks(server, tui),
-    ...optionChecks(server, (o) => parseOptions(o).problems),
-    ...optionChecks(tui, (o) => parseTuiOptions(o).problems),
-  ]
-}
-
-function listChecks(server: readonly Entry[], tui: readonly Entry[]): Check[] {
-  const fixBoth = 'add "glm-quota" to the plugin list of both opencode.json and tui.json'
-  if (server.length === 0 && tui.length === 0)
-    return [ok("plugin", "glm-quota is not in OpenCode's plugin lists (the CLI works without it)")]
-  if (tui.length === 0)
-    return [warn("plugin", "glm-quota is in opencode.json's plugin list but not in tui.json's", fixBoth)]
-  if (server.length === 0)
-    return [warn("plugin", "glm-quota is in tui.json's plugin list but not in opencode.json's", fixBoth)]
-  const versions = new Set([...server, ...tui].map((p) => versionOf(p.entry)))
-  const named = [...versions].map((v) => shown(v, 80)).join(" and ")
-  if (versions.size > 1)
-    return [
-      warn(
-        "plugin",
-        `opencode.json and tui.json name different glm-quota: ${named}`,
-        "use the same version or path in both",
-      ),
-    ]
-  return [ok("plugin", `glm-quota in opencode.json and tui.json (${named})`)]
+/** GLM_QUOTA_MODELS as the report reads it: a value the report refuses is a ✗ here too (the report exits 1). */
+export function checkModelsEnv(env: Env): Check[] {
+  const raw = env.GLM_QUOTA_MODELS
+  if (raw === undefined || raw.trim() === "") return []
+  let input: unknown
+  try {
+    input = JSON.parse(raw)
+  } catch {
+    input = undefined
+  }
+  const fix = 'set it like {"heavy":"glm-5.3","light":"glm-4.7"}, or unset it'
+  if (typeof input !== "object" || input === null || Array.isArray(input))
+    return [fail("models", "GLM_QUOTA_MODELS is not a JSON object, so every report stops", fix)]
+  const problems = parseModels(input as Record<string, unknown>).problems.map((p) => shown(p, 80))
+  if (problems.length === 0) return [ok("models", "GLM_QUOTA_MODELS is usable")]
+  const named = problems.slice(0, 5).join(", ") + (problems.length > 5 ? ` and ${problems.length - 5} more` : "")
+  return [fail("models", `GLM_QUOTA_MODELS is not usable (${named}), so every report stops`, fix)]
 }

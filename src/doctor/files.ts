@@ -1,4 +1,4 @@
-// Check 7, files: the cache and state directories exist or can be created, are private (0700 / 0600), have room,
+// Check 7, files: the cache and state directories exist (writable and private: 0700 / 0600) or can be created, have room,
 // and this machine's record reads without files set aside as corrupt.
 import { dirname, join } from "node:path"
 import type { Env } from "../core/types.ts"
@@ -26,49 +26,83 @@ function nearestExisting(fs: DoctorFs, dir: string): string | null {
 
 const octal = (mode: number) => mode.toString(8).padStart(3, "0")
 
-/** One directory: its problem in words, or null when it is fine. */
-function dirProblem(fs: DoctorFs, name: string, dir: string): { found: string; fix: string } | null {
+type DirState = { problem: { found: string; fix: string } } | { fine: "private" | "absent" }
+
+const XDG_OF = { cache: "XDG_CACHE_HOME", state: "XDG_STATE_HOME" } as const
+
+/** A directory that does not exist yet: whether it can be made, and if not, a fix the user can carry out. */
+function absentDir(fs: DoctorFs, name: "cache" | "state", dir: string, home: string): DirState {
+  const shownDir = cleanText(dir, 200)
+  const parent = nearestExisting(fs, dirname(dir))
+  const homeSt = fs.stat(home)
+  const noHome = (homeSt === null || homeSt === "unreadable") && dir.startsWith(`${home}/`)
+  if (!noHome && parent !== null && fs.writable(parent) && ownerCanWrite(fs, parent)) return { fine: "absent" }
+  const inHome = parent !== null && (parent === home || parent.startsWith(`${home}/`))
+  // Never "make / writable": outside the home directory (or with none), the way out is a directory of one's own.
+  const fix =
+    homeSt === null || homeSt === "unreadable" || !inHome
+      ? `set HOME to your home directory, or ${XDG_OF[name]} to a directory you can write`
+      : `make ${cleanText(parent, 200)} writable`
+  const why = homeSt === null ? ` (no home directory at ${cleanText(home, 200)})` : ""
+  return { problem: { found: `${name} ${shownDir} cannot be created${why}`, fix } }
+}
+
+/** Root passes access(W_OK) on any directory: the owner's write and search bits say what the user meant. */
+function ownerCanWrite(fs: DoctorFs, dir: string): boolean {
+  const st = fs.stat(dir)
+  return st !== null && st !== "unreadable" && (st.mode & 0o300) === 0o300
+}
+
+/** One directory: fine (private, or not made yet and can be), or its problem in words. */
+function dirState(fs: DoctorFs, name: "cache" | "state", dir: string, home: string): DirState {
   const st = fs.stat(dir)
   const shownDir = cleanText(dir, 200)
   if (st === "unreadable")
     return {
-      found: `${name} ${shownDir} cannot be read (a symlink loop or no permission)`,
-      fix: `remove or repair ${shownDir}`,
+      problem: {
+        found: `${name} ${shownDir} cannot be read (a symlink loop or no permission)`,
+        fix: `remove or repair ${shownDir}`,
+      },
     }
-  if (st !== null && st.kind !== "dir")
-    return { found: `${name} ${shownDir} is not a directory`, fix: `remove ${shownDir}` }
-  if (st === null) {
-    const parent = nearestExisting(fs, dirname(dir))
-    if (parent === null || !fs.writable(parent))
-      return {
-        found: `${name} ${shownDir} cannot be created`,
-        fix: `make ${cleanText(parent ?? dirname(dir), 200)} writable`,
-      }
-    return null
-  }
+  if (st === null) return absentDir(fs, name, dir, home)
+  if (st.kind !== "dir")
+    return { problem: { found: `${name} ${shownDir} is not a directory`, fix: `remove ${shownDir}` } }
+  if (!fs.writable(dir) || (st.mode & 0o700) !== 0o700)
+    return {
+      problem: {
+        found: `${name} ${shownDir} is ${octal(st.mode)}: glm-quota cannot write there`,
+        fix: `chmod 700 ${shownDir}`,
+      },
+    }
   if ((st.mode & 0o077) !== 0)
-    return { found: `${name} ${shownDir} is ${octal(st.mode)}, readable by others`, fix: `chmod 700 ${shownDir}` }
+    return {
+      problem: { found: `${name} ${shownDir} is ${octal(st.mode)}, readable by others`, fix: `chmod 700 ${shownDir}` },
+    }
   const loose = fs.list(dir).filter((f) => {
     const s = fs.stat(join(dir, f))
     return s !== null && s !== "unreadable" && s.kind === "file" && (s.mode & 0o077) !== 0
   })
   if (loose.length > 0)
     return {
-      found: `${loose.length} file(s) in ${shownDir} readable by others (${cleanText(loose[0]!, 80)})`,
-      fix: `chmod 600 ${shownDir}/*`,
+      problem: {
+        found: `${loose.length} file(s) in ${shownDir} readable by others (${cleanText(loose[0]!, 80)})`,
+        fix: `chmod 600 ${shownDir}/*`,
+      },
     }
-  return null
+  return { fine: "private" }
 }
 
 export function checkFiles(env: Env, home: string, fs: DoctorFs, now: () => Date): Check[] {
-  const dirs: [string, string][] = [
+  const dirs: ["cache" | "state", string][] = [
     ["cache", cacheDir(env, home)],
     ["state", stateDir(env, home)],
   ]
   const checks: Check[] = []
+  const fine: Record<"private" | "absent", string[]> = { private: [], absent: [] }
   for (const [name, dir] of dirs) {
-    const p = dirProblem(fs, name, dir)
-    if (p !== null) checks.push(warn("files", p.found, p.fix))
+    const s = dirState(fs, name, dir, home)
+    if ("problem" in s) checks.push(warn("files", s.problem.found, s.problem.fix))
+    else fine[s.fine].push(name)
   }
   const free = fs.freeBytes(nearestExisting(fs, dirs[1]![1]) ?? home)
   if (free !== null && free < MIN_FREE_BYTES)
@@ -78,7 +112,13 @@ export function checkFiles(env: Env, home: string, fs: DoctorFs, now: () => Date
   checks.push(...recordCheck(dirs[1]![1], fs, now))
   if (checks.length > 0) return checks
   const room = free === null ? "" : `, ${Math.floor(free / 1073741824)} GB free`
-  return [ok("files", `cache and state directories private (0700 / 0600)${room}; local record readable`)]
+  const dirsOf = (names: string[]) => `${names.join(" and ")} director${names.length > 1 ? "ies" : "y"}`
+  const parts = [
+    fine.private.length > 0 ? `${dirsOf(fine.private)} private (0700 / 0600)` : "",
+    fine.absent.length > 0 ? `${dirsOf(fine.absent)} not made yet (made private at first use)` : "",
+  ].filter((p) => p !== "")
+  const record = fine.private.includes("state") ? "; local record readable" : ""
+  return [ok("files", `${parts.join("; ")}${room}${record}`)]
 }
 
 function recordCheck(dir: string, fs: DoctorFs, now: () => Date): Check[] {

@@ -1,7 +1,7 @@
 // Check 1, the key: where it was found (never the key itself), whether it looks like a key, and whether keys for
 // both regions are present.
 import type { Env, Region } from "../core/types.ts"
-import { findCredentials, type Credentials } from "../zai/credentials.ts"
+import { findKey, type Credentials } from "../zai/credentials.ts"
 import { noKeyError } from "../zai/errors.ts"
 import type { DoctorFs } from "./fs.ts"
 import { fixOf } from "./remote.ts"
@@ -37,8 +37,13 @@ export function checkKey(
     if (!r.ok) throw new Error(r.reason)
     return r.text
   }
-  const find = (want: Region | null) => findCredentials({ env, region: want, home, readFile })
-  const credentials = find(region)
+  const find = (want: Region | null) => findKey({ env, region: want, home, readFile }).credentials
+  const search = findKey({ env, region, home, readFile })
+  const credentials = search.credentials
+  if (credentials === null && search.problem !== null) {
+    const fix = "close OpenCode and run the doctor again, or set ZAI_API_KEY (ZHIPU_API_KEY for BigModel)"
+    return { credentials, check: [fail("key", search.problem, fix)] }
+  }
   if (credentials === null)
     return { credentials, check: [fail("key", "no Coding Plan key found", fixOf(noKeyError()))] }
   const where = `key from ${credentials.source}, for ${REGION_NAMES[credentials.region]}`

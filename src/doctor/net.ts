@@ -22,8 +22,27 @@ export function checkClock(probes: readonly Probe[], now: Date, env: Env): Check
   } catch {
     zone = "an unknown zone"
   }
+  const fixed = env.GLM_QUOTA_NOW?.trim()
+  if (fixed)
+    return [
+      warn(
+        "clock",
+        `the clock is fixed by GLM_QUOTA_NOW (${cleanText(fixed, 40)}), not compared with the API's; local times in ${zone}`,
+        "unset GLM_QUOTA_NOW to use the system clock (peak hours and resets are computed from it)",
+      ),
+    ]
   const header = probes.find((p) => p.dateHeader !== null)?.dateHeader ?? null
   const server = header === null ? Number.NaN : Date.parse(header)
+  // No answer at all is the network's failure (its own line), not the clock's.
+  const answered = probes.some((p) => p.result.ok || !NETWORK_KINDS.has(p.result.error.kind))
+  if (!Number.isFinite(server) && !answered)
+    return [
+      warn(
+        "clock",
+        `local clock not compared: the API could not be reached; local times in ${zone}`,
+        "see the network line below",
+      ),
+    ]
   if (!Number.isFinite(server))
     return [
       warn(
@@ -83,7 +102,10 @@ export function checkNetwork(used: Probe, env: Env): Check[] {
   if (!r.ok && NETWORK_KINDS.has(r.error.kind))
     return [fail("network", `${causeOf(r.error)}, ${route}`, fixOf(r.error))]
   const rtt = used.rttMs === null ? "" : `, ${used.rttMs} ms round trip`
-  if (!r.ok && (r.error.kind === "server" || r.error.kind === "bad_response" || r.error.kind === "rate_limited"))
+  // An answer the report cannot use (an HTML page, a 5xx) fails here as the report does (exit 1).
+  if (!r.ok && (r.error.kind === "server" || r.error.kind === "bad_response"))
+    return [fail("network", `${host}: ${route}${rtt}; ${causeOf(r.error)}`, fixOf(r.error))]
+  if (!r.ok && r.error.kind === "rate_limited")
     return [warn("network", `${host}: ${route}${rtt}; ${causeOf(r.error)}`, fixOf(r.error))]
   return [ok("network", `${host}: ${route}${rtt}`)]
 }

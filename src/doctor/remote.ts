@@ -86,6 +86,11 @@ export async function checkRegion(
     return { checks: [warn("region", found, "see the network line below")], used: first, probes: [first] }
   }
   const other = otherRegion(creds.region)
+  // One origin for both regions (GLM_QUOTA_BASE_URL, a relay): nothing else to ask.
+  if (origins[other] === first.origin) {
+    const found = `key from ${creds.source} refused by ${host}`
+    return { checks: [fail("region", found, fixOf(error))], used: first, probes: [first] }
+  }
   const second = await probe(creds.key, other, origins[other], fetch, timeoutMs)
   const probes = [first, second]
   if (second.result.ok || (!second.result.ok && second.result.error.kind === "no_plan")) {
@@ -96,13 +101,31 @@ export async function checkRegion(
   return { checks: [fail("region", found, fixOf(error))], used: first, probes }
 }
 
-/** The "what to do" half of one of errors.ts' sentences (they read "what happened: what to do."). */
+/**
+ * Where one of errors.ts' sentences ("what happened: what to do." or "what happened; what to do.") turns from the
+ * cause to the fix: the first ": " or "; " outside parentheses and quotes — a quoted server message stays whole.
+ */
+function turn(message: string): number {
+  let depth = 0
+  let quoted = false
+  for (let i = 0; i < message.length - 1; i++) {
+    const c = message[i]!
+    if (c === '"') quoted = !quoted
+    else if (quoted) continue
+    else if (c === "(") depth++
+    else if (c === ")") depth = Math.max(0, depth - 1)
+    else if (depth === 0 && (c === ":" || c === ";") && message[i + 1] === " ") return i
+  }
+  return -1
+}
+
+/** The "what to do" half of one of errors.ts' sentences. */
 export function fixOf(error: QuotaError): string {
-  const at = error.message.indexOf(": ")
+  const at = turn(error.message)
   return (at < 0 ? error.message : error.message.slice(at + 2)).replace(/\.$/, "")
 }
 export function causeOf(error: QuotaError): string {
-  const at = error.message.indexOf(": ")
+  const at = turn(error.message)
   return at < 0 ? error.message : error.message.slice(0, at)
 }
 
@@ -111,7 +134,8 @@ export function checkSubscription(used: Probe): Check[] {
   if (!r.ok) {
     if (r.error.kind === "no_plan")
       return [fail("subscription", "no Coding Plan on this key", fixOf(noPlanError(used.region)))]
-    return [warn("subscription", "not checked: the quota API gave no answer for this key", "fix the lines above first")]
+    const why = REFUSED.has(r.error.kind) ? "the key was refused" : "the quota API gave no usable answer"
+    return [warn("subscription", `not checked: ${why}`, "fix the lines above first")]
   }
   const label = r.value.planLabel === null ? null : cleanText(r.value.planLabel, MAX_NAME)
   const plan = label === null || label === "" ? (r.value.plan ?? "unnamed") : label

@@ -2,6 +2,7 @@
 import type { Env, Region } from "../core/types.ts"
 import type { FetchLike } from "../zai/http.ts"
 import type { DoctorFs } from "./fs.ts"
+import type { OpenCodeInstall } from "./opencode-install.ts"
 
 export type CheckStatus = "ok" | "warn" | "fail"
 
@@ -29,6 +30,10 @@ export interface DoctorOptions {
   timeoutMs?: number
   /** Where the advice is read: "cli" names --region, "opencode" the plugin's `region` option. Default "cli". */
   context?: "cli" | "opencode"
+  /** Which OpenCode the user runs; default: `opencode` / `opencode2` on env.PATH (opencode-install.ts). */
+  openCodeInstalls?: (env: Env) => OpenCodeInstall[]
+  /** Inside OpenCode: the running server's model ids of a provider (null: it does not list that provider). */
+  serverModels?: (provider: string) => readonly string[] | null
 }
 
 /** How to pick a region where the user is: the CLI flag, or the plugin option inside OpenCode. */

@@ -2,9 +2,9 @@
 import type { QuotaError, QuotaSnapshot, Region } from "../core/types.ts"
 import { cacheDir, cacheId, SnapshotCache, type CachedResult } from "../zai/cache.ts"
 import { fetchSnapshot } from "../zai/client.ts"
-import { findCredentials, type Credentials } from "../zai/credentials.ts"
+import { findKey, type Credentials } from "../zai/credentials.ts"
 import type { Env } from "../core/types.ts"
-import { noKeyError } from "../zai/errors.ts"
+import { noKeyError, quotaError } from "../zai/errors.ts"
 import type { FetchLike } from "../zai/http.ts"
 import { originFor } from "../zai/regions.ts"
 
@@ -31,9 +31,19 @@ export interface QuotaSource {
   history: SnapshotCache
 }
 
+const keyStoreFix = "close OpenCode and try again, or set ZAI_API_KEY (ZHIPU_API_KEY for BigModel)"
+
 export function openSource(opts: SourceOptions): { ok: true; value: QuotaSource } | { ok: false; error: QuotaError } {
-  const credentials = opts.credentials ?? findCredentials({ env: opts.env, region: opts.region ?? null })
-  if (credentials === null) return { ok: false, error: noKeyError() }
+  const found = opts.credentials
+    ? { credentials: opts.credentials, problem: null }
+    : findKey({ env: opts.env, region: opts.region ?? null })
+  const credentials = found.credentials
+  if (credentials === null)
+    return {
+      ok: false,
+      // OpenCode 2's key store exists but could not be read: that, not "no key", is what the user needs to hear.
+      error: found.problem === null ? noKeyError() : quotaError("no_key", `${found.problem}: ${keyStoreFix}.`),
+    }
   const origin = originFor(credentials.region, opts.baseUrl ?? opts.env.GLM_QUOTA_BASE_URL ?? null)
   const dir = opts.fileCache === false ? null : cacheDir(opts.env)
   const ctx = {

@@ -1,13 +1,19 @@
-// Where the key comes from: env first, then OpenCode's auth.json. The region follows the source.
+// Where the key comes from: env first, then OpenCode's auth.json (1.x), then OpenCode 2's opencode.db (its
+// `credential` table, read-only). The region follows the source.
 import { readFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { join } from "node:path"
+import { cleanText } from "../core/sanitize.ts"
 import type { Env, Region } from "../core/types.ts"
+import { keyFor, openCodeDbPath, readOpenCodeDb, type DbRead } from "./opencode-db.ts"
 
 export interface Credentials {
   key: string
   region: Region
-  /** Where it was found, for display: an env variable name or "auth.json (zai-coding-plan)". Never the key. */
+  /**
+   * Where it was found, for display: an env variable name, "auth.json (zai-coding-plan)" or
+   * "OpenCode 2's opencode.db (zai-coding-plan)". Never the key.
+   */
   source: string
 }
 
@@ -61,13 +67,22 @@ export interface FindOptions {
   region?: Region | null
   home?: string
   readFile?: (path: string) => string
+  /** Reads OpenCode 2's opencode.db (default: the file itself, read-only). */
+  readDb?: (path: string) => DbRead
 }
 
-export function findCredentials(opts: FindOptions): Credentials | null {
+/** The key and, when OpenCode 2's opencode.db exists but could not be read, that problem as one sentence. */
+export interface KeySearch {
+  credentials: Credentials | null
+  /** "OpenCode 2's key store /…/opencode.db could not be read (permission denied)"; null when it read or is absent. */
+  problem: string | null
+}
+
+export function findKey(opts: FindOptions): KeySearch {
   const want = opts.region ?? null
   for (const [name, region] of ENV_KEYS) {
     const key = opts.env[name]?.trim()
-    if (key && (want === null || want === region)) return { key, region, source: name }
+    if (key && (want === null || want === region)) return { credentials: { key, region, source: name }, problem: null }
   }
   const read = opts.readFile ?? ((p: string) => readFileSync(p, "utf8"))
   for (const path of authFilePaths(opts.env, opts.home)) {
@@ -75,8 +90,28 @@ export function findCredentials(opts: FindOptions): Credentials | null {
     if (auth === null) continue
     for (const [id, region] of PROVIDER_REGIONS) {
       const key = keyOf(auth[id])
-      if (key && (want === null || want === region)) return { key, region, source: `auth.json (${id})` }
+      if (key && (want === null || want === region))
+        return { credentials: { key, region, source: `auth.json (${id})` }, problem: null }
     }
   }
-  return null
+  const dbPath = openCodeDbPath(opts.env, opts.home)
+  const db = (opts.readDb ?? readOpenCodeDb)(dbPath)
+  if (!db.ok)
+    return {
+      credentials: null,
+      problem:
+        db.reason === "missing"
+          ? null
+          : `OpenCode 2's key store ${cleanText(dbPath, 200)} could not be read (${db.problem})`,
+    }
+  for (const [id, region] of PROVIDER_REGIONS) {
+    const key = keyFor(db.keys, id)
+    if (key && (want === null || want === region))
+      return { credentials: { key, region, source: `OpenCode 2's opencode.db (${id})` }, problem: null }
+  }
+  return { credentials: null, problem: null }
+}
+
+export function findCredentials(opts: FindOptions): Credentials | null {
+  return findKey(opts).credentials
 }

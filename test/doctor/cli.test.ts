@@ -3,8 +3,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { mkdirSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { join } from "node:path"
+import { gunzipSync } from "node:zlib"
+import { readFileSync } from "node:fs"
 import { startSimulator, type Simulator } from "../support/simulator.ts"
-import { CANARY_KEY, runCliHere, tempHome, type TempHome } from "../helpers.ts"
+import { CANARY_KEY, ROOT, runCliHere, tempHome, type TempHome } from "../helpers.ts"
 
 let sim: Simulator
 let home: TempHome
@@ -44,7 +46,8 @@ describe("glm-quota doctor", () => {
     expect(run.stderr).toBe("")
     expect(run.code).toBe(0)
     const lines = run.stdout.trimEnd().split("\n")
-    for (const l of lines) expect(l).toMatch(/^(?:[✓⚠✗] {2}\S|   → \S)/)
+    // Wrapped to 80 columns with hanging indents: a found line goes on at 3, a fix at 5.
+    for (const l of lines) expect(l).toMatch(/^(?:[✓⚠✗] {2}\S| {3}→ \S| {3}\S| {5}\S)/)
     const warnAt = lines.findIndex((l) => l.startsWith("⚠"))
     expect(lines[warnAt]).toMatch(/not in tui\.json's/)
     expect(lines[warnAt + 1]).toMatch(/^ {3}→ add "glm-quota"/)
@@ -87,6 +90,18 @@ describe("glm-quota doctor", () => {
     expect(net.found).toMatch(/direct \(NO_PROXY names it\)/)
   })
 
+  it("zai-coding-plan/glm-5 with OpenCode 1.18.33 on PATH: not offered by that OpenCode, a listed id suggested", async () => {
+    const dir = join(home.env.XDG_CONFIG_HOME!, "opencode")
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, "opencode.json"), JSON.stringify({ model: "zai-coding-plan/glm-5" }))
+    // The real 1.18.33 of this repository's devDependencies, found as a user's shell finds it.
+    const run = await runCliHere(["doctor"], env({ PATH: join(ROOT, "node_modules", ".bin") }))
+    expect(run.stdout).toMatch(/^✓ {2}OpenCode 1\.18\.33 \(opencode\) on PATH$/m)
+    expect(run.stdout).toMatch(
+      /^⚠ {2}model zai-coding-plan\/glm-5 is not offered by OpenCode 1\.18\.33 \(its built-in\s+catalog\)\n {3}→ use zai-coding-plan\/glm-5\.3$/m,
+    )
+  })
+
   it("a bad argument: one sentence on stderr, exit 1; --help: exit 0", async () => {
     const bad = await runCliHere(["doctor", "--bogus"], env())
     expect(bad.code).toBe(1)
@@ -94,6 +109,53 @@ describe("glm-quota doctor", () => {
     const help = await runCliHere(["doctor", "--help"], env())
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/^glm-quota doctor/)
+  })
+})
+
+describe("OpenCode 2's opencode.db", () => {
+  /** The database the real 2.2.5 wrote while its service ran (test/fixtures/opencode2, canary keys). */
+  function placeDb() {
+    const dir = join(home.env.XDG_DATA_HOME!, "opencode")
+    mkdirSync(dir, { recursive: true })
+    for (const suffix of ["", "-wal"]) {
+      const gz = readFileSync(join(ROOT, "test", "fixtures", "opencode2", `running.db${suffix}.gz`))
+      writeFileSync(join(dir, `opencode.db${suffix}`), gunzipSync(gz))
+    }
+  }
+  const OC2_KEY = "sk-canary-second.abcdef0123456789abcdef"
+
+  it("glm-quota finds the key only opencode.db holds, and the doctor says where it came from", async () => {
+    placeDb()
+    sim.set({ keys: [OC2_KEY] })
+    try {
+      const report = await runCliHere(["--json"], { ...home.env, GLM_QUOTA_BASE_URL: sim.url })
+      expect(report.stderr).toBe("")
+      expect(report.code).toBe(0)
+      expect(JSON.parse(report.stdout)).toMatchObject({ schema: 1, region: "international" })
+      expect(sim.requests.some((r) => r.authorization === OC2_KEY)).toBe(true)
+      const doctor = await runCliHere(["doctor"], { ...home.env, GLM_QUOTA_BASE_URL: sim.url })
+      // 2.2.5 holds a BigModel key too: the doctor names both places (a ⚠, as for env and auth.json).
+      expect(doctor.stdout).toMatch(/^⚠ {2}key from OpenCode 2's opencode\.db \(zai-coding-plan\), for Z\.ai/m)
+      expect(doctor.stdout.replace(/\n +/g, " ")).toMatch(
+        /another key for BigModel \(China\) in OpenCode 2's opencode\.db \(zhipuai-coding-plan\)/,
+      )
+      expect(doctor.stdout + report.stdout).not.toContain(OC2_KEY)
+    } finally {
+      sim.set({ keys: [CANARY_KEY] })
+    }
+  })
+
+  it("a damaged opencode.db: one sentence naming it, exit 1, no crash", async () => {
+    const dir = join(home.env.XDG_DATA_HOME!, "opencode")
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, "opencode.db"), "SQLite format 3\u0000 and then nothing")
+    const run = await runCliHere([], { ...home.env, GLM_QUOTA_BASE_URL: sim.url })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(
+      /^glm-quota: OpenCode 2's key store .*opencode\.db could not be read \(it is damaged or not an SQLite database\): close OpenCode and try again, or set ZAI_API_KEY/,
+    )
+    expect(run.stderr.trimEnd().split("\n")).toHaveLength(1)
+    expect(sim.count()).toBe(0)
   })
 })
 

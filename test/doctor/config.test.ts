@@ -77,12 +77,51 @@ describe("doctor: providers", () => {
   })
 })
 
-describe("doctor: models", () => {
-  it("a model the key's list does not have: ⚠ naming the one to use", async () => {
+describe("doctor: models, against the list the user's OpenCode has", () => {
+  it("no opencode on PATH: the catalog 1.18.33 ships, said so; glm-5 is not in it", async () => {
     write("global", "opencode.json", { model: "zai-coding-plan/glm-5", provider: { "zai-coding-plan": ZAI } })
     const [c] = of(await doctor(), "models")
     expect(c).toMatchObject({ status: "warn" })
-    expect(c!.fix).toBe("glm-5 is not offered: use glm-5.4")
+    expect(c!.found).toBe(
+      "model zai-coding-plan/glm-5 is not offered by OpenCode 1.18.33 (its built-in catalog; no opencode on PATH)",
+    )
+    expect(c!.fix).toBe("use zai-coding-plan/glm-5.3")
+  })
+
+  it("OpenCode 1.x's models cache wins over the catalog it ships", async () => {
+    write("global", "opencode.json", { model: "zai-coding-plan/glm-5" })
+    const cache = join(home.env.XDG_CACHE_HOME!, "opencode")
+    mkdirSync(cache, { recursive: true })
+    const models = { "zai-coding-plan": { id: "zai-coding-plan", models: { "glm-5": {}, "glm-4.7": {} } } }
+    writeFileSync(join(cache, "models.json"), JSON.stringify(models))
+    expect(of(await doctor(), "models")[0]).toMatchObject({
+      status: "ok",
+      found: "model zai-coding-plan/glm-5: offered by OpenCode (its models cache)",
+    })
+    writeFileSync(join(cache, "models.json"), JSON.stringify({ "zai-coding-plan": { models: { "glm-4.7": {} } } }))
+    const [c] = of(await doctor(), "models")
+    expect(c!.found).toBe("model zai-coding-plan/glm-5 is not offered by OpenCode (its models cache)")
+    expect(c!.fix).toBe("use zai-coding-plan/glm-4.7") // nothing heavier listed: what there is
+  })
+
+  it("OpenCode 2.2.5: its own, shorter catalog (glm-4.7 is not in it); the running server's list wins", async () => {
+    write("global", "opencode.json", { model: "zai-coding-plan/glm-4.7" })
+    const v2 = [{ name: "opencode", path: "/x/opencode", version: "2.2.5", major: 2 }]
+    const run = (serverModels?: (p: string) => string[] | null) =>
+      runDoctor({
+        env: { ...home.env, ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url },
+        fetch: httpFetch,
+        now: () => new Date(),
+        cwd: project,
+        home: home.dir,
+        openCodeInstalls: () => v2,
+        serverModels,
+      })
+    const [c] = of(await run(), "models")
+    expect(c!.found).toBe("model zai-coding-plan/glm-4.7 is not offered by OpenCode 2.2.5 (its built-in catalog)")
+    expect(c!.fix).toBe("use zai-coding-plan/glm-5.3-flash")
+    const served = of(await run((p) => (p === "zai-coding-plan" ? ["glm-4.7", "glm-5.3"] : null)), "models")
+    expect(served[0]).toMatchObject({ status: "ok", found: expect.stringMatching(/the running OpenCode/) })
   })
 
   it("a listed model and small_model: ✓", async () => {
@@ -118,9 +157,7 @@ describe("doctor: plugin", () => {
       "glm-quota options in opencode.json (global) not used, defaults in their place: " +
         "widget (unknown option), model (use suggest, apply or off)",
     )
-    expect(checks[1]!.fix).toBe(
-      'correct them in the ["glm-quota", { … }] entry of opencode.json (global) (README: "Options")',
-    )
+    expect(checks[1]!.fix).toBe('correct them in the glm-quota entry of opencode.json (global) (README: "Options")')
     expect(checks[2]!.found).toBe(
       "glm-quota options in tui.json (global) not used, defaults in their place: " +
         "refreshInterval (expected seconds, at least 30)",
@@ -200,5 +237,86 @@ describe("doctor: files", () => {
     const [c] = of(await doctor(), "files")
     expect(c).toMatchObject({ status: "warn" })
     expect(c!.found).toContain(`events-${day}.jsonl`)
+  })
+})
+
+describe("doctor: plugin, OpenCode 2", () => {
+  const v2 = [{ name: "opencode", path: "/x/opencode", version: "2.2.5", major: 2 }]
+  const v1 = [{ name: "opencode", path: "/x/opencode", version: "1.18.33", major: 1 }]
+  const run = (installs: typeof v2) =>
+    runDoctor({
+      env: { ...home.env, ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url },
+      fetch: httpFetch,
+      now: () => new Date(),
+      cwd: project,
+      home: home.dir,
+      openCodeInstalls: () => installs,
+    })
+  /** A checkout of glm-quota under a name of its own, with its built entry file. */
+  function checkout(): { dir: string; file: string } {
+    const dir = join(home.dir, "src", "my-checkout")
+    mkdirSync(join(dir, "dist"), { recursive: true })
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "glm-quota", version: "0.1.0" }))
+    writeFileSync(join(dir, "dist", "index.js"), "export default {}\n")
+    return { dir, file: join(dir, "dist", "index.js") }
+  }
+
+  it("a plugins entry that is one file: 2.x skips it; the package directory is named instead", async () => {
+    const { dir, file } = checkout()
+    write("global", "opencode.json", { plugins: [file] })
+    const [c] = of(await run(v2), "plugin")
+    expect(c).toMatchObject({ status: "warn", fix: `name the package directory instead: ${dir}` })
+    expect(c!.found).toBe(
+      `opencode.json (global) names the file ${file}: OpenCode 2 skips a plugin that is a single file`,
+    )
+  })
+
+  it("the directory (or the npm name) in plugins: ✓, the TUI half from the package or cli.json", async () => {
+    const { dir } = checkout()
+    write("project", "opencode.jsonc", { plugins: [{ package: dir, options: { model: "apply" } }] })
+    expect(of(await run(v2), "plugin")).toEqual([
+      expect.objectContaining({
+        status: "ok",
+        found: "OpenCode 2 loads glm-quota from opencode.jsonc (project); its TUI half from the package",
+      }),
+    ])
+    write("global", "cli.json", { plugins: ["glm-quota@0.1.0"] })
+    expect(of(await run(v2), "plugin")[0]!.found).toMatch(/its TUI half also from cli\.json \(global\)$/)
+  })
+
+  it("a glm-quota directory under <config>/plugins/ loads by itself in 2.x: ✓ without any entry", async () => {
+    const dir = join(home.env.XDG_CONFIG_HOME!, "opencode", "plugins", "glm-quota")
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "glm-quota" }))
+    const [c] = of(await run(v2), "plugin")
+    expect(c).toMatchObject({ status: "ok" })
+    expect(c!.found).toBe(
+      `OpenCode 2 loads glm-quota from ${join(home.env.XDG_CONFIG_HOME!, "opencode", "plugins")}/; its TUI half from the package`,
+    )
+  })
+
+  it("invalid options of a { package, options } entry and of cli.json are named", async () => {
+    write("global", "opencode.json", { plugins: [{ package: "glm-quota", options: { model: "always" } }] })
+    write("global", "cli.json", { plugins: [["glm-quota", { refreshInterval: 5 }]] })
+    const found = of(await run(v2), "plugin").map((c) => c.found)
+    expect(found).toContain(
+      "glm-quota options in opencode.json (global) not used, defaults in their place: model (use suggest, apply or off)",
+    )
+    expect(found).toContain(
+      "glm-quota options in cli.json (global) not used, defaults in their place: refreshInterval (expected seconds, at least 30)",
+    )
+  })
+
+  it("only in tui.json with 2.x: ⚠ (2.x has no tui.json); only under plugins with 1.x: ⚠ (1.x reads plugin)", async () => {
+    write("global", "tui.json", { plugin: ["glm-quota"] })
+    expect(of(await run(v2), "plugin")[0]).toMatchObject({
+      status: "warn",
+      found: "glm-quota is only in tui.json, which OpenCode 2 does not read",
+    })
+    write("global", "opencode.json", { plugins: ["glm-quota"] })
+    expect(of(await run(v1), "plugin")[0]).toMatchObject({
+      status: "warn",
+      found: 'glm-quota is under "plugins" in opencode.json (global), which OpenCode 1.x does not read',
+    })
   })
 })

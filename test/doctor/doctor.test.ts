@@ -59,6 +59,7 @@ describe("doctor: a working set-up", () => {
       "subscription",
       "clock",
       "network",
+      "opencode",
       "config",
       "models",
       "plugin",
