@@ -30,6 +30,7 @@ export function serviceFor(state: ServerState, settings: Settings, deps: Service
     settings.peak,
     settings.prefer,
     settings.modelCatalog,
+    settings.seat,
   ])
   let s = state.services.get(id)
   if (s === undefined) {

@@ -124,6 +124,7 @@ export class QuotaService {
       models: this.models,
       modelCatalog: s.modelCatalog,
       prefer: s.prefer,
+      seat: s.seat,
     })
   }
 
