@@ -132,7 +132,8 @@ export function turnsReport(input: TurnsInput): TurnsReport | null {
   const { catalog, now } = input
   const nowMs = now.getTime()
   const costs = catalog.credits
-  const turns = turnsOf(input.records).filter((t) => t.t <= nowMs)
+  // A turn stamped a little ahead (another process's clock, GLM_QUOTA_NOW running in the plugin) still counts.
+  const turns = turnsOf(input.records)
   const learned = learnRates(turns, catalog)
   const five = input.windows.find((w) => w.kind === "five_hour")
   const week = input.windows.find((w) => w.kind === "weekly")
