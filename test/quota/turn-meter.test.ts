@@ -151,4 +151,26 @@ describe("TurnMeter", () => {
     expect(t.weekBinds).toBe(true)
     expect(t.pace).toMatchObject({ usedPercent: 86, state: "ahead" })
   })
+
+  it("a team member's key with a seat: this machine's turns against the seat's allowance", () => {
+    const m = meter()
+    m.begin("s")
+    m.call("s", call("glm-5.3", 0, 0, 100_000)) // 240 at 1× → 120 off-peak
+    clock += 60_000
+    m.end("s")
+    const team: QuotaSnapshot = { ...snapshot(0, 0), windows: [], account: "team_member" }
+    const local = store.read(0).records
+    const t = buildReport(team, { now: now(), local, seat: "standard" }).turns!
+    expect(t.seat).toEqual({
+      seat: "standard",
+      fiveHourUsed: 120,
+      weeklyUsed: 120,
+      allowance: { fiveHour: 15_000, weekly: 66_000 },
+    })
+    expect(t.fiveHourLeft).toBe(14_880)
+    expect(t.turnsLeft).toBe(124) // 14,880 / 120
+    expect(t.windowsLeft).toBe(4) // 65,880 / 15,000
+    // without a seat nothing is counted against an allowance the API did not show
+    expect(buildReport(team, { now: now(), local }).turns!.seat).toBeNull()
+  })
 })
