@@ -1,6 +1,7 @@
 // The command line of `glm-quota`: its options, the help text, and GLM_QUOTA_MODELS, read into one Options value.
 import { parseArgs } from "node:util"
 import type { ModelCatalog } from "../core/catalog.ts"
+import type { Seat } from "../core/credit-catalog.ts"
 import { parseModels, type ModelPreference } from "../core/model.ts"
 import type { Env, Policy, Region, Result } from "../core/types.ts"
 import { parseRegion } from "../zai/regions.ts"
@@ -25,9 +26,34 @@ Usage: glm-quota [options]
   --heavy <id>       preferred GLM-5-class model id (used when the key's model
                      list has it)
   --light <id>       preferred GLM-4.7-class model id (likewise)
+  --seat <s>         a team member's seat, standard or premium: this
+                     machine's turns count against its allowance when the API
+                     shows members no quota (an estimate)
   --no-cache         ask the API now; do not read or write the 60-second cache
   --demo             a report from the built-in Z.ai demo (no account needed)
   -h, --help         this help
+
+Turns and pace (from the turns the OpenCode plugin records on this machine;
+shown with --full, or when there are turns):
+  Last turn       its credits by Z.ai's formula over the turn's tokens and MCP
+                  calls, at the phase it ran in (off-peak 0.5x), and its share
+                  of the 5-hour window; exact for published multipliers
+  counter moved   the API's credit counter across the turn; an estimate when
+                  other sessions were active
+  same turn after at the peak, what the same turn would cost off-peak
+  Turns in 24 h   how many, the median and the largest credits
+  turns left      ≈ turns of the median size still fitting in this 5-hour
+                  window (an estimate)
+  windows left    ≈ full 5-hour windows the week's credits still hold (an
+                  estimate)
+  Week pace       percent of the week's credits used against percent of the
+                  week gone, with the reset
+  The week binds  said first when the week has fewer credits left than this
+                  5-hour window
+  learned         multipliers of an unpublished model (GLM-5.4) fitted on
+                  clean turns (an estimate)
+  seat            a team member's turns against the seat's allowance (an
+                  estimate)
 
 Keys: ZAI_API_KEY (Z.ai), ZHIPU_API_KEY or ZHIPUAI_API_KEY (BigModel), else
 OpenCode's auth.json (1.x), else OpenCode 2's opencode.db.
@@ -51,6 +77,8 @@ export interface Options {
   demo: boolean
   prefer: ModelPreference
   catalog: ModelCatalog
+  /** `--seat`: a team member's seat. */
+  seat: Seat | null
 }
 
 /** Whether the arguments ask for the status line: then even a bad argument ends in "glm ?", never on stderr. */
@@ -63,6 +91,7 @@ const OPTIONS = {
   region: { type: "string" },
   policy: { type: "string" },
   heavy: { type: "string" },
+  seat: { type: "string" },
   light: { type: "string" },
   "no-cache": { type: "boolean" },
   demo: { type: "boolean" },
@@ -84,6 +113,9 @@ export function readArgs(argv: string[], env: Env): Result<Options | "help", str
   const policy = (args.policy ?? "balanced") as Policy
   if (!POLICIES.has(policy))
     return { ok: false, error: `Unknown policy "${args.policy}": use quality, balanced or economy.` }
+  const seat = args.seat === undefined ? null : args.seat.trim().toLowerCase()
+  if (seat !== null && seat !== "standard" && seat !== "premium")
+    return { ok: false, error: `Unknown seat "${args.seat}": use --seat standard or --seat premium.` }
   const overrides = modelOverrides(env.GLM_QUOTA_MODELS, args.heavy, args.light)
   if (!overrides.ok) return overrides
   const value = {
@@ -94,6 +126,7 @@ export function readArgs(argv: string[], env: Env): Result<Options | "help", str
     policy,
     noCache: Boolean(args["no-cache"]),
     demo: Boolean(args.demo),
+    seat: seat as Seat | null,
   }
   return { ok: true, value: { ...value, prefer: overrides.value.prefer, catalog: overrides.value.catalog } }
 }

@@ -76,6 +76,7 @@ export async function runReport(o: Options, env: Env, io: CliIo, now: () => Date
       models: list.ids,
       modelCatalog: o.catalog,
       prefer: o.prefer,
+      seat: o.seat,
     })
     write(report, res.value, res.error?.message ?? null, { o, env, io, now: now(), key: credentials.key })
     if (res.stale)

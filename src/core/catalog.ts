@@ -8,6 +8,7 @@
 // source gave only a month, the 1st is used and the entry says so.
 // size: the catalog is data — thirteen models and four multiplier eras, each with its source — beside the few
 // functions that read it; splitting the table from its readers would only scatter it.
+import { CREDIT_COSTS, type CreditCosts } from "./credit-catalog.ts"
 import type { PlanId, Region } from "./types.ts"
 
 /** Heavy (GLM-5 class) or light (GLM-4.7 class): what the recommendation switches between. */
@@ -54,6 +55,8 @@ export interface ModelCatalog {
   multipliers: readonly MultiplierEra[]
   /** When the windows do not tell the generation: credit plans are the norm from this day. */
   creditNormFrom: string
+  /** What a call costs in credits (the formula's multipliers per model, MCP price, phase factors, allowances). */
+  credits: CreditCosts
 }
 
 const ALL: readonly PlanId[] = ["lite", "pro", "max"]
@@ -193,6 +196,7 @@ export const MODEL_CATALOG: ModelCatalog = {
     },
   ],
   creditNormFrom: "2026-08-01",
+  credits: CREDIT_COSTS,
 }
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
@@ -207,9 +211,12 @@ export function beijingDayStart(day: string): number {
 const within = (t: number, from: string, until?: string): boolean =>
   t >= beijingDayStart(from) && (until === undefined || t < beijingDayStart(until))
 
-/** The catalog entry of an id (case-insensitive, a provider prefix "zai-coding-plan/" ignored), or undefined. */
+/**
+ * The catalog entry of an id (case-insensitive, a provider prefix "zai-coding-plan/" ignored, an alias such as
+ * "glm-5.4[1m]" read as its base id), or undefined.
+ */
 export function catalogModel(catalog: ModelCatalog, id: string): CatalogModel | undefined {
-  const bare = bareId(id)
+  const bare = baseId(id)
   return catalog.models.find((m) => m.id === bare)
 }
 
@@ -217,6 +224,12 @@ export const bareId = (id: string): string => {
   const slash = id.lastIndexOf("/")
   return (slash >= 0 ? id.slice(slash + 1) : id).trim().toLowerCase()
 }
+
+/** A tool's long-context alias such as "glm-5.4[1m]" (a Claude Code name, not an OpenCode id). */
+export const isAlias = (id: string): boolean => /\[[^\]]*\]$/.test(id.trim())
+
+/** The base id of an alias: "glm-5.4[1m]" → "glm-5.4"; other ids bare, as they are. */
+export const baseId = (id: string): string => bareId(id).replace(/\[[^\]]*\]$/, "")
 
 const HEAVY_ID = /(?:^|[^a-z0-9])glm-5(?:$|[.\-[])/i
 const LIGHT_ID = /(?:^|[^a-z0-9])glm-4(?:$|[.\-[])|flash/i

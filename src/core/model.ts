@@ -3,6 +3,7 @@ import {
   bareId,
   catalogModel,
   classOf,
+  isAlias,
   isAvailable,
   MODEL_CATALOG,
   multiplierNow,
@@ -15,7 +16,7 @@ import {
 import { formatClock } from "./peak.ts"
 import type { PeakState, PlanId, Policy, QuotaWindow, QuotaWindowKind, Recommendation, Region } from "./types.ts"
 import { className, costPhrase, peakCostsMore, PEAK_TZ, planTitle, times, windowName, zoneLabel } from "./vocabulary.ts"
-import { withModelOverrides } from "./catalog-overrides.ts"
+import { withCreditOverrides, withModelOverrides } from "./catalog-overrides.ts"
 
 /**
  * Policy thresholds as data.
@@ -82,7 +83,8 @@ function peakPhrase(peak: PeakState, timeZone: string): string {
 }
 
 /**
- * The ids of a class the user can pick on this tier now, best first: the preferred id, then the catalog's rank.
+ * The ids of a class the user can pick on this tier now, best first: the preferred id, then the catalog's rank. An
+ * alias such as "glm-5.4[1m]" is left out.
  * From the list when there is one (an id the catalog does not know counts by its name, after the known ones); an id
  * the catalog knows is dropped when the tier does not have it on that date. Vision variants are never picked.
  */
@@ -94,7 +96,8 @@ export function candidates(cls: ModelClass, input: SelectionInput, anyDate = fal
   const rank = (id: string): number =>
     preferred && bareId(preferred) === id ? Infinity : (catalogModel(catalog, id)?.rank ?? -1)
   const ok = [...new Set(pool)].filter((id) => {
-    if (classOf(id, catalog) !== cls) return false
+    // "glm-5.4[1m]" is matched to glm-5.4 for its facts, but it is no id OpenCode takes: never recommended.
+    if (isAlias(id) || classOf(id, catalog) !== cls) return false
     const known = catalogModel(catalog, id)
     if (known === undefined) return input.listed !== undefined && input.listed !== null && input.listed.length > 0
     return !known.vision && (anyDate || isAvailable(known, input.plan, input.region, at))
@@ -200,21 +203,26 @@ export function recommendModel(input: SelectionInput): Recommendation {
 
 const ID = /^[a-z0-9][a-z0-9._\-[\]]{0,63}$/i
 
-/** The `models` option (and the CLI's GLM_QUOTA_MODELS): preferred ids and catalog entries; anything unusable is named and left out. */
+/**
+ * The `models` option (and the CLI's GLM_QUOTA_MODELS): preferred ids, catalog entries and credit cost overrides;
+ * anything unusable is named and left out.
+ */
 export function parseModels(v: unknown): { prefer: ModelPreference; catalog: ModelCatalog; problems: string[] } {
   const out = { prefer: {} as ModelPreference, catalog: MODEL_CATALOG, problems: [] as string[] }
   if (typeof v !== "object" || v === null || Array.isArray(v))
-    return { ...out, problems: ["models (expected { heavy, light, catalog })"] }
+    return { ...out, problems: ["models (expected { heavy, light, catalog, credits })"] }
   const o = v as Record<string, unknown>
   for (const k of Object.keys(o))
-    if (!["heavy", "light", "catalog"].includes(k)) out.problems.push(`models.${k} (unknown)`)
+    if (!["heavy", "light", "catalog", "credits"].includes(k)) out.problems.push(`models.${k} (unknown)`)
   for (const k of ["heavy", "light"] as const) {
     if (o[k] === undefined) continue
     if (typeof o[k] === "string" && ID.test(o[k].trim())) out.prefer[k] = o[k].trim()
     else out.problems.push(`models.${k} (expected a model id such as glm-5.3)`)
   }
   const merged = withModelOverrides(MODEL_CATALOG, o.catalog)
-  out.catalog = merged.catalog
-  out.problems.push(...merged.problems.map((p) => `models.${p}`))
+  const credits = withCreditOverrides(MODEL_CATALOG.credits, o.credits)
+  out.catalog =
+    credits.credits === MODEL_CATALOG.credits ? merged.catalog : { ...merged.catalog, credits: credits.credits }
+  out.problems.push(...[...merged.problems, ...credits.problems].map((p) => `models.${p}`))
   return out
 }

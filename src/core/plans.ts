@@ -67,8 +67,8 @@ export const PLAN_CATALOG: PlanCatalog = {
     priceCny: pricesFromMonthly(149),
     promptsPer5h: 600,
     mcpCallsPerMonth: 1000,
-    // Estimate: Pro credit allowances were not published with Lite and Max; interpolated seed.
-    credits: { fiveHour: 8000, weekly: 40000 },
+    // Published with the credit formula (Aug–Oct 2026): the credit catalog's (credit-catalog.ts) allowance.
+    credits: { fiveHour: 12000, weekly: 60000 },
   },
   max: {
     id: "max",

@@ -8,6 +8,8 @@
 // - Hourly aggregates (`kind: "hour"`, written by compaction for records older than six hours in closed segments)
 //   stand at their hour's start `t`: they count in a window when that instant does.
 
+import type { Phase } from "./catalog.ts"
+
 export const MINUTE_MS = 60_000
 export const HOUR_MS = 60 * MINUTE_MS
 export const FIVE_HOURS_MS = 5 * HOUR_MS
@@ -51,7 +53,38 @@ export interface SnapshotEvent {
   weeklyResetsAt: string | null
 }
 
-export type LocalEvent = PromptEvent | CallEvent | McpEvent | SnapshotEvent
+/**
+ * One finished turn of a user's session — every model call of it, its subagents' included — and what it cost. A turn
+ * is written when it ends and again, under the same `id`, when the credit counter's change across it is known: the
+ * last line of an id is the turn (core/turns.ts). Kept whole by compaction (a few hundred lines a day at most).
+ */
+export interface TurnEvent {
+  /** When the turn ended. */
+  t: number
+  kind: "turn"
+  id: string
+  session: string
+  /** The model with most of the turn's tokens; `single` says whether it made every call. */
+  model: string
+  single: boolean
+  startedAt: number
+  /** The phase the turn started in. */
+  phase: Phase
+  calls: number
+  /** Fresh input (cache writes included), cache reads and output (reasoning included) over every call. */
+  input: number
+  cacheRead: number
+  output: number
+  mcp: number
+  /** Credits by the formula at the phase each call ran in; null when a model's multipliers are unknown. */
+  credits: number | null
+  /** The credit counter's change across the turn; null without counters or before a reading after it came. */
+  delta: number | null
+  /** Other sessions made calls while the counter moved: the delta is theirs too (an estimate). */
+  shared: boolean
+}
+
+export type LocalEvent = PromptEvent | CallEvent | McpEvent | SnapshotEvent | TurnEvent
 
 /**
  * Prompts, calls, tokens and MCP calls of one session and model in one UTC hour starting at `t`.

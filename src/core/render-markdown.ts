@@ -16,7 +16,13 @@ export function renderMarkdown(report: Report, ctx: ViewContext): string {
     if (w.tools !== null) out.push(`  - ${md(w.tools)}`)
     if (w.note !== null) out.push(`  - note: ${md(w.note)}`)
   }
-  if (v.windows.length === 0) out.push("- The API reported no quota windows.")
+  if (v.windows.length === 0) out.push(`- ${v.account ?? "The API reported no quota windows."}`)
+  if (v.turns !== null)
+    out.push(
+      "",
+      "**Turns and pace** (credits by Z.ai's formula from this machine's turns):",
+      ...v.turns.map((l) => `- ${md(l)}`),
+    )
   if (v.resetCard !== null) out.push("", v.resetCard)
   out.push("", `${v.peakActive ? "⏰ " : ""}${v.peak}`, "", `**Model:** ${md(v.model)} — ${md(v.modelReason)}`)
   if (v.local !== null) {

@@ -138,7 +138,15 @@ export function renderTerminal(report: Report, ctx: TerminalContext): string {
   out.push("")
   const cols = columnsFor(v.windows, pen.width)
   for (const w of v.windows) out.push(...windowLines(w, pen, cols))
-  if (v.windows.length === 0) out.push(...prose([{ text: "The API reported no quota windows.", style: null }], 2))
+  if (v.windows.length === 0)
+    out.push(...prose([{ text: v.account ?? "The API reported no quota windows.", style: null }], 2))
+  if (v.turns !== null) {
+    out.push(
+      "",
+      ...prose([{ text: "Turns and pace (credits by Z.ai's formula, this machine's turns):", style: "bold" }], 2),
+    )
+    for (const l of v.turns) out.push(...prose([{ text: l, style: null }], 2))
+  }
   // Where the Markdown report has it: under the windows a card would reset.
   if (v.resetCard !== null) out.push("", ...prose([{ text: v.resetCard, style: null }], 2))
   out.push("", ...prose([{ text: v.peak, style: v.peakActive ? "yellow" : "dim" }], 2))

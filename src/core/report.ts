@@ -16,6 +16,9 @@ import { DEFAULT_PEAK_SCHEDULE, explicitMultipliers, isQuotaPeak, peakState, typ
 import { PLAN_CATALOG, type PlanCatalog } from "./plans.ts"
 import type { LocalReport, PeakState, Policy, QuotaSnapshot, QuotaWindow, Report } from "./types.ts"
 import { bindingWindow } from "./windows.ts"
+import { accountReport } from "./account.ts"
+import type { Seat } from "./credit-catalog.ts"
+import { turnsReport } from "./turns.ts"
 
 export interface ReportSettings {
   now: Date
@@ -31,6 +34,8 @@ export interface ReportSettings {
   models?: readonly string[] | null
   modelCatalog?: ModelCatalog
   prefer?: ModelPreference
+  /** A team member's seat (option `team.seat`, `--seat`): this machine's turns count against its allowance. */
+  seat?: Seat | null
 }
 
 /** The plan generation the windows show: credits on credit plans, tokens on the legacy ones; null when none says. */
@@ -113,11 +118,22 @@ export function buildReport(snapshot: QuotaSnapshot, settings: ReportSettings): 
     report.resetCards =
       snapshot.resetCards === null ? null : resetCardsReport(snapshot.resetCards, windows, report.binding, settings.now)
   }
+  if (snapshot.account) report.account = accountReport(snapshot.account, snapshot.region, settings.seat ?? null)
   if (settings.local !== undefined) {
     report.local =
       settings.local === null || settings.local.length === 0
         ? null
         : localReport(settings.local, windows, snapshot, settings)
+    report.turns = turnsReport({
+      records: settings.local ?? [],
+      windows,
+      plan: snapshot.plan,
+      now: settings.now,
+      phase: pricing.phase,
+      catalog: settings.modelCatalog ?? MODEL_CATALOG,
+      seat: settings.seat ?? null,
+      account: snapshot.account ?? null,
+    })
   }
   return report
 }

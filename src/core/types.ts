@@ -3,6 +3,7 @@ import type { ModelClass, Pricing } from "./catalog.ts"
 import type { ResetCardsReport } from "./reset-cards.ts"
 import type { Runway } from "./runway.ts"
 import type { LocalSummary } from "./summary.ts"
+import type { TurnsReport } from "./turns.ts"
 
 /** The process environment as the entries hand it down (only they read `process.env`). */
 export type Env = Readonly<Record<string, string | undefined>>
@@ -49,7 +50,15 @@ export interface QuotaSnapshot {
   usage?: UsageHistory | null
   /** The account's reset cards (customer-package-reset/list); null when the host or key reports none. */
   resetCards?: ResetCards | null
+  /** Why the answer has no windows (December 2026 shapes): a fresh account, or a team member's key; else absent. */
+  account?: AccountState | null
 }
+
+/**
+ * An answer without windows, read as what it is: `data: {}` is an account where nothing has started yet ("fresh");
+ * `{ level, limits: [] }` is a team member's key, which cannot see the team's quota ("team_member").
+ */
+export type AccountState = "fresh" | "team_member"
 
 export interface Subscription {
   productName: string | null
@@ -109,6 +118,16 @@ export interface Report {
   local?: LocalReport | null
   /** Reset cards the account holds and which window one would help now; null when the host reports none. */
   resetCards?: ResetCardsReport | null
+  /** Set when the API showed no windows: why, in one sentence (extension of schema 1). */
+  account?: AccountReport | null
+  /** What turns cost and how the week is paced (extension of schema 1); null when there is nothing to say. */
+  turns?: TurnsReport | null
+}
+
+export interface AccountReport {
+  state: AccountState
+  /** One plain sentence: what this answer means and what to do. */
+  message: string
 }
 
 /** This machine's record, beside the account-wide figures of the API. */

@@ -4,6 +4,7 @@ import { bar, clockIn, countdown, countersText, groupDigits, percentText, toolsT
 import type { LocalReport, PeakState, QuotaWindow, Report, UsageHistory } from "./types.ts"
 import { costPhrase, PEAK_TZ, planTitle, windowName, zoneLabel } from "./vocabulary.ts"
 import { sparkline, sumSeries } from "./usage.ts"
+import { turnLines } from "./turns-view.ts"
 
 export interface ViewContext {
   now: Date
@@ -43,6 +44,10 @@ export interface ReportView {
   local: string[] | null
   /** A reset card that would help now, in a sentence; null when none would. */
   resetCard: string | null
+  /** Why the API showed no windows (a fresh account, a team member's key), in a sentence; else null. */
+  account: string | null
+  /** What turns cost and the week's pace (core/turns-view.ts); null when the report has no turn figures to show. */
+  turns: string[] | null
 }
 
 /** "A five-hour reset card is available (1, expires Dec 11 18:00): …" — only when the report suggests one. */
@@ -204,5 +209,16 @@ export function viewReport(report: Report, ctx: ViewContext): ReportView {
     history: ctx.history === undefined || ctx.history === null ? null : historyLines(ctx.history),
     local: report.local === undefined || report.local === null ? null : localLines(report.local, ctx),
     resetCard: resetCardLine(report, ctx),
+    account: report.account?.message ?? null,
+    turns: turnsView(report, ctx, peakTz),
   }
+}
+
+/** The turn lines when there are turns, or with `--full` (the pace alone); else null. */
+function turnsView(report: Report, ctx: ViewContext, peakTimeZone: string): string[] | null {
+  const t = report.turns
+  if (t === undefined || t === null) return null
+  if (t.last === null && t.seat === null && (ctx.history === undefined || ctx.history === null)) return null
+  const lines = turnLines(report, t, { now: ctx.now, localTimeZone: ctx.localTimeZone, peakTimeZone })
+  return lines.length === 0 ? null : lines
 }

@@ -100,6 +100,25 @@ export function normaliseWindow(raw: RawLimit): QuotaWindow {
   return window
 }
 
+/** How much a row says about its window: counters first, then a credit row over a legacy token row. */
+const rowScore = (w: QuotaWindow): number =>
+  (w.used !== null && w.limit !== null ? 2 : 0) + (w.meter === "credits" ? 1 : 0)
+
+/**
+ * One window per five-hour and weekly kind. From December 2026 the API can send two generations of rows for the same
+ * window — a `CREDIT_LIMIT` row with counters beside a percentage-only `TOKENS_LIMIT` row (often at 0 %): the window
+ * is read from the row with counters (a credit row over a token row; ties: the first). Other kinds pass as they came.
+ */
+export function mergeGenerations(windows: QuotaWindow[]): QuotaWindow[] {
+  const best = new Map<WindowKind, QuotaWindow>()
+  for (const w of windows) {
+    if (w.kind !== "five_hour" && w.kind !== "weekly") continue
+    const kept = best.get(w.kind)
+    if (kept === undefined || rowScore(w) > rowScore(kept)) best.set(w.kind, w)
+  }
+  return windows.filter((w) => (w.kind !== "five_hour" && w.kind !== "weekly") || best.get(w.kind) === w)
+}
+
 const ORDER: Record<WindowKind, number> = { five_hour: 0, weekly: 1, mcp_monthly: 2, other: 3 }
 
 /** Known windows first (five_hour, weekly, mcp_monthly), then the others in the API's order. */

@@ -5,12 +5,15 @@
 //   ["m", t, session, tool]                                                     MCP call
 //   ["s", t, fiveHour, weekly, fiveHourResetsAt, weeklyResetsAt]                API snapshot
 //   ["h", t, session, model, prompts, calls, input, output, cacheRead, cacheWrite, {tool: n}]   hourly aggregate
+//   ["t", t, id, session, model, single, startedAt, peak, calls, input, cacheRead, output, mcp, credits, delta, shared]
+//                                                                               a turn (0/1 flags, credits 2 decimals)
 //
 // Arrays rather than objects: a model-call line is ~85 bytes instead of ~115, which is what keeps 30 days of Max-plan
 // use under 5 MB (see bench/local.ts). Every line starts with `["`, which is how a line glued to a torn one (a crash
 // mid-write, then another append) is recovered. Unknown kinds are skipped, not errors (a newer writer may add some);
 // lengths are exact, so a new field means a new kind letter.
 import type { HourAggregate, LocalEvent, LocalRecord } from "../core/records.ts"
+import { decodeTurn, encodeTurn } from "./codec-turn.ts"
 
 /** A line is written with one write(2); kept far below 4 KiB (strings are capped). */
 export const MAX_LINE_BYTES = 4096
@@ -59,6 +62,9 @@ export function encodeRecord(r: LocalRecord): string | null {
       break
     case "snapshot":
       value = ["s", t, percent(r.fiveHour), percent(r.weekly), iso(r.fiveHourResetsAt), iso(r.weeklyResetsAt)]
+      break
+    case "turn":
+      value = encodeTurn(r, t)
       break
     case "hour": {
       const tools = toolCounts(r.mcp)
@@ -125,6 +131,8 @@ export function decodeValue(v: unknown): LocalRecord | null | typeof UNKNOWN {
     case "m":
       if (v.length !== 4 || !isText(v[2]) || !isText(v[3])) return null
       return { t, kind: "mcp", session: v[2], tool: v[3] }
+    case "t":
+      return decodeTurn(v, t)
     case "s": {
       if (v.length !== 6) return null
       const [fiveHour, weekly, fiveHourResetsAt, weeklyResetsAt] = [v[2], v[3], v[4], v[5]]

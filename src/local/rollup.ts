@@ -97,7 +97,8 @@ export function rollUp(records: readonly LocalRecord[], opts: RollUpOptions): Ro
       for (const tool in r.mcp) addTool(a, tool, r.mcp[tool] ?? 0)
       continue
     }
-    if (r.t >= opts.rollBefore) {
+    // Turns are kept whole (one line a turn): the turn figures and the learned multipliers read them for weeks.
+    if (r.t >= opts.rollBefore || r.kind === "turn") {
       recent.push(r)
       continue
     }

@@ -44,6 +44,7 @@ export type {
   McpEvent,
   PromptEvent,
   SnapshotEvent,
+  TurnEvent,
 } from "../core/records.ts"
 
 /** `$XDG_STATE_HOME/glm-quota`, default `~/.local/state/glm-quota`. */

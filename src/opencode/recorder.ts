@@ -3,7 +3,7 @@
 // reading is incremental; compaction runs in the background, off the chat path.
 import { DAY_MS, HOUR_MS, type LocalRecord } from "../core/records.ts"
 import type { QuotaSnapshot } from "../core/types.ts"
-import { LocalStore, stateDir, type LocalEvent } from "../local/store.ts"
+import { LocalStore, stateDir, type CallEvent, type LocalEvent } from "../local/store.ts"
 import type { Env } from "../core/types.ts"
 import { CODING_PLAN_IDS } from "../core/providers.ts"
 
@@ -33,6 +33,8 @@ export class Recorder {
   private timer: ReturnType<typeof setInterval> | null = null
   /** Damage notices already passed on: each is told once. */
   private readonly told = new Set<string>()
+  /** Hears each model call and MCP call recorded (the turn meter, src/opencode/turns.ts). */
+  listener: { call(e: CallEvent): void; mcp(session: string): void } | null = null
 
   /** `onWarning` hears each of the store's damage notices once (a corrupt file set aside, an unreadable line). */
   constructor(
@@ -68,7 +70,8 @@ export class Recorder {
     return providerID !== undefined && this.providers.has(providerID)
   }
 
-  private append(e: LocalEvent): void {
+  /** Appends one event (a turn line from the turn meter too). */
+  append(e: LocalEvent): void {
     this.store.append(e)
   }
 
@@ -99,7 +102,7 @@ export class Recorder {
       cache?: { read?: unknown; write?: unknown }
     }
     const n = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : 0)
-    this.append({
+    const call: CallEvent = {
       t: this.now().getTime(),
       kind: "call",
       session: part.sessionID,
@@ -108,13 +111,16 @@ export class Recorder {
       output: n(t.output) + n(t.reasoning),
       cacheRead: n(t.cache?.read),
       cacheWrite: n(t.cache?.write),
-    })
+    }
+    this.append(call)
+    this.listener?.call(call)
   }
 
   mcp(session: string, tool: string): void {
     const name = mcpToolName(tool)
     if (name === null) return
     this.append({ t: this.now().getTime(), kind: "mcp", session, tool: name })
+    this.listener?.mcp(session)
   }
 
   snapshot(s: QuotaSnapshot): void {

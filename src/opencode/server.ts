@@ -23,6 +23,8 @@ import type { Recorder } from "./recorder.ts"
 import { Sessions } from "./sessions.ts"
 import { guardFor, modelsFor, recorderFor, serviceFor, type ServerState } from "./state.ts"
 import { tools } from "./tools.ts"
+import { turnsFor } from "./turns.ts"
+import type { TurnMeter } from "../quota/turn-meter.ts"
 
 export { COMMAND, COMMAND_DESCRIPTION } from "./surface.ts"
 export { createServerState } from "./state.ts"
@@ -58,6 +60,7 @@ interface Parts {
   sessions: Sessions
   at: () => ViewAt
   doctor: DoctorDeps
+  turns: TurnMeter | null
 }
 
 function start(input: PluginInput, options: unknown, deps: ServerDeps): OpenServer {
@@ -82,6 +85,7 @@ function start(input: PluginInput, options: unknown, deps: ServerDeps): OpenServ
     sessions: new Sessions(),
     at: () => ({ now: now(), localTimeZone: localTz(), peakTimeZone: settings.peak.timeZone }),
     doctor: { env: deps.env, fetch: deps.fetch, now, directory: input.directory, settings },
+    turns: turnsFor(deps.state, recorder, service),
   }
   return { hooks: hooksOf(input, parts, problems), guard: parts.guard }
 }
@@ -160,6 +164,7 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
       const parts = output?.parts ?? []
       const ownReport = parts.length > 0 && parts.every((x) => x.type === "text" && x.ignored === true)
       if (!ownReport) recorder?.prompt(inp.sessionID, model?.providerID, model?.modelID)
+      if (!ownReport && recorder?.isCodingPlan(model?.providerID)) p.turns?.begin(inp.sessionID)
       if (model?.modelID) sessions.setModel(inp.sessionID, model.modelID)
       firstSession()
       notify.checkQuota()
@@ -229,6 +234,7 @@ function onEvent(p: Parts, event: { type: string; properties?: Record<string, un
   const info = (props.info ?? {}) as { id?: string; parentID?: string }
   if (event.type === "session.created" || event.type === "session.updated") {
     if (info.id && info.parentID) sessions.addSubagent(info.id)
+    if (info.id && info.parentID) p.turns?.link(info.id, info.parentID)
     if (event.type !== "session.created" || !info.id || info.parentID) return
     ctx.firstSession()
     notify.checkQuota(true)
@@ -239,6 +245,7 @@ function onEvent(p: Parts, event: { type: string; properties?: Record<string, un
   const sessionID = typeof props.sessionID === "string" ? props.sessionID : ""
   if (sessions.isSubagent(sessionID)) return
   if (event.type === "session.idle") {
+    p.turns?.end(sessionID)
     ctx.apply()
     notify.checkPeak()
     notify.checkQuota()

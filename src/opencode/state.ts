@@ -7,6 +7,7 @@ import { RequestGuard } from "./guard.ts"
 import { ProviderModels } from "./models.ts"
 import type { Settings } from "../quota/server-options.ts"
 import { Recorder } from "./recorder.ts"
+import type { TurnMeter } from "../quota/turn-meter.ts"
 
 export interface ServerState {
   services: Map<string, QuotaService>
@@ -14,6 +15,8 @@ export interface ServerState {
   recorder: Recorder | null | undefined
   guard: RequestGuard | undefined
   models: ProviderModels | undefined
+  /** The turn meter (src/opencode/turns.ts), made with the record. */
+  turns?: TurnMeter | null
 }
 
 export function createServerState(): ServerState {
@@ -30,6 +33,7 @@ export function serviceFor(state: ServerState, settings: Settings, deps: Service
     settings.peak,
     settings.prefer,
     settings.modelCatalog,
+    settings.seat,
   ])
   let s = state.services.get(id)
   if (s === undefined) {

@@ -128,6 +128,7 @@ export class QuotaService {
       models: this.models,
       modelCatalog: s.modelCatalog,
       prefer: s.prefer,
+      seat: s.seat,
     })
   }
 

@@ -7,6 +7,7 @@ import { MODEL_CATALOG, type ModelCatalog } from "../core/catalog.ts"
 import { parseModels, type ModelPreference } from "../core/model.ts"
 import { DEFAULT_PEAK_SCHEDULE, type PeakSchedule } from "../core/peak.ts"
 import { parsePeakSchedule } from "../core/peak-override.ts"
+import type { Seat } from "../core/credit-catalog.ts"
 import type { Policy, Region } from "../core/types.ts"
 import { parseRegion } from "../zai/regions.ts"
 
@@ -22,6 +23,8 @@ export interface QuotaSettings {
   prefer: ModelPreference
   /** The dated model catalog with the user's `models.catalog` entries merged in. */
   modelCatalog: ModelCatalog
+  /** A team member's seat (`team.seat`): this machine's turns count against its allowance when the API shows none. */
+  seat: Seat | null
 }
 
 export const MIN_REFRESH_SECONDS = 30
@@ -35,6 +38,7 @@ export const QUOTA_DEFAULTS: QuotaSettings = {
   refreshInterval: 60,
   prefer: {},
   modelCatalog: MODEL_CATALOG,
+  seat: null,
 }
 
 /** What reading one option's value gives: settings to merge, and the phrases naming what was unusable. */
@@ -77,6 +81,28 @@ const CATALOG_ENTRY = z.object({
   until: z.optional(z.string()),
   vision: z.optional(z.boolean()),
 })
+
+const CREDITS = z
+  .object({
+    rates: z.optional(
+      z.array(
+        z.object({
+          id: z.string(),
+          input: z.number(),
+          cached: z.number(),
+          output: z.number(),
+          from: z.optional(z.string()),
+        }),
+      ),
+    ),
+    mcpCall: z.optional(z.number().check(z.gte(0))),
+    offPeakFactor: z.optional(z.number().check(z.gte(0))),
+  })
+  .check(
+    describe(
+      "Credit cost overrides: multipliers per model (credits per 10,000 tokens), MCP call price, off-peak factor.",
+    ),
+  )
 
 export const QUOTA_OPTIONS: OptionTable<QuotaSettings> = {
   region: {
@@ -140,6 +166,7 @@ export const QUOTA_OPTIONS: OptionTable<QuotaSettings> = {
         heavy: z.optional(z.string()),
         light: z.optional(z.string()),
         catalog: z.optional(z.array(CATALOG_ENTRY)),
+        credits: z.optional(CREDITS),
       })
       .check(
         describe(
@@ -151,6 +178,17 @@ export const QUOTA_OPTIONS: OptionTable<QuotaSettings> = {
       return { ok: true, set: { prefer: m.prefer, modelCatalog: m.catalog }, problems: m.problems }
     },
   },
+  team: checked(
+    z
+      .strictObject({ seat: z.enum(["standard", "premium"]) })
+      .check(
+        describe(
+          "A team member's seat: this machine's turns count against its allowance when the API shows the member no quota.",
+        ),
+      ),
+    'team (expected { seat: "standard" } or { seat: "premium" })',
+    (team) => ({ seat: team.seat }),
+  ),
 }
 
 /**

@@ -37,7 +37,8 @@ export function reportDialog(report: Report, ctx: DialogContext): DialogText {
     if (w.tools !== null) out.push(`${indent}${w.tools}`)
     if (w.note !== null) out.push(`${indent}note: ${w.note}`)
   }
-  if (v.windows.length === 0) out.push("The API reported no quota windows.")
+  if (v.windows.length === 0) out.push(v.account ?? "The API reported no quota windows.")
+  if (v.turns !== null) out.push("", ...v.turns)
   out.push("", v.peak, "", `Model: ${v.model} — ${v.modelReason}`)
   const local = (v as { local?: string[] | null }).local
   if (Array.isArray(local) && local.length > 0) out.push("", ...local)

@@ -19,6 +19,8 @@ import { parseTuiOptions, type TuiSettings } from "../quota/tui-options.ts"
 import { linesBox, lineBox, type Palette } from "./render.ts"
 import { modelOfMessages, type MessageLike } from "./session-model.ts"
 import { promptLine, sidebarLines, type Line, type WidgetContext } from "./widget-model.ts"
+import { LastTurns } from "./last-turn.ts"
+import { lastTurnFigure } from "./turn-line.ts"
 
 export const COMMAND = "glm-quota"
 export const COMMAND_DESCRIPTION = "The GLM Coding Plan quota in a dialog (no model call)"
@@ -69,6 +71,7 @@ interface Ctx {
   version: () => number
   toast: (title: string, message: string) => void
   deps: TuiDeps
+  turns: LastTurns
 }
 
 function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
@@ -108,7 +111,8 @@ function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
       // next time
     }
   }, REDRAW_MS)
-  const ctx: Ctx = { api, settings, feed, now, localTz: localTimeZone(deps.env), version, toast, deps }
+  const turns = new LastTurns(deps.env, now)
+  const ctx: Ctx = { api, settings, feed, now, localTz: localTimeZone(deps.env), version, toast, deps, turns }
   if (settings.widget !== "off") registerWidget(ctx)
   registerCommand(ctx)
   feed.start()
@@ -150,6 +154,8 @@ function slot(c: Ctx, kind: "lines" | "line") {
       try {
         const data = c.feed.current().data
         const at = widgetContext(c, props.session_id)
+        if (data.kind === "report")
+          at.lastTurn = lastTurnFigure(c.turns.latest(props.session_id), data.report, c.settings.modelCatalog, at.now)
         return kind === "lines" ? sidebarLines(data, at) : [promptLine(data, at)]
       } catch {
         return []

@@ -4,6 +4,8 @@ import { bar, clockIn, countdown, percentText } from "../core/format.ts"
 import { PEAK_TZ, planTitle, windowName, zoneLabel } from "../core/vocabulary.ts"
 import { classOf } from "../core/catalog.ts"
 import type { QuotaError, QuotaWindow, QuotaWindowKind, Report } from "../core/types.ts"
+import type { TurnFigure } from "../core/turns.ts"
+import { turnSegments } from "./turn-line.ts"
 
 export type Tone = "text" | "muted" | "ok" | "warn" | "danger" | "accent"
 
@@ -31,6 +33,8 @@ export interface WidgetContext {
   sessionModel: string | null
   /** Percent used at which a bar turns warning, and (the highest, when there are two or more) danger. */
   thresholds: number[]
+  /** The last turn's credits and share of the 5-hour window (src/tui/turn-line.ts), when one is recorded. */
+  lastTurn?: TurnFigure | null
 }
 
 /** Sidebar lines are kept to this width, so the sidebar never wraps them. */
@@ -147,6 +151,7 @@ export function sidebarLines(data: WidgetData, ctx: WidgetContext): Line[] {
       line.push(seg(` · not ${shortModel(ctx.sessionModel)}`, "muted"))
     lines.push(line)
   }
+  if (ctx.lastTurn) lines.push(turnSegments(ctx.lastTurn, false))
   return lines
 }
 
@@ -176,6 +181,7 @@ export function promptLine(data: WidgetData, ctx: WidgetContext): Line {
   }
   const advice = modelAdvice(report, ctx.sessionModel)
   if (advice !== null) line.push(seg(" · use ", "muted"), seg(advice, "accent", true))
+  if (ctx.lastTurn) line.push(...turnSegments(ctx.lastTurn, true))
   if (report.stale) line.push(seg(" · stale", "warn"))
   return line
 }

@@ -2,6 +2,7 @@
 import { beijingWallClockToIso } from "../core/beijing.ts"
 import { planFromLabel } from "../core/plans.ts"
 import type {
+  AccountState,
   PlanId,
   QuotaSnapshot,
   QuotaWindow,
@@ -11,7 +12,7 @@ import type {
   UsageHistory,
 } from "../core/types.ts"
 import { emptyHistory, sumSeries, usageRange } from "../core/usage.ts"
-import { normaliseWindow, sortWindows } from "../core/windows.ts"
+import { mergeGenerations, normaliseWindow, sortWindows } from "../core/windows.ts"
 import { unreadableError } from "./errors.ts"
 import { DEFAULT_TIMEOUT_MS, getData, type RequestContext } from "./http.ts"
 import {
@@ -42,6 +43,8 @@ export interface QuotaData {
   plan: PlanId | null
   planLabel: string | null
   windows: QuotaWindow[]
+  /** Why there are no windows: `data: {}` (fresh) or `{ level, limits: [] }` (a team member's key); else null. */
+  account: AccountState | null
 }
 
 /** Reads quota/limit `data` of any era. Each entry is parsed on its own: one odd entry never hides the others. */
@@ -70,7 +73,11 @@ export function parseQuotaData(data: unknown): Result<QuotaData> {
     })
   }
   const planLabel = parsed.data.level ?? parsed.data.planName
-  return { ok: true, value: { plan: planFromLabel(planLabel), planLabel, windows: sortWindows(windows) } }
+  const account: AccountState | null = windows.length > 0 ? null : planLabel === null ? "fresh" : "team_member"
+  return {
+    ok: true,
+    value: { plan: planFromLabel(planLabel), planLabel, windows: sortWindows(mergeGenerations(windows)), account },
+  }
 }
 
 export function parseUsageHistory(model: unknown, tool: unknown): UsageHistory {
@@ -245,6 +252,7 @@ export async function fetchSnapshot(ctx: RequestContext, opts: SnapshotOptions):
       subscription,
       usage: history === null ? null : history.ok ? history.value : null,
       resetCards,
+      ...(quota.value.account === null ? {} : { account: quota.value.account }),
     },
   }
 }

@@ -6,8 +6,9 @@ import { PATHS } from "./client.ts"
 import type { FetchLike } from "./http.ts"
 import { modelUsageData, toolUsageData } from "./demo-usage.ts"
 import { MODELS_PATH } from "./models.ts"
+import { decemberData, DECEMBER_ERAS, type DecemberEra } from "./demo-december.ts"
 
-export type Era = "jan" | "feb" | "weekly" | "credit"
+export type Era = "jan" | "feb" | "weekly" | "credit" | DecemberEra
 
 /** What the demo API answers from: the plan, its era, how full each window is, the key it accepts. */
 export interface DemoState {
@@ -95,6 +96,7 @@ function mcpEntry(s: DemoState, nowMs: number, withReset: boolean): Record<strin
 export function quotaData(s: DemoState, nowMs: number): Record<string, unknown> {
   const fiveReset = nowMs + s.fiveHourResetInMs
   const weekReset = nowMs + s.weeklyResetInMs
+  if (DECEMBER_ERAS.has(s.era)) return decemberData(s.era as DecemberEra, s, nowMs)
   const planName = s.plan[0]!.toUpperCase() + s.plan.slice(1)
   if (s.era === "jan") {
     const cap = CAPS[s.plan].jan5h

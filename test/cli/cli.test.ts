@@ -64,8 +64,11 @@ describe("report", () => {
       "recommendation",
       "resetCards",
       "local",
+      "turns",
     ])
     expect(r.local).toBeNull() // no OpenCode record on this machine
+    // No turn recorded: the week's pace only (41 % used, 3d 9h 17m = 81.28 h before the reset: 1 − 81.28 / 168 = 51.6 % of the week gone)
+    expect(r.turns).toMatchObject({ last: null, recent: { turns: 0 }, pace: { usedPercent: 41, elapsedPercent: 51.6 } })
     expect(r).toMatchObject({ schema: 1, plan: "pro", region: "international", stale: false, binding: "weekly" })
     expect(r.fetchedAt).toBe("2026-03-02T07:30:00.000Z")
     expect(r.windows.map((w: { kind: string }) => w.kind)).toEqual(["five_hour", "weekly", "mcp_monthly"])

@@ -24,7 +24,7 @@ describe("PLAN_CATALOG", () => {
       PLAN_CATALOG.max.mcpCallsPerMonth,
     ]).toEqual([100, 1000, 4000])
     expect(PLAN_CATALOG.lite.credits).toEqual({ fiveHour: 2000, weekly: 10000 })
-    expect(PLAN_CATALOG.pro.credits).toEqual({ fiveHour: 8000, weekly: 40000 })
+    expect(PLAN_CATALOG.pro.credits).toEqual({ fiveHour: 12000, weekly: 60000 })
     expect(PLAN_CATALOG.max.credits).toEqual({ fiveHour: 28000, weekly: 140000 })
   })
 

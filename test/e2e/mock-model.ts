@@ -10,7 +10,13 @@ import type { AddressInfo } from "node:net"
 import { isPlainObject, sleep, type Obj } from "./util.ts"
 
 export type MockToolCall = { name: string; args?: Record<string, unknown> | string; id?: string }
-export type MockUsage = { prompt_tokens: number; completion_tokens: number; total_tokens?: number }
+/** OpenAI usage; `prompt_tokens` includes `prompt_tokens_details.cached_tokens` (OpenCode records them apart). */
+export type MockUsage = {
+  prompt_tokens: number
+  completion_tokens: number
+  total_tokens?: number
+  prompt_tokens_details?: { cached_tokens?: number }
+}
 
 /**
  * One answer of the mock model. Note: OpenCode retries 408/429/5xx answers 5 times with 2 s·2ⁿ backoff (~76 s in

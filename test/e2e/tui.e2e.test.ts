@@ -261,7 +261,9 @@ describe.skipIf(!HAS_TMUX).sequential("TUI half at a weekday peak on GLM-5.3", {
       now: () => new Date(NOV_PEAK),
       state: { keys: [CANARY_KEY], fiveHourPercent: 22, weeklyPercent: 25 },
     })
-    mock = await startMockModel({ script: () => ({ text: "MOCK-ANSWER" }) })
+    // Known usage: 12,000 fresh input, 30,000 cached, 2,000 output tokens — 18.18 credits on glm-5.3 at the peak.
+    const usage = { prompt_tokens: 42_000, completion_tokens: 2_000, prompt_tokens_details: { cached_tokens: 30_000 } }
+    mock = await startMockModel({ script: () => ({ text: "MOCK-ANSWER", usage }) })
     tui = await startTui({
       pluginSpec: SERVER,
       mock,
@@ -283,6 +285,11 @@ describe.skipIf(!HAS_TMUX).sequential("TUI half at a weekday peak on GLM-5.3", {
     expect(side).toMatch(/5-hour ██░░░░░░░░ {2}22 %/)
     expect(side).toMatch(/Use glm-5\.3-flash · not glm-5\.3/)
     tui.save("peak")
+  })
+
+  test("after the turn, the sidebar shows its credits (the server half's record, read by the TUI half)", async () => {
+    const screen = await tui.waitFor(/Last turn 18\.2 cr/, 60_000, "the last turn's credits")
+    expect(rightColumn(screen)).toMatch(/Last turn 18\.2 cr/)
   })
 })
 
