@@ -3,6 +3,7 @@
 // (a refresh, apply mode's next decision). One subscription for the process's instance; a failing handler is logged
 // and the loop goes on; when the stream ends it is not restarted (the host ended it).
 import { Sessions } from "../opencode/sessions.ts"
+import type { TurnMeter } from "../quota/turn-meter.ts"
 import type { Applier } from "./apply.ts"
 import type { HostEvent, ModelRef } from "./host.ts"
 import type { Parts2 } from "./server.ts"
@@ -27,7 +28,7 @@ export function modelRef(v: unknown): ModelRef | null {
   return providerID !== undefined && id !== undefined ? { providerID, id } : null
 }
 
-export class Turns {
+export class Events {
   readonly sessions = new Sessions()
   /** sessionID → the model it runs, as the events told it. */
   private readonly models = new Map<string, ModelRef>()
@@ -39,6 +40,8 @@ export class Turns {
   constructor(
     private readonly p: Parts2,
     private readonly applier: Applier,
+    /** The turn meter (src/quota/turn-meter.ts): the record's calls feed it; a turn's start and end are ours. */
+    private readonly meter: TurnMeter | null,
   ) {
     applier.modelOf = (id) => this.modelOf(id)
     applier.isSubagent = (id) => this.sessions.isSubagent(id)
@@ -107,6 +110,7 @@ export class Turns {
     switch (event.type) {
       case "session.created":
         if (str(d.parentID) !== undefined) this.sessions.addSubagent(sessionID)
+        if (str(d.parentID) !== undefined) this.meter?.link(sessionID, str(d.parentID)!)
         if (model !== null) this.models.set(sessionID, model)
         void this.p.askKey()
         this.p.service.refreshSoon()
@@ -130,9 +134,12 @@ export class Turns {
         return typeof d.name === "string" ? rec?.mcp(sessionID, d.name) : undefined
       case "session.execution.started": {
         const m = this.modelOf(sessionID)
-        return rec?.prompt(sessionID, m?.providerID, m?.id)
+        rec?.prompt(sessionID, m?.providerID, m?.id)
+        if (!this.sessions.isSubagent(sessionID) && rec?.isCodingPlan(m?.providerID)) this.meter?.begin(sessionID)
+        return
       }
       case "session.execution.succeeded":
+        if (!this.sessions.isSubagent(sessionID)) this.meter?.end(sessionID)
         this.p.service.refreshSoon()
         this.applier.after(sessionID)
         for (const fn of this.ends) fn(sessionID)

@@ -20,7 +20,8 @@ import { hostCredentials } from "./key.ts"
 import { HostLog } from "./log.ts"
 import { registerCommand } from "./command.ts"
 import { registerTools } from "./tools.ts"
-import { Turns } from "./turns.ts"
+import { Events } from "./events.ts"
+import { turnsFor } from "../opencode/turns.ts"
 import { Applier } from "./apply.ts"
 import { installGuard2 } from "./guard.ts"
 import { serverOptionsOf } from "./options.ts"
@@ -132,11 +133,11 @@ async function start(ctx: ServerContext, deps: Server2Deps, state: ServerState, 
     }
   }
   const applier = new Applier(p)
-  const turns = new Turns(p, applier)
+  const events = new Events(p, applier, turnsFor(state, recorder, service))
   await keep("/glm-quota", registerCommand(p))
   await keep("the tools", registerTools(p))
   await keep("the request guard", installGuard2(p))
-  disposers.push(turns.listen())
+  disposers.push(events.listen())
   disposers.push(service.onUpdate(() => applier.all()))
   return () => {
     for (const d of disposers) {

@@ -9,7 +9,7 @@ import { Notifier } from "../opencode/notify.ts"
 import { inOpenCode } from "../opencode/present.ts"
 import type { FeedState } from "../tui/feed.ts"
 import type { TuiApi2 } from "./tui.ts"
-import { modelRef } from "./turns.ts"
+import { modelRef } from "./events.ts"
 
 const MAX_SESSIONS = 1000
 
