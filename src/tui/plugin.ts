@@ -16,9 +16,7 @@ import { problemDialog, reportDialog, type DialogText } from "./dialog-text.ts"
 import { ownDialog } from "./dialog.ts"
 import { QuotaFeed } from "./feed.ts"
 import { parseTuiOptions, type TuiSettings } from "../quota/tui-options.ts"
-import { linesBox, lineBox, type Palette } from "./render.ts"
-import { modelOfMessages, type MessageLike } from "./session-model.ts"
-import { promptLine, sidebarLines, type Line, type WidgetContext } from "./widget-model.ts"
+import { registerWidget } from "./slots.ts"
 
 export const COMMAND = "glm-quota"
 export const COMMAND_DESCRIPTION = "The GLM Coding Plan quota in a dialog (no model call)"
@@ -32,20 +30,6 @@ export interface TuiDeps {
   fetch: FetchLike
   /** Default: GLM_QUOTA_NOW running from its instant, else the real clock. */
   now?: () => Date
-}
-
-type ThemeLike = { current: Record<string, unknown> }
-
-function paletteOf(theme: ThemeLike | undefined): Palette {
-  const c = theme?.current ?? {}
-  return {
-    text: c.text,
-    textMuted: c.textMuted,
-    success: c.success,
-    warning: c.warning,
-    error: c.error,
-    accent: c.accent ?? c.primary,
-  }
 }
 
 /** Starting never throws into the TUI: on failure the plugin simply does nothing. */
@@ -100,6 +84,7 @@ function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
     }
   }
   const offFeed = feed.onChange(bump)
+  const offResize = onResize(api, bump)
   const redraw = setInterval(() => {
     try {
       feed.rebuild()
@@ -116,6 +101,7 @@ function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
     try {
       feed.stop()
       offFeed()
+      offResize()
       clearInterval(redraw)
     } catch {
       // shutting down anyway
@@ -123,59 +109,20 @@ function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
   })
 }
 
-function widgetContext(c: Ctx, sessionID: string | undefined): WidgetContext {
-  let sessionModel: string | null = null
+/** Redraws on a resize of the terminal: how much fits in a line, and whether the sidebar shows, follow its width. */
+function onResize(api: TuiPluginApi, fn: () => void): () => void {
+  const r = api.renderer as { on?: (e: string, f: () => void) => unknown; off?: (e: string, f: () => void) => unknown }
   try {
-    const configured = typeof c.api.state.config.model === "string" ? c.api.state.config.model : null
-    const messages = sessionID ? (c.api.state.session.messages(sessionID) as readonly MessageLike[]) : undefined
-    sessionModel = modelOfMessages(messages, configured)
+    r.on?.("resize", fn)
   } catch {
-    // no session model then: the advice names the recommendation itself
+    return () => {}
   }
-  return {
-    now: c.now(),
-    localTimeZone: c.localTz,
-    peakTimeZone: c.settings.peak.timeZone,
-    sessionModel,
-    thresholds: c.settings.thresholds,
-  }
-}
-
-/** One slot builder for both places: the sidebar draws lines, the prompt one line. */
-function slot(c: Ctx, kind: "lines" | "line") {
-  return (slotCtx: { theme?: ThemeLike }, props: { session_id?: string }) => {
-    const palette = () => paletteOf(slotCtx.theme ?? (c.api.theme as ThemeLike))
-    const draw = (): Line[] => {
-      c.version()
-      try {
-        const data = c.feed.current().data
-        const at = widgetContext(c, props.session_id)
-        return kind === "lines" ? sidebarLines(data, at) : [promptLine(data, at)]
-      } catch {
-        return []
-      }
-    }
+  return () => {
     try {
-      return kind === "lines"
-        ? linesBox(() => ({ lines: draw(), palette: palette() }))
-        : lineBox(() => ({ line: draw()[0] ?? [], palette: palette() }))
+      r.off?.("resize", fn)
     } catch {
-      return null
+      // gone with the renderer
     }
-  }
-}
-
-function registerWidget(c: Ctx): void {
-  try {
-    c.api.slots.register({
-      order: 50,
-      slots:
-        c.settings.widget === "sidebar"
-          ? { sidebar_content: slot(c, "lines") as never }
-          : { session_prompt_right: slot(c, "line") as never, home_prompt_right: slot(c, "line") as never },
-    })
-  } catch {
-    c.toast("glm-quota", "The quota widget could not be added to this OpenCode version.")
   }
 }
 
