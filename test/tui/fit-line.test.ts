@@ -51,7 +51,7 @@ describe("fitLine", () => {
     expect(fit(75)).toBe("GLM 5h 22 % · wk 25 % · ↻ 3d 9h · ⚑ peak until 10:00 · use glm-5.3-flash")
     expect(fit(40)).toBe("GLM 5h 22 % · wk 25 % · ↻ 3d 9h · ⚑ peak")
     expect(fit(32)).toBe("GLM wk 25 % · ↻ 3d 9h · ⚑ peak")
-    expect(fit(22)).toBe("GLM wk 25 % · ↻3d9h · ⚑")
+    expect(fit(23)).toBe("GLM wk 25 % · ↻3d9h · ⚑")
     expect(fit(10)).toBe("GLM wk 25 ")
   })
 
