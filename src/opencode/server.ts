@@ -11,6 +11,7 @@ import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
 import type { QuotaService } from "../quota/service.ts"
 import type { FetchLike } from "../zai/http.ts"
 import { applyModel } from "./apply.ts"
+import { MessageApplier } from "./apply-session.ts"
 import { pluginDoctor, type DoctorDeps } from "./doctor.ts"
 import { commandHook } from "./command.ts"
 import type { RequestGuard } from "./guard.ts"
@@ -63,6 +64,8 @@ interface Parts {
   models: ProviderModels
   notify: Notifier
   sessions: Sessions
+  /** Apply mode's per-message decisions (each session's state, the default models). */
+  applier: MessageApplier
   at: () => ViewAt
   doctor: DoctorDeps
 }
@@ -87,6 +90,7 @@ function start(input: PluginInput, options: unknown, deps: ServerDeps): OpenServ
     models: modelsFor(deps.state, deps.env),
     notify,
     sessions: new Sessions(),
+    applier: new MessageApplier(),
     at: () => ({ now: now(), localTimeZone: localTz(), peakTimeZone: settings.peak.timeZone }),
     doctor: { env: deps.env, fetch: deps.fetch, now, directory: input.directory, settings },
   }
@@ -145,13 +149,16 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
   }
 
   const handleEvent = guarded(notify, "event", ({ event }: { event: { type: string } }) => {
-    onEvent(p, event as { type: string; properties?: Record<string, unknown> }, { apply, firstSession })
+    notify.moment(() =>
+      onEvent(p, event as { type: string; properties?: Record<string, unknown> }, { apply, firstSession }),
+    )
   })
 
   return {
     // The command and the request guard are front.ts's (installed at start-up, before this module is loaded).
     config: guarded(notify, "config", async (cfg: Config) => {
       liveConfig = cfg
+      p.applier.addDefault(cfg.model)
       apply()
       recorder?.addProviders(zaiProvidersOf(cfg))
     }),
@@ -162,16 +169,19 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
     },
     "chat.message": guarded(notify, "chat.message", async (inp, output) => {
       if (sessions.isSubagent(inp.sessionID)) return
-      const model = output?.message?.model ?? inp.model
       // Our own report arrives here too (a no-reply message whose parts are all ignored): not a prompt.
       const parts = output?.parts ?? []
       const ownReport = parts.length > 0 && parts.every((x) => x.type === "text" && x.ignored === true)
-      if (!ownReport) recorder?.prompt(inp.sessionID, model?.providerID, model?.modelID)
-      if (model?.modelID) sessions.setModel(inp.sessionID, model.modelID)
-      firstSession()
-      notify.checkQuota()
-      notify.checkPeak()
-      notify.checkModel(inp.sessionID, sessions.model(inp.sessionID))
+      notify.moment(() => {
+        if (!ownReport && settings.model === "apply") applyToMessage(p, inp.sessionID, output?.message)
+        const model = output?.message?.model ?? inp.model
+        if (!ownReport) recorder?.prompt(inp.sessionID, model?.providerID, model?.modelID)
+        if (model?.modelID) sessions.setModel(inp.sessionID, model.modelID)
+        firstSession()
+        notify.checkQuota()
+        notify.checkPeak()
+        notify.checkModel(inp.sessionID, sessions.model(inp.sessionID))
+      })
     }),
     "command.execute.before": commandFor(input, p, () => liveConfig),
     "tool.execute.after": guarded(notify, "tool.execute.after", async (inp) => {
@@ -209,14 +219,29 @@ function modelApplier(p: Parts, live: () => Config | null): () => void {
     p.service.models = lists === null ? null : (pickModelList(lists, providerOf(cfg?.model), region)?.ids ?? null)
     if (p.settings.model !== "apply" || cfg === null) return
     const change = applyModel(cfg, p.service.current(), lists)
-    if (change.kind === "set") p.notify.log("info", change.line)
-    if (change.kind !== "kept") return
-    // Once per reason, the log line as the toast: apply runs at every turn and every refresh.
-    const key = `apply:${change.why}`
-    if (p.service.seen.has(key)) return
-    p.notify.log("warn", `apply: ${change.why}`)
-    p.notify.once({ key, title: "glm-quota: model left as it is", message: `${change.why}.`, variant: "info" })
+    if (change.kind === "set") {
+      p.applier.addDefault(change.model)
+      p.notify.log("info", change.line)
+    }
+    if (change.kind === "kept") keptOnce(p, change.why)
   }
+}
+
+/** Once per reason, the log line as the toast: apply runs at every prompt, turn and refresh. */
+function keptOnce(p: Parts, why: string): void {
+  const key = `apply:${why}`
+  if (p.service.seen.has(key)) return
+  p.notify.log("warn", `apply: ${why}`)
+  p.notify.once({ key, title: "glm-quota: model left as it is", message: `${why}.`, variant: "info" })
+}
+
+/** Apply mode on one prompt: the model it goes to now (never one the user picked), each switch said once. */
+function applyToMessage(p: Parts, sessionID: string, message: { model?: { providerID: string; modelID: string } }) {
+  const clocks = clocksFor(p.settings.peak.timeZone, () => p.at().localTimeZone, p.service.now)
+  const out = p.applier.onMessage(sessionID, message, p.service.current(), p.models.current(), clocks)
+  if (out.log !== null) p.notify.log("info", out.log)
+  if (out.kept !== null) keptOnce(p, out.kept)
+  p.notify.once(out.warning)
 }
 
 interface EventCtx {

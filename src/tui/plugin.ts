@@ -16,6 +16,7 @@ import { problemDialog, reportDialog, type DialogText } from "./dialog-text.ts"
 import { ownDialog } from "./dialog.ts"
 import { QuotaFeed } from "./feed.ts"
 import { parseTuiOptions, type TuiSettings } from "../quota/tui-options.ts"
+import { writeModelLists } from "../quota/opencode-models.ts"
 import { registerWidget } from "./slots.ts"
 
 export const COMMAND = "glm-quota"
@@ -61,11 +62,25 @@ function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
   if (clock.error !== null) problems.push("GLM_QUOTA_NOW (not a date)")
   const now = deps.now ?? clock.now
   // The models the user can pick: the TUI's own provider list (OpenCode's catalog plus what the config declares).
+  const share = sharer(deps.env)
   const models = (): readonly string[] | null => {
     const configured = typeof api.state.config.model === "string" ? api.state.config.model : null
-    return pickModelList(providerModelLists(api.state.provider), providerOf(configured), settings.region)?.ids ?? null
+    const lists = providerModelLists(api.state.provider)
+    share(lists)
+    return pickModelList(lists, providerOf(configured), settings.region)?.ids ?? null
   }
   const feed = new QuotaFeed(settings, { env: deps.env, fetch: deps.fetch, now, models })
+  // The providers arrive with the TUI's first sync: shared as soon as they are there, for the first prompt.
+  const untilProviders = setInterval(() => {
+    try {
+      if (api.state.provider.length === 0) return
+      clearInterval(untilProviders)
+      models()
+    } catch {
+      clearInterval(untilProviders)
+    }
+  }, 250)
+  setTimeout(() => clearInterval(untilProviders), 60_000)
   const toast = (title: string, message: string) => {
     try {
       api.ui.toast({ title, message, variant: "warning", duration: 8000 })
@@ -103,10 +118,24 @@ function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
       offFeed()
       offResize()
       clearInterval(redraw)
+      clearInterval(untilProviders)
     } catch {
       // shutting down anyway
     }
   })
+}
+
+/**
+ * Writes the Coding Plan providers' lists the TUI has for the server half (apply mode decides the first prompt from
+ * them), whenever they change; nothing while the TUI has no provider yet.
+ */
+function sharer(env: TuiDeps["env"]): (lists: Record<string, string[]>) => void {
+  let written = ""
+  return (lists) => {
+    const text = JSON.stringify(lists)
+    if (text === written || Object.keys(lists).length === 0) return
+    if (writeModelLists(env, lists)) written = text
+  }
 }
 
 /** Redraws on a resize of the terminal: how much fits in a line, and whether the sidebar shows, follow its width. */
