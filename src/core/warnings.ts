@@ -123,7 +123,7 @@ export function modelWarning(input: ModelWarningInput): Warning | null {
       title: `GLM: use ${pick} during the peak`,
       short: `use ${pick}`,
       message: `Peak hours until ${input.clocks.twoClocks(report.peak.endsAt)}: ${costPhrase(pricing)}. ${better}`,
-      addendum: better[0]!.toUpperCase() + better.slice(1),
+      addendum: `Until then ${pick} is the better pick (/models).`,
       variant: "info",
     }
   }
