@@ -4,7 +4,10 @@
 // then on that session is left alone. Each switch is announced once. No I/O: the reading and the lists come in.
 import type { Clocks, Warning } from "../core/warnings.ts"
 import type { Report } from "../core/types.ts"
+import type { QuotaService } from "../quota/service.ts"
 import { decideModel, modelKey, type MessageModel, type ModelLists } from "./apply.ts"
+import type { ProviderModels } from "./models.ts"
+import type { Notifier } from "./notify.ts"
 
 const MAX_SESSIONS = 1000
 
@@ -90,4 +93,28 @@ export function switchWarning(sessionID: string, n: number, id: string, report: 
     addendum: `Switched to ${id}${forPeak ? " until then" : ""}; pick a model (/models) to keep yours.`,
     variant: "info",
   }
+}
+
+export interface ApplyDeps {
+  applier: MessageApplier
+  notify: Notifier
+  service: QuotaService
+  models: ProviderModels
+  clocks: Clocks
+}
+
+/** Once per reason, the log line as the toast: apply runs at every prompt, turn and refresh. */
+export function keptOnce(d: Pick<ApplyDeps, "notify" | "service">, why: string): void {
+  const key = `apply:${why}`
+  if (d.service.seen.has(key)) return
+  d.notify.log("warn", `apply: ${why}`)
+  d.notify.once({ key, title: "glm-quota: model left as it is", message: `${why}.`, variant: "info" })
+}
+
+/** Apply mode on one prompt: the model it goes to now (never one the user picked), each switch said once. */
+export function applyToMessage(d: ApplyDeps, sessionID: string, message: { model?: MessageModel } | undefined): void {
+  const out = d.applier.onMessage(sessionID, message, d.service.current(), d.models.current(), d.clocks)
+  if (out.log !== null) d.notify.log("info", out.log)
+  if (out.kept !== null) keptOnce(d, out.kept)
+  d.notify.once(out.warning)
 }

@@ -11,7 +11,7 @@ import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
 import type { QuotaService } from "../quota/service.ts"
 import type { FetchLike } from "../zai/http.ts"
 import { applyModel } from "./apply.ts"
-import { MessageApplier } from "./apply-session.ts"
+import { applyToMessage, keptOnce, MessageApplier } from "./apply-session.ts"
 import { pluginDoctor, type DoctorDeps } from "./doctor.ts"
 import { commandHook } from "./command.ts"
 import type { RequestGuard } from "./guard.ts"
@@ -168,20 +168,7 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
       await handleEvent(x)
     },
     "chat.message": guarded(notify, "chat.message", async (inp, output) => {
-      if (sessions.isSubagent(inp.sessionID)) return
-      // Our own report arrives here too (a no-reply message whose parts are all ignored): not a prompt.
-      const parts = output?.parts ?? []
-      const ownReport = parts.length > 0 && parts.every((x) => x.type === "text" && x.ignored === true)
-      notify.moment(() => {
-        if (!ownReport && settings.model === "apply") applyToMessage(p, inp.sessionID, output?.message)
-        const model = output?.message?.model ?? inp.model
-        if (!ownReport) recorder?.prompt(inp.sessionID, model?.providerID, model?.modelID)
-        if (model?.modelID) sessions.setModel(inp.sessionID, model.modelID)
-        firstSession()
-        notify.checkQuota()
-        notify.checkPeak()
-        notify.checkModel(inp.sessionID, sessions.model(inp.sessionID))
-      })
+      if (!sessions.isSubagent(inp.sessionID)) onPrompt(p, inp, output, firstSession)
     }),
     "command.execute.before": commandFor(input, p, () => liveConfig),
     "tool.execute.after": guarded(notify, "tool.execute.after", async (inp) => {
@@ -192,6 +179,29 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
       unsubscribe()
     },
   }
+}
+
+type ChatHook = NonNullable<Hooks["chat.message"]>
+
+/** A prompt: apply mode's model for it, the record, and whatever the moment has to say, in one toast. */
+function onPrompt(p: Parts, inp: Parameters<ChatHook>[0], output: Parameters<ChatHook>[1], firstSession: () => void) {
+  const { notify, sessions, recorder } = p
+  // Our own report arrives here too (a no-reply message whose parts are all ignored): not a prompt.
+  const parts = output?.parts ?? []
+  const ownReport = parts.length > 0 && parts.every((x) => x.type === "text" && x.ignored === true)
+  notify.moment(() => {
+    if (!ownReport && p.settings.model === "apply") {
+      const clocks = clocksFor(p.settings.peak.timeZone, () => p.at().localTimeZone, p.service.now)
+      applyToMessage({ ...p, clocks }, inp.sessionID, output?.message)
+    }
+    const model = output?.message?.model ?? inp.model
+    if (!ownReport) recorder?.prompt(inp.sessionID, model?.providerID, model?.modelID)
+    if (model?.modelID) sessions.setModel(inp.sessionID, model.modelID)
+    firstSession()
+    notify.checkQuota()
+    notify.checkPeak()
+    notify.checkModel(inp.sessionID, sessions.model(inp.sessionID))
+  })
 }
 
 /** /glm-quota: the report, or with `doctor` the set-up checks and this process's own. */
@@ -225,23 +235,6 @@ function modelApplier(p: Parts, live: () => Config | null): () => void {
     }
     if (change.kind === "kept") keptOnce(p, change.why)
   }
-}
-
-/** Once per reason, the log line as the toast: apply runs at every prompt, turn and refresh. */
-function keptOnce(p: Parts, why: string): void {
-  const key = `apply:${why}`
-  if (p.service.seen.has(key)) return
-  p.notify.log("warn", `apply: ${why}`)
-  p.notify.once({ key, title: "glm-quota: model left as it is", message: `${why}.`, variant: "info" })
-}
-
-/** Apply mode on one prompt: the model it goes to now (never one the user picked), each switch said once. */
-function applyToMessage(p: Parts, sessionID: string, message: { model?: { providerID: string; modelID: string } }) {
-  const clocks = clocksFor(p.settings.peak.timeZone, () => p.at().localTimeZone, p.service.now)
-  const out = p.applier.onMessage(sessionID, message, p.service.current(), p.models.current(), clocks)
-  if (out.log !== null) p.notify.log("info", out.log)
-  if (out.kept !== null) keptOnce(p, out.kept)
-  p.notify.once(out.warning)
 }
 
 interface EventCtx {
