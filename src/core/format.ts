@@ -9,17 +9,25 @@ export function bar(percent: number | null, width = 20): string {
   return "█".repeat(filled) + "░".repeat(width - filled)
 }
 
-/** "2h 41m", "3d 9h", "45m", "under a minute", "now". */
+/**
+ * "2h 41m", "3d 9h", "45m", "under a minute", "now". One rounding rule everywhere (the widget, the report, `--line`,
+ * toasts): to the nearest unit shown — minutes below a day, hours from a day — so a reset 4d 23h 59m away reads "5d"
+ * wherever it is shown, whether the clock runs or stands.
+ */
 export function countdown(ms: number): string {
   if (!Number.isFinite(ms) || ms <= 0) return "now"
-  const minutes = Math.floor(ms / 60_000)
-  if (minutes < 1) return "under a minute"
-  const days = Math.floor(minutes / 1440)
-  const hours = Math.floor((minutes % 1440) / 60)
-  const mins = minutes % 60
-  if (days > 0) return hours > 0 ? `${days}d ${hours}h` : `${days}d`
-  if (hours > 0) return mins > 0 ? `${hours}h ${mins}m` : `${hours}h`
-  return `${mins}m`
+  if (ms < 60_000) return "under a minute"
+  const minutes = Math.round(ms / 60_000)
+  if (minutes < 1440) {
+    const hours = Math.floor(minutes / 60)
+    const mins = minutes % 60
+    if (hours > 0) return mins > 0 ? `${hours}h ${mins}m` : `${hours}h`
+    return `${mins}m`
+  }
+  const totalHours = Math.round(ms / 3_600_000)
+  const days = Math.floor(totalHours / 24)
+  const hours = totalHours % 24
+  return hours > 0 ? `${days}d ${hours}h` : `${days}d`
 }
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]

@@ -116,8 +116,10 @@ function historyLines(h: UsageHistory): string[] {
 
 function localLines(l: LocalReport, ctx: ViewContext): string[] {
   const s = l.summary
-  const at = (iso: string) =>
-    `${clockIn(iso, ctx.localTimeZone, ctx.now)} (in ${countdown(Date.parse(iso) - ctx.now.getTime())})`
+  const at = (iso: string) => {
+    const left = Date.parse(iso) - ctx.now.getTime()
+    return `${clockIn(iso, ctx.localTimeZone, ctx.now)} (${left <= 0 ? "now" : `in ${countdown(left)}`})`
+  }
   const allowance = s.allowance.promptsPer5h === null ? "" : ` of ~${groupDigits(s.allowance.promptsPer5h)}`
   const perPrompt = s.callsPerPrompt === null ? "" : ` (${s.callsPerPrompt} per prompt)`
   const lines = [
@@ -157,7 +159,10 @@ function localLines(l: LocalReport, ctx: ViewContext): string[] {
 function resetText(w: QuotaWindow, ctx: ViewContext): string | null {
   if (w.resetsAt === null)
     return w.kind === "five_hour" && (w.usedPercent ?? 0) === 0 ? "not started (starts with your next request)" : null
-  return `resets ${clockIn(w.resetsAt, ctx.localTimeZone, ctx.now)} (in ${countdown(Date.parse(w.resetsAt) - ctx.now.getTime())})`
+  const left = Date.parse(w.resetsAt) - ctx.now.getTime()
+  const at = clockIn(w.resetsAt, ctx.localTimeZone, ctx.now)
+  // A reset already passed (the reading predates it): said as such, never "(in now)".
+  return left <= 0 ? `reset due ${at}, awaiting a fresh reading` : `resets ${at} (in ${countdown(left)})`
 }
 
 /** The MCP row of a plan that does not report one (credit plans): shown as such, never as 0 %. */

@@ -14,6 +14,27 @@ export interface Warning {
   title: string
   message: string
   variant: ToastVariant
+  /** A few words for the title of a toast that says this with another warning ("switched to glm-5.3-flash"). */
+  short?: string
+  /** What this warning adds to another one's message when both are said in one toast. */
+  addendum?: string
+}
+
+const SEVERITY: Record<ToastVariant, number> = { error: 3, warning: 2, info: 1, success: 0 }
+
+/**
+ * Warnings of one moment (a prompt, a turn's end) as one toast: the most severe leads (its title and message), the
+ * others join its title by their short words and its message by their addendum. Null when there is none.
+ */
+export function combineWarnings(ws: readonly Warning[]): Warning | null {
+  if (ws.length <= 1) return ws[0] ?? null
+  const [lead, ...rest] = [...ws].sort((a, b) => SEVERITY[b.variant] - SEVERITY[a.variant])
+  return {
+    key: lead!.key,
+    title: `${lead!.title}: ${rest.map((w) => w.short ?? w.title).join(", ")}`,
+    message: [lead!.message, ...rest.map((w) => w.addendum ?? w.message)].join(" "),
+    variant: lead!.variant,
+  }
 }
 
 export interface Clocks {
@@ -96,10 +117,13 @@ export function modelWarning(input: ModelWarningInput): Warning | null {
   const pricing = report.pricing
   if (pricing === undefined || pricing.phase !== "peak" || !peakCostsMore(pricing)) return null
   if (input.policy !== "quality" && rec.class === "glm-4.7" && report.peak.endsAt !== null) {
+    const better = `${pick} is the better pick until then (/models).`
     return {
       key: `model:${input.sessionID}:peak:${report.peak.endsAt}`,
-      title: "GLM-5 class costs more right now",
-      message: `Peak hours until ${input.clocks.twoClocks(report.peak.endsAt)}: ${costPhrase(pricing)}. ${pick} is the better pick until then (/models).`,
+      title: `GLM: use ${pick} during the peak`,
+      short: `use ${pick}`,
+      message: `Peak hours until ${input.clocks.twoClocks(report.peak.endsAt)}: ${costPhrase(pricing)}. ${better}`,
+      addendum: `Until then ${pick} is the better pick (/models).`,
       variant: "info",
     }
   }

@@ -31,7 +31,7 @@ export function guardSettingsCheck(guard: GuardSettings, plan: string | null): C
     )
   const usual = limitOf(guard.limits)
   const peak = limitOf(guard.peakLimits)
-  const found = `request guard on${on}: ${usual} request(s) in flight per model, ${peak} at the throttling peak, ${guard.retries} retries after 1302/1305`
+  const found = `request guard active${on}: ${usual} request(s) in flight per model, ${peak} at the throttling peak, ${guard.retries} retries after 1302/1305`
   if (peak > usual)
     return warn(
       "opencode.guard",

@@ -1,15 +1,12 @@
 // The Coding Plan providers' model lists as the running OpenCode has them (its bundled catalog plus any models the user
 // declared), read through the plugin's client in the background — never awaited by a hook — and kept on disk beside
-// the quota cache, so apply mode can set a listed model at the next start-up before any request.
-import { readFileSync } from "node:fs"
-import { dirname, join } from "node:path"
+// the quota cache (quota/opencode-models.ts; the TUI half writes the same file from its own provider state), so apply
+// mode can set a listed model before any request.
 import { providerModelLists } from "../core/providers.ts"
-import { cacheDir, writePrivateFile } from "../zai/cache.ts"
 import type { Env } from "../core/types.ts"
+import { readModelLists, writeModelLists, type ModelLists } from "../quota/opencode-models.ts"
 
-const FILE = "opencode-models.json"
-
-export type ModelLists = Record<string, string[]>
+export type { ModelLists } from "../quota/opencode-models.ts"
 
 /** What the plugin's client offers for this: `config.providers()` (GET /config/providers). */
 export interface ProvidersClient {
@@ -19,28 +16,13 @@ export interface ProvidersClient {
 export class ProviderModels {
   private lists: ModelLists | null = null
   private loading: Promise<ModelLists | null> | null = null
-  private readonly file: string | null
 
-  constructor(env: Env | null) {
-    this.file = env === null ? null : join(cacheDir(env), FILE)
-  }
+  constructor(private readonly env: Env | null) {}
 
-  /** The lists known now: from this process's client, else from the file an earlier run wrote; null when neither. */
+  /** The lists known now: from this process's client, else from the file (this or an earlier run); null when neither. */
   current(): ModelLists | null {
-    if (this.lists !== null || this.file === null) return this.lists
-    try {
-      const saved: unknown = JSON.parse(readFileSync(this.file, "utf8"))
-      const providers =
-        typeof saved === "object" && saved !== null ? (saved as { providers?: unknown }).providers : null
-      if (typeof providers === "object" && providers !== null) {
-        const lists: ModelLists = {}
-        for (const [id, ids] of Object.entries(providers))
-          if (Array.isArray(ids)) lists[id] = ids.filter((x): x is string => typeof x === "string")
-        this.lists = lists
-      }
-    } catch {
-      // no file yet, or an unreadable one: the client's answer will replace it
-    }
+    if (this.lists !== null || this.env === null) return this.lists
+    this.lists = readModelLists(this.env)
     return this.lists
   }
 
@@ -60,7 +42,7 @@ export class ProviderModels {
         const lists = await ask()
         if (lists === null) return null
         this.lists = lists
-        this.save(lists)
+        if (this.env !== null) writeModelLists(this.env, lists)
         return lists
       } catch {
         return null
@@ -69,14 +51,5 @@ export class ProviderModels {
       }
     })()
     return this.loading
-  }
-
-  private save(lists: ModelLists): void {
-    if (this.file === null) return
-    try {
-      writePrivateFile(dirname(this.file), FILE, JSON.stringify({ providers: lists }))
-    } catch {
-      // the file only speeds up the next start
-    }
   }
 }

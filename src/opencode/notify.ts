@@ -3,7 +3,15 @@
 import type { PluginInput } from "@opencode-ai/plugin"
 import { pricingAt } from "../core/catalog.ts"
 import { isQuotaPeak } from "../core/peak.ts"
-import { modelWarning, peakWarning, quotaWarnings, runwayWarning, type Clocks, type Warning } from "../core/warnings.ts"
+import {
+  combineWarnings,
+  modelWarning,
+  peakWarning,
+  quotaWarnings,
+  runwayWarning,
+  type Clocks,
+  type Warning,
+} from "../core/warnings.ts"
 import type { QuotaService } from "../quota/service.ts"
 import type { Settings } from "../quota/server-options.ts"
 import { inOpenCode } from "./present.ts"
@@ -17,6 +25,8 @@ export class Notifier {
   private quotaSeen: unknown = null
   private peakSeen: unknown = null
   private readonly modelSeen = new Map<string, unknown>()
+  /** While a moment is open: the warnings it has to say, in one toast at its end. */
+  private pending: Warning[] | null = null
 
   constructor(
     private readonly client: Client,
@@ -46,11 +56,28 @@ export class Notifier {
     }
   }
 
-  /** Shows a warning once per key for the whole process. */
+  /** Shows a warning once per key for the whole process (at the end of the moment, when one is open). */
   once(w: Warning | null, force = false): void {
     if (w === null || this.service.seen.has(w.key)) return
     this.service.seen.add(w.key)
-    this.toast(w, force)
+    if (this.pending !== null && !force) this.pending.push(w)
+    else this.toast(w, force)
+  }
+
+  /**
+   * One moment (a prompt, the end of a turn): whatever its checks have to say is said in one toast, so none replaces
+   * another before it can be read.
+   */
+  moment(fn: () => void): void {
+    if (this.pending !== null) return fn()
+    this.pending = []
+    try {
+      fn()
+    } finally {
+      const said = combineWarnings(this.pending)
+      this.pending = null
+      if (said !== null) this.toast(said)
+    }
   }
 
   /** The options that were unusable, once: a log line and a toast that shows even with toasts off. */

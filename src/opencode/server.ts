@@ -11,6 +11,7 @@ import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
 import type { QuotaService } from "../quota/service.ts"
 import type { FetchLike } from "../zai/http.ts"
 import { applyModel } from "./apply.ts"
+import { applyToMessage, keptOnce, MessageApplier } from "./apply-session.ts"
 import { pluginDoctor, type DoctorDeps } from "./doctor.ts"
 import { commandHook } from "./command.ts"
 import { guardLine, type RequestGuard } from "./guard.ts"
@@ -58,6 +59,8 @@ interface Parts {
   models: ProviderModels
   notify: Notifier
   sessions: Sessions
+  /** Apply mode's per-message decisions (each session's state, the default models). */
+  applier: MessageApplier
   at: () => ViewAt
   doctor: DoctorDeps
   turns: TurnMeter | null
@@ -83,6 +86,7 @@ function start(input: PluginInput, options: unknown, deps: ServerDeps): OpenServ
     models: modelsFor(deps.state, deps.env),
     notify,
     sessions: new Sessions(),
+    applier: new MessageApplier(),
     at: () => ({ now: now(), localTimeZone: localTz(), peakTimeZone: settings.peak.timeZone }),
     doctor: { env: deps.env, fetch: deps.fetch, now, directory: input.directory, settings },
     turns: turnsFor(deps.state, recorder, service),
@@ -142,13 +146,16 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
   }
 
   const handleEvent = guarded(notify, "event", ({ event }: { event: { type: string } }) => {
-    onEvent(p, event as { type: string; properties?: Record<string, unknown> }, { apply, firstSession })
+    notify.moment(() =>
+      onEvent(p, event as { type: string; properties?: Record<string, unknown> }, { apply, firstSession }),
+    )
   })
 
   return {
     // The command and the request guard are front.ts's (installed at start-up, before this module is loaded).
     config: guarded(notify, "config", async (cfg: Config) => {
       liveConfig = cfg
+      p.applier.addDefault(cfg.model)
       apply()
       recorder?.addProviders(zaiProvidersOf(cfg))
     }),
@@ -158,18 +165,7 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
       await handleEvent(x)
     },
     "chat.message": guarded(notify, "chat.message", async (inp, output) => {
-      if (sessions.isSubagent(inp.sessionID)) return
-      const model = output?.message?.model ?? inp.model
-      // Our own report arrives here too (a no-reply message whose parts are all ignored): not a prompt.
-      const parts = output?.parts ?? []
-      const ownReport = parts.length > 0 && parts.every((x) => x.type === "text" && x.ignored === true)
-      if (!ownReport) recorder?.prompt(inp.sessionID, model?.providerID, model?.modelID)
-      if (!ownReport && recorder?.isCodingPlan(model?.providerID)) p.turns?.begin(inp.sessionID)
-      if (model?.modelID) sessions.setModel(inp.sessionID, model.modelID)
-      firstSession()
-      notify.checkQuota()
-      notify.checkPeak()
-      notify.checkModel(inp.sessionID, sessions.model(inp.sessionID))
+      if (!sessions.isSubagent(inp.sessionID)) onPrompt(p, inp, output, firstSession)
     }),
     "command.execute.before": commandFor(input, p, () => liveConfig),
     "tool.execute.after": guarded(notify, "tool.execute.after", async (inp) => {
@@ -180,6 +176,30 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
       unsubscribe()
     },
   }
+}
+
+type ChatHook = NonNullable<Hooks["chat.message"]>
+
+/** A prompt: apply mode's model for it, the record, and whatever the moment has to say, in one toast. */
+function onPrompt(p: Parts, inp: Parameters<ChatHook>[0], output: Parameters<ChatHook>[1], firstSession: () => void) {
+  const { notify, sessions, recorder } = p
+  // Our own report arrives here too (a no-reply message whose parts are all ignored): not a prompt.
+  const parts = output?.parts ?? []
+  const ownReport = parts.length > 0 && parts.every((x) => x.type === "text" && x.ignored === true)
+  notify.moment(() => {
+    if (!ownReport && p.settings.model === "apply") {
+      const clocks = clocksFor(p.settings.peak.timeZone, () => p.at().localTimeZone, p.service.now)
+      applyToMessage({ ...p, clocks }, inp.sessionID, output?.message)
+    }
+    const model = output?.message?.model ?? inp.model
+    if (!ownReport) recorder?.prompt(inp.sessionID, model?.providerID, model?.modelID)
+    if (!ownReport && recorder?.isCodingPlan(model?.providerID)) p.turns?.begin(inp.sessionID)
+    if (model?.modelID) sessions.setModel(inp.sessionID, model.modelID)
+    firstSession()
+    notify.checkQuota()
+    notify.checkPeak()
+    notify.checkModel(inp.sessionID, sessions.model(inp.sessionID))
+  })
 }
 
 /** /glm-quota: the report, or with `doctor` the set-up checks and this process's own. */
@@ -207,13 +227,11 @@ function modelApplier(p: Parts, live: () => Config | null): () => void {
     p.service.models = lists === null ? null : (pickModelList(lists, providerOf(cfg?.model), region)?.ids ?? null)
     if (p.settings.model !== "apply" || cfg === null) return
     const change = applyModel(cfg, p.service.current(), lists)
-    if (change.kind === "set") p.notify.log("info", change.line)
-    if (change.kind !== "kept") return
-    // Once per reason, the log line as the toast: apply runs at every turn and every refresh.
-    const key = `apply:${change.why}`
-    if (p.service.seen.has(key)) return
-    p.notify.log("warn", `apply: ${change.why}`)
-    p.notify.once({ key, title: "glm-quota: model left as it is", message: `${change.why}.`, variant: "info" })
+    if (change.kind === "set") {
+      p.applier.addDefault(change.model)
+      p.notify.log("info", change.line)
+    }
+    if (change.kind === "kept") keptOnce(p, change.why)
   }
 }
 

@@ -16,11 +16,9 @@ import { problemDialog, reportDialog, type DialogText } from "./dialog-text.ts"
 import { ownDialog } from "./dialog.ts"
 import { QuotaFeed } from "./feed.ts"
 import { parseTuiOptions, type TuiSettings } from "../quota/tui-options.ts"
-import { linesBox, lineBox, type Palette } from "./render.ts"
-import { modelOfMessages, type MessageLike } from "./session-model.ts"
-import { promptLine, sidebarLines, type Line, type WidgetContext } from "./widget-model.ts"
+import { writeModelLists } from "../quota/opencode-models.ts"
+import { registerWidget } from "./slots.ts"
 import { LastTurns } from "./last-turn.ts"
-import { lastTurnFigure } from "./turn-line.ts"
 
 export const COMMAND = "glm-quota"
 export const COMMAND_DESCRIPTION = "The GLM Coding Plan quota in a dialog (no model call)"
@@ -34,20 +32,6 @@ export interface TuiDeps {
   fetch: FetchLike
   /** Default: GLM_QUOTA_NOW running from its instant, else the real clock. */
   now?: () => Date
-}
-
-type ThemeLike = { current: Record<string, unknown> }
-
-function paletteOf(theme: ThemeLike | undefined): Palette {
-  const c = theme?.current ?? {}
-  return {
-    text: c.text,
-    textMuted: c.textMuted,
-    success: c.success,
-    warning: c.warning,
-    error: c.error,
-    accent: c.accent ?? c.primary,
-  }
 }
 
 /** Starting never throws into the TUI: on failure the plugin simply does nothing. */
@@ -80,11 +64,25 @@ function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
   if (clock.error !== null) problems.push("GLM_QUOTA_NOW (not a date)")
   const now = deps.now ?? clock.now
   // The models the user can pick: the TUI's own provider list (OpenCode's catalog plus what the config declares).
+  const share = sharer(deps.env)
   const models = (): readonly string[] | null => {
     const configured = typeof api.state.config.model === "string" ? api.state.config.model : null
-    return pickModelList(providerModelLists(api.state.provider), providerOf(configured), settings.region)?.ids ?? null
+    const lists = providerModelLists(api.state.provider)
+    share(lists)
+    return pickModelList(lists, providerOf(configured), settings.region)?.ids ?? null
   }
   const feed = new QuotaFeed(settings, { env: deps.env, fetch: deps.fetch, now, models })
+  // The providers arrive with the TUI's first sync: shared as soon as they are there, for the first prompt.
+  const untilProviders = setInterval(() => {
+    try {
+      if (api.state.provider.length === 0) return
+      clearInterval(untilProviders)
+      models()
+    } catch {
+      clearInterval(untilProviders)
+    }
+  }, 250)
+  setTimeout(() => clearInterval(untilProviders), 60_000)
   const toast = (title: string, message: string) => {
     try {
       api.ui.toast({ title, message, variant: "warning", duration: 8000 })
@@ -103,6 +101,7 @@ function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
     }
   }
   const offFeed = feed.onChange(bump)
+  const offResize = onResize(api, bump)
   const redraw = setInterval(() => {
     try {
       feed.rebuild()
@@ -120,68 +119,42 @@ function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
     try {
       feed.stop()
       offFeed()
+      offResize()
       clearInterval(redraw)
+      clearInterval(untilProviders)
     } catch {
       // shutting down anyway
     }
   })
 }
 
-function widgetContext(c: Ctx, sessionID: string | undefined): WidgetContext {
-  let sessionModel: string | null = null
-  try {
-    const configured = typeof c.api.state.config.model === "string" ? c.api.state.config.model : null
-    const messages = sessionID ? (c.api.state.session.messages(sessionID) as readonly MessageLike[]) : undefined
-    sessionModel = modelOfMessages(messages, configured)
-  } catch {
-    // no session model then: the advice names the recommendation itself
-  }
-  return {
-    now: c.now(),
-    localTimeZone: c.localTz,
-    peakTimeZone: c.settings.peak.timeZone,
-    sessionModel,
-    thresholds: c.settings.thresholds,
+/**
+ * Writes the Coding Plan providers' lists the TUI has for the server half (apply mode decides the first prompt from
+ * them), whenever they change; nothing while the TUI has no provider yet.
+ */
+function sharer(env: TuiDeps["env"]): (lists: Record<string, string[]>) => void {
+  let written = ""
+  return (lists) => {
+    const text = JSON.stringify(lists)
+    if (text === written || Object.keys(lists).length === 0) return
+    if (writeModelLists(env, lists)) written = text
   }
 }
 
-/** One slot builder for both places: the sidebar draws lines, the prompt one line. */
-function slot(c: Ctx, kind: "lines" | "line") {
-  return (slotCtx: { theme?: ThemeLike }, props: { session_id?: string }) => {
-    const palette = () => paletteOf(slotCtx.theme ?? (c.api.theme as ThemeLike))
-    const draw = (): Line[] => {
-      c.version()
-      try {
-        const data = c.feed.current().data
-        const at = widgetContext(c, props.session_id)
-        if (data.kind === "report")
-          at.lastTurn = lastTurnFigure(c.turns.latest(props.session_id), data.report, c.settings.modelCatalog, at.now)
-        return kind === "lines" ? sidebarLines(data, at) : [promptLine(data, at)]
-      } catch {
-        return []
-      }
-    }
+/** Redraws on a resize of the terminal: how much fits in a line, and whether the sidebar shows, follow its width. */
+function onResize(api: TuiPluginApi, fn: () => void): () => void {
+  const r = api.renderer as { on?: (e: string, f: () => void) => unknown; off?: (e: string, f: () => void) => unknown }
+  try {
+    r.on?.("resize", fn)
+  } catch {
+    return () => {}
+  }
+  return () => {
     try {
-      return kind === "lines"
-        ? linesBox(() => ({ lines: draw(), palette: palette() }))
-        : lineBox(() => ({ line: draw()[0] ?? [], palette: palette() }))
+      r.off?.("resize", fn)
     } catch {
-      return null
+      // gone with the renderer
     }
-  }
-}
-
-function registerWidget(c: Ctx): void {
-  try {
-    c.api.slots.register({
-      order: 50,
-      slots:
-        c.settings.widget === "sidebar"
-          ? { sidebar_content: slot(c, "lines") as never }
-          : { session_prompt_right: slot(c, "line") as never, home_prompt_right: slot(c, "line") as never },
-    })
-  } catch {
-    c.toast("glm-quota", "The quota widget could not be added to this OpenCode version.")
   }
 }
 

@@ -41,6 +41,18 @@ export function linesBox(lines: () => { lines: Line[]; palette: Palette }): obje
   return box
 }
 
+/**
+ * One line under the home screen's prompt: a row below OpenCode's own hint line ("tab agents  ctrl+p commands"),
+ * which the prompt draws over the row right under it.
+ */
+export function homeLineBox(line: () => { line: Line; palette: Palette }): object {
+  const box = createElement("box")
+  setProp(box, "paddingTop", 1)
+  setProp(box, "flexShrink", 0)
+  insert(box, lineBox(line))
+  return box
+}
+
 /** One line (a text element) whose spans are rebuilt whenever the signals `line` reads change. */
 export function lineBox(line: () => { line: Line; palette: Palette }): object {
   const text = createElement("text")

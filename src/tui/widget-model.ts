@@ -42,7 +42,8 @@ export const SIDEBAR_WIDTH = 36
 const SIDEBAR_BAR = 10
 const PROMPT_BAR = 5
 
-const seg = (text: string, tone: Tone = "text", bold = false): Segment => (bold ? { text, tone, bold } : { text, tone })
+export const seg = (text: string, tone: Tone = "text", bold = false): Segment =>
+  bold ? { text, tone, bold } : { text, tone }
 
 export function toneFor(percent: number | null, thresholds: number[]): Tone {
   if (percent === null) return "muted"
@@ -54,14 +55,14 @@ export function toneFor(percent: number | null, thresholds: number[]): Tone {
   return "ok"
 }
 
-function window(report: Report, kind: QuotaWindowKind): QuotaWindow | undefined {
+export function window(report: Report, kind: QuotaWindowKind): QuotaWindow | undefined {
   return report.windows.find((w) => w.kind === kind)
 }
 
-const SHORT = { five_hour: "5h", weekly: "wk" } as const
+export const SHORT = { five_hour: "5h", weekly: "wk" } as const
 
 /** The window whose reset matters: the binding one, else the five-hour window. */
-function resetWindow(report: Report): QuotaWindow | undefined {
+export function resetWindow(report: Report): QuotaWindow | undefined {
   const kind = report.binding ?? "five_hour"
   const w = window(report, kind)
   if (w !== undefined && w.resetsAt !== null) return w
@@ -69,7 +70,7 @@ function resetWindow(report: Report): QuotaWindow | undefined {
 }
 
 /** "10:00 (18:00 Beijing)" — local time first; the schedule's zone only when it differs. */
-function peakEnd(iso: string, ctx: WidgetContext): { local: string; there: string | null } {
+export function peakEnd(iso: string, ctx: WidgetContext): { local: string; there: string | null } {
   const peakTz = ctx.peakTimeZone ?? PEAK_TZ
   const local = clockIn(iso, ctx.localTimeZone, ctx.now)
   if (peakTz === ctx.localTimeZone) return { local, there: null }

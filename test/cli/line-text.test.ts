@@ -1,6 +1,7 @@
 // The status line's text, from reports built by the core: its fields, its marks, its colours, and that whatever the
 // API sent it stays one short line.
 import { describe, expect, it } from "vitest"
+import { countdown } from "../../src/core/format.ts"
 import { buildReport } from "../../src/core/report.ts"
 import type { QuotaSnapshot, QuotaWindow } from "../../src/core/types.ts"
 import { shortCountdown, statusLine } from "../../src/cli/line-text.ts"
@@ -70,6 +71,14 @@ describe("the status line's text", () => {
       "2h41m",
       "3d9h",
     ])
+  })
+
+  it("one rounding rule with the widget and the report: 4d 23h 59m is 5d everywhere, 2h 40m 40s is 2h 41m", () => {
+    const almost5d = 5 * 24 * H - 60_000
+    expect(shortCountdown(almost5d)).toBe("5d")
+    expect(countdown(almost5d)).toBe("5d")
+    expect(countdown(2 * H + 40 * 60_000 + 40_000)).toBe("2h 41m")
+    expect(shortCountdown(2 * H + 40 * 60_000 + 40_000)).toBe("2h41m")
   })
 
   it("a stale reading is marked", () => {

@@ -35,7 +35,7 @@ describe.sequential("/glm-quota doctor", { timeout: 120_000 }, () => {
     const text = await oc.sessionText(sid)
     expect(text).toContain("**glm-quota doctor**")
     expect(text).toMatch(/✓ key from ZAI_API_KEY/)
-    expect(text).toMatch(/✓ request guard on/)
+    expect(text).toMatch(/✓ request guard active/)
     expect(text).toContain("✓ zai-coding-plan: model requests go through the request guard")
     expect(text).not.toContain(CANARY_KEY)
     await new Promise((r) => setTimeout(r, 1000)) // a model call, if one were coming, would have started by now

@@ -167,7 +167,9 @@ describe("/glm-quota doctor", () => {
     expect(text, text).toMatch(/ZAI_API_KEY/)
     expect(text).not.toContain(CANARY_KEY)
     expect(text).not.toContain("--region")
-    expect(text).toMatch(/✓ request guard on: 2 request\(s\) in flight per model, 1 at the throttling peak, 4 retries/)
+    expect(text).toMatch(
+      /✓ request guard active: 2 request\(s\) in flight per model, 1 at the throttling peak, 4 retries/,
+    )
     expect(text).toContain("✓ zai-coding-plan: model requests go through the request guard")
     expect(text).toMatch(/⚠ relay: model requests do not go through the request guard\n {2}→ restart OpenCode/)
   })

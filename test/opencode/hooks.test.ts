@@ -369,8 +369,11 @@ describe("warnings", () => {
       { sessionID: "m", model: { providerID: "zai-coding-plan", modelID: "glm-5" } } as never,
       {} as never,
     )
-    expect(fake.toasts.find((t) => t.title === "GLM-5 class costs more right now")?.message).toMatch(
-      /GLM-5-class models cost 3× quota \(1× off-peak\)\. glm-4\.7 is the better pick/,
+    // The peak and the model advice of that prompt in one toast, the title agreeing with the body.
+    expect(fake.toasts).toHaveLength(1)
+    expect(fake.toasts[0]!.title).toBe("GLM peak hours: use glm-4.7")
+    expect(fake.toasts[0]!.message).toMatch(
+      /^Peak hours \(quota, throttle\) until 18:00 Beijing time .*GLM-5-class models cost 3× quota \(1× off-peak\).* Until then glm-4\.7 is the better pick \(\/models\)\.$/,
     )
 
     sim.set({ plan: "lite" })
