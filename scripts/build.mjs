@@ -47,7 +47,7 @@ for (const entry of ["src/index.ts", "src/tui.ts"]) {
     chunkNames: "chunks/[name]-[hash]",
     // The TUI's UI libraries are the opencode binary's own (it resolves them for TUI plugins); the plugin package is a
     // type-only peer.
-    external: ["solid-js", "@opentui/solid", "@opencode-ai/plugin", "@opencode-ai/plugin/*", "bun:sqlite"],
+    external: ["solid-js", "@opentui/solid", "@opencode-ai/plugin", "@opencode-ai/plugin/*"],
     // Bundled CommonJS asks for `require`: give the ESM output one.
     banner: {
       js: 'import { createRequire as __glmqRequire } from "node:module"; const require = __glmqRequire(import.meta.url);',

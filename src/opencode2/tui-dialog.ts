@@ -3,7 +3,6 @@
 // first use) and shows them the same way. The dialog is 2.x's alert: each new text replaces the one shown.
 import type { Env } from "../core/types.ts"
 import type { TuiSettings } from "../quota/tui-options.ts"
-import type { Credentials } from "../zai/credentials.ts"
 import type { FetchLike } from "../zai/http.ts"
 import { problemDialog, reportDialog, type DialogText } from "../tui/dialog-text.ts"
 import type { QuotaFeed } from "../tui/feed.ts"
@@ -17,7 +16,6 @@ export interface DialogCtx {
   localTz: string
   settings: TuiSettings
   deps: { env: Env; fetch: FetchLike }
-  key: () => Credentials | null
 }
 
 const TITLE = "GLM Coding Plan quota"

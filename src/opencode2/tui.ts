@@ -11,16 +11,15 @@ import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
 import { parseOptions } from "../quota/server-options.ts"
 import { parseTuiOptions } from "../quota/tui-options.ts"
 import type { FetchLike } from "../zai/http.ts"
-import type { Credentials } from "../zai/credentials.ts"
 import { ProviderModels } from "../opencode/models.ts"
 import { clocksFor } from "../opencode/present.ts"
 import { QuotaFeed } from "../tui/feed.ts"
 import { lineBox, linesBox, type Palette } from "../tui/render.ts"
-import { promptLine, sidebarLines, type Line } from "../tui/widget-model.ts"
-import { dbCredentials } from "./db-key.ts"
+import { fitLine } from "../tui/fit-line.ts"
+import { sidebarLines, type Line, type WidgetContext } from "../tui/widget-model.ts"
 import { serverOptionsOf, tuiOptionsOf } from "./options.ts"
 import { Toasts } from "./toasts.ts"
-import { openReport2, openDoctor2 } from "./tui-dialog.ts"
+import { openReport2, openDoctor2, type DialogCtx } from "./tui-dialog.ts"
 
 export interface Tui2Deps {
   env: Env
@@ -31,6 +30,7 @@ export interface Tui2Deps {
 export interface TuiApi2 {
   options?: unknown
   theme?: unknown
+  renderer?: unknown
   ui: {
     toast: { show: (t: { title?: string; message: string; variant?: string; duration?: number }) => void }
     dialog: { alert: (t: { title: string; message: string }) => Promise<void> }
@@ -76,6 +76,55 @@ export function createTui2(deps: Tui2Deps): (api: unknown) => Promise<(() => voi
   }
 }
 
+type Place = "lines" | "home" | "line"
+/** What else the home screen's footer row holds (its padding, gaps and OpenCode's version). */
+const FOOTER_OTHERS = 14
+/** The prompt's footer status sits between the directory and the key hints: the line's tightest form. */
+const PROMPT_ROOM = 24
+
+/** The home screen's footer status from the first frame (any width); the sidebar's lines, or the prompt's line. */
+function registerSlots(api: TuiApi2, widget: "sidebar" | "prompt", draw: (k: Place, s?: string) => Line[]): void {
+  const slot = (append: string, kind: Place) => {
+    try {
+      api.ui.slot({
+        append,
+        render: (input) => {
+          const palette = () => paletteOf(api.theme)
+          return kind === "lines"
+            ? linesBox(() => ({ lines: draw("lines", input?.sessionID), palette: palette() }))
+            : lineBox(() => ({ line: draw(kind, input?.sessionID)[0] ?? [], palette: palette() }))
+        },
+      })
+    } catch {
+      // this OpenCode has no such slot
+    }
+  }
+  slot("home.footer.status", "home")
+  if (widget === "sidebar") slot("sidebar.content", "lines")
+  else slot("prompt.footer.status", "line")
+}
+
+/** /glm-quota as a TUI command: the report in a dialog at once; `doctor` for the set-up checks. */
+function registerCommand(api: TuiApi2, ctx: DialogCtx): void {
+  api.keymap.layer(() => ({
+    mode: "global",
+    commands: [
+      {
+        id: "glm-quota.report",
+        title: "GLM quota",
+        description: "The GLM Coding Plan quota in a dialog (no model call); `doctor` for the set-up checks",
+        group: "GLM",
+        palette: true,
+        slash: { name: COMMAND, arguments: true },
+        run: (args?: string) => {
+          const a = (args ?? "").trim().toLowerCase()
+          void (a === "doctor" ? openDoctor2(ctx) : openReport2(ctx)).catch(() => undefined)
+        },
+      },
+    ],
+  }))
+}
+
 async function start(api: TuiApi2, deps: Tui2Deps): Promise<() => void> {
   const { settings, problems } = parseTuiOptions(tuiOptionsOf(api.options), deps.env)
   const server = parseOptions(serverOptionsOf(api.options)).settings
@@ -83,13 +132,13 @@ async function start(api: TuiApi2, deps: Tui2Deps): Promise<() => void> {
   if (clock.error !== null) problems.push("GLM_QUOTA_NOW (not a date)")
   const now = deps.now ?? clock.now
   const localTz = localTimeZone(deps.env)
-  let key: Credentials | null = await dbCredentials(deps.env)
   const lists = new ProviderModels(deps.env)
   const models = () => {
     const l = lists.current()
     return l === null ? null : (pickModelList(l, null, settings.region)?.ids ?? null)
   }
-  const feed = new QuotaFeed(settings, { env: deps.env, fetch: deps.fetch, now, models, credentials: () => key })
+  // The key as the CLI finds it (env, auth.json, then OpenCode 2's opencode.db): the feed looks again while it has none.
+  const feed = new QuotaFeed(settings, { env: deps.env, fetch: deps.fetch, now, models })
   const clocks = clocksFor(settings.peak.timeZone, () => localTz, now)
   const toasts = new Toasts(api, server, clocks)
   if (problems.length > 0) toasts.problems(problems)
@@ -113,76 +162,35 @@ async function start(api: TuiApi2, deps: Tui2Deps): Promise<() => void> {
       // next time
     }
   }, REDRAW_MS)
-  const at = (sessionID: string | undefined) => ({
+  const at = (sessionID: string | undefined): WidgetContext => ({
     now: now(),
     localTimeZone: localTz,
     peakTimeZone: settings.peak.timeZone,
     sessionModel: sessionID === undefined ? null : (toasts.sessionModel(sessionID) ?? null),
     thresholds: settings.thresholds,
   })
-  const draw = (kind: "lines" | "line", sessionID: string | undefined): Line[] => {
+  const width = () => {
+    const w = (api.renderer as { width?: unknown } | undefined)?.width
+    return typeof w === "number" && w > 0 ? w : 100
+  }
+  const draw = (kind: Place, sessionID: string | undefined): Line[] => {
     version()
     try {
       const data = feed.current().data
-      return kind === "lines" ? sidebarLines(data, at(sessionID)) : [promptLine(data, at(sessionID))]
+      if (kind === "lines") return sidebarLines(data, at(sessionID))
+      return [fitLine(data, at(sessionID), kind === "home" ? width() - FOOTER_OTHERS : PROMPT_ROOM)]
     } catch {
       return []
     }
   }
-  const slot = (append: string, kind: "lines" | "line") => {
-    try {
-      api.ui.slot({
-        append,
-        render: (input) => {
-          const palette = () => paletteOf(api.theme)
-          return kind === "lines"
-            ? linesBox(() => ({ lines: draw("lines", input?.sessionID), palette: palette() }))
-            : lineBox(() => ({ line: draw("line", input?.sessionID)[0] ?? [], palette: palette() }))
-        },
-      })
-    } catch {
-      // this OpenCode has no such slot
-    }
-  }
-  if (settings.widget !== "off") {
-    // The home screen's footer shows the short line from the first frame, at any width.
-    slot("home.footer.status", "line")
-    if (settings.widget === "sidebar") slot("sidebar.content", "lines")
-    else slot("prompt.footer.status", "line")
-  }
-  const ctx = { api, feed, now, localTz, settings, deps, key: () => key }
-  api.keymap.layer(() => ({
-    mode: "global",
-    commands: [
-      {
-        id: "glm-quota.report",
-        title: "GLM quota",
-        description: "The GLM Coding Plan quota in a dialog (no model call); `doctor` for the set-up checks",
-        group: "GLM",
-        palette: true,
-        slash: { name: COMMAND, arguments: true },
-        run: (args?: string) => {
-          const a = (args ?? "").trim().toLowerCase()
-          void (a === "doctor" ? openDoctor2(ctx) : openReport2(ctx)).catch(() => undefined)
-        },
-      },
-    ],
-  }))
+  if (settings.widget !== "off") registerSlots(api, settings.widget, draw)
+  registerCommand(api, { api, feed, now, localTz, settings, deps })
   const offModel = api.data?.on?.("session.model.selected", (e) => toasts.modelSelected(e, feed.current()))
   feed.start()
-  // A key connected after start: looked for again while there is none.
-  const keyRetry = setInterval(() => {
-    if (key !== null) return
-    void dbCredentials(deps.env).then((k) => {
-      if (k !== null) key = k
-      if (k !== null) void feed.refresh()
-    })
-  }, 30_000)
   return () => {
     feed.stop()
     offFeed()
     clearInterval(redraw)
-    clearInterval(keyRetry)
     if (typeof offModel === "function") (offModel as () => void)()
   }
 }

@@ -2,11 +2,15 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { gunzipSync } from "node:zlib"
 import { readFileSync } from "node:fs"
 import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY, ROOT, runCliHere, tempHome, type TempHome } from "../helpers.ts"
+import { ensureHosts, hostBin } from "../hosts/hosts.ts"
+
+// The real 1.18.33 for one test: installed by the test setup for a whole run, and here when this file runs alone.
+beforeAll(() => ensureHosts(), 300_000)
 
 let sim: Simulator
 let home: TempHome
@@ -94,8 +98,8 @@ describe("glm-quota doctor", () => {
     const dir = join(home.env.XDG_CONFIG_HOME!, "opencode")
     mkdirSync(dir, { recursive: true })
     writeFileSync(join(dir, "opencode.json"), JSON.stringify({ model: "zai-coding-plan/glm-5" }))
-    // The real 1.18.33 of this repository's devDependencies, found as a user's shell finds it.
-    const run = await runCliHere(["doctor"], env({ PATH: join(ROOT, "node_modules", ".bin") }))
+    // The real 1.18.33 the tests pin (test/hosts), found as a user's shell finds it.
+    const run = await runCliHere(["doctor"], env({ PATH: dirname(hostBin(1)) }))
     expect(run.stdout).toMatch(/^✓ {2}OpenCode 1\.18\.33 \(opencode\) on PATH$/m)
     expect(run.stdout).toMatch(
       /^⚠ {2}model zai-coding-plan\/glm-5 is not offered by OpenCode 1\.18\.33 \(its built-in\s+catalog\)\n {3}→ use zai-coding-plan\/glm-5\.3$/m,

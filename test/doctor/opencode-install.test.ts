@@ -1,14 +1,18 @@
-// Which OpenCode the doctor holds the checks against: the real 1.18.33 of this repository's devDependencies found on
+// Which OpenCode the doctor holds the checks against: the real 1.18.33 the tests pin (test/hosts) found on
 // PATH through a link (as npm and package managers install it), its version read from its package without starting it;
 // the catalog a version ships; the key check when OpenCode 2's store cannot be read.
-import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { findOpenCodeInstalls, installCheck } from "../../src/doctor/opencode-install.ts"
 import { shippedCatalog } from "../../src/doctor/opencode-catalogs.ts"
 import { checkKey } from "../../src/doctor/key.ts"
 import { nodeFs } from "../../src/doctor/fs.ts"
-import { ROOT, tempHome, type TempHome } from "../helpers.ts"
+import { tempHome, type TempHome } from "../helpers.ts"
+import { ensureHosts, hostBin, hostDir } from "../hosts/hosts.ts"
+
+// The real binary: installed by the test setup for a whole run, and here when this file runs alone.
+beforeAll(() => ensureHosts(), 300_000)
 
 let home: TempHome
 beforeEach(() => {
@@ -20,7 +24,7 @@ describe("OpenCode on PATH", () => {
   it("the real 1.18.33 through two links (opencode, opencode2 → one binary): one install, its version", () => {
     const bin = join(home.dir, "bin")
     mkdirSync(bin)
-    const real = join(ROOT, "node_modules", ".bin", "opencode")
+    const real = hostBin(1)
     symlinkSync(real, join(bin, "opencode"))
     symlinkSync(real, join(bin, "opencode2"))
     const found = findOpenCodeInstalls({ PATH: `${join(home.dir, "empty")}:${bin}` })
@@ -29,10 +33,11 @@ describe("OpenCode on PATH", () => {
   })
 
   it("a binary that belongs to no package (installed by a script): its own --version; inside OpenCode, not asked", () => {
-    // A hard link of the real binary, beside node_modules so that it is on the same file system: no package.json above.
-    const bin = mkdtempSync(join(ROOT, "node_modules", ".glmq-bin-"))
+    // A hard link of the real binary, beside its node_modules so that it is on the same file system: no package.json
+    // above.
+    const bin = mkdtempSync(join(hostDir(1), "node_modules", ".glmq-bin-"))
     try {
-      linkSync(join(ROOT, "node_modules", "opencode-ai", "bin", "opencode.exe"), join(bin, "opencode"))
+      linkSync(join(hostDir(1), "node_modules", "opencode-ai", "bin", "opencode.exe"), join(bin, "opencode"))
       const env = { PATH: bin, HOME: home.dir, XDG_CONFIG_HOME: home.env.XDG_CONFIG_HOME! }
       expect(findOpenCodeInstalls(env)).toMatchObject([{ name: "opencode", version: "1.18.33", major: 1 }])
       const quiet = findOpenCodeInstalls(env, { ask: false })

@@ -369,7 +369,7 @@ describe.concurrent("fault injection", () => {
       const run = await cli(sim)
       expect(run.code).toBe(2)
       expect(run.stdout).toMatch(/5-hour .* 100 %.*\n\s+note: the API reported 250 %, shown as 100 %\n/)
-      expect(run.stdout).toMatch(/Weekly .*\n\s+note: the reset time the API gave has already passed/)
+      expect(run.stdout).toMatch(/Weekly .*\n(.*\n)?\s+note: the reset time the API gave has already passed/)
       expect(run.stdout).toMatch(/MCP tools \(month\) .*\n(.*\n){0,2}\s+note: used -5 is negative and was dropped/)
       expect(run.stdout).not.toMatch(/NaN|Infinity|undefined/)
     }, 30_000)

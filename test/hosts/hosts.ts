@@ -11,7 +11,9 @@ export type Major = 1 | 2
 
 export const HOST_VERSIONS: Record<Major, string> = { 1: "1.18.33", 2: "2.2.5" }
 
-const dirOf = (major: Major) => join(HOSTS, major === 1 ? "opencode1" : "opencode2")
+/** The folder of one major's pinned install (its package.json, lock and node_modules). */
+export const hostDir = (major: Major): string => join(HOSTS, major === 1 ? "opencode1" : "opencode2")
+const dirOf = hostDir
 
 /** The binary of one major: `$OPENCODE_BIN` / `$OPENCODE2_BIN` when set, else the pinned install under test/hosts. */
 export function hostBin(major: Major): string {

@@ -40,12 +40,14 @@ describe("the server entry's start-up", () => {
     for (const [file, text] of files) expect(text.includes("_zod"), file).toBe(false)
   })
 
-  it("leaves the rest of the plugin to one dynamic import, outside that closure", () => {
-    const lazy = [...files.values()].flatMap(dynamicImports)
-    expect(lazy).toHaveLength(1)
-    const rest = join(dirname(entry), lazy[0]!)
-    expect(files.has(rest)).toBe(false)
-    // The rest is where the quota service, the catalog and the reports are: far bigger than what start-up reads.
+  it("leaves the rest of the plugin to two dynamic imports outside that closure: 1.x's rest, and the 2.x half", () => {
+    const lazy = [...new Set([...files.values()].flatMap(dynamicImports))].map((f) => join(dirname(entry), f))
+    expect(lazy).toHaveLength(2)
+    for (const f of lazy) expect(files.has(f)).toBe(false)
+    const isV2 = (f: string) => readFileSync(f, "utf8").includes("session.execution.succeeded")
+    expect(lazy.filter(isV2)).toHaveLength(1)
+    // 1.x's rest is where the quota service, the catalog and the reports are: far bigger than what start-up reads.
+    const rest = lazy.find((f) => !isV2(f))!
     expect(Buffer.byteLength(readFileSync(rest, "utf8"))).toBeGreaterThan(bytes)
   })
 })
@@ -62,10 +64,12 @@ describe("the TUI half's start-up", () => {
     const all = [...files.values()].join("\n")
     expect(all).toContain("glm-quota.report")
     expect(all.includes(DOCTOR_ONLY)).toBe(false)
-    // Two dynamic imports: the doctor, and this machine's record (the widget's last turn, read once a turn is drawn).
+    // Three dynamic imports: the doctor, this machine's record (the widget's last turn, read once a turn is drawn),
+    // and the OpenCode 2 half (imported only when 2.x calls `setup`).
     const lazy = [...new Set([...files.values()].flatMap(dynamicImports))].map((f) => join(dirname(entry), f))
-    expect(lazy).toHaveLength(2)
+    expect(lazy).toHaveLength(3)
     for (const f of lazy) expect(files.has(f)).toBe(false)
     expect(lazy.filter((f) => readFileSync(f, "utf8").includes(DOCTOR_ONLY))).toHaveLength(1)
+    expect(lazy.filter((f) => readFileSync(f, "utf8").includes("home.footer.status"))).toHaveLength(1)
   })
 })
