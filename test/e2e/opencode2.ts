@@ -3,7 +3,7 @@
 // directory in the config's `plugins` key the way 2.x users install it, a Coding Plan provider declared with options
 // only (its models from 2.x's own catalog, pointed at a loopback mock model), and the HTTP API (Basic auth,
 // `?directory=`) for the tests. See test/e2e/FINDINGS.md, "OpenCode 2".
-import { spawn } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -60,7 +60,14 @@ async function freePort(): Promise<number> {
   })
 }
 
-export async function startOpencode2(opts: Opencode2Options): Promise<Opencode2> {
+interface Isolated2 {
+  home: string
+  dir: string
+  env: Record<string, string>
+}
+
+/** A HOME / XDG / TMPDIR tree and a project whose opencode.json names the plugin the way 2.x users do. */
+async function isolate2(opts: Opencode2Options): Promise<Isolated2> {
   const home = await mkdtemp(join(tmpdir(), "glmq-oc2-"))
   const dir = join(home, "project")
   await mkdir(dir, { recursive: true })
@@ -91,6 +98,11 @@ export async function startOpencode2(opts: Opencode2Options): Promise<Opencode2>
     OPENCODE_SERVER_PASSWORD: PASSWORD,
     ...opts.env,
   })
+  return { home, dir, env }
+}
+
+export async function startOpencode2(opts: Opencode2Options): Promise<Opencode2> {
+  const { home, dir, env } = await isolate2(opts)
   const port = await freePort()
   const child = spawn(OPENCODE2_BIN, ["serve", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: dir,
@@ -197,5 +209,63 @@ export async function until(cond: () => Promise<boolean>, ms: number, why: () =>
     }
     if (Date.now() > deadline) throw new Error(why())
     await sleep(100)
+  }
+}
+
+export interface Tui2 {
+  home: string
+  /** The screen now (plain text). */
+  screen(): string
+  /** Polls the screen until `pred` holds; resolves with that screen, rejects with the last one after `ms`. */
+  waitFor(pred: RegExp | ((screen: string) => boolean), ms?: number): Promise<string>
+  type(text: string): void
+  press(...keys: string[]): void
+  stop(): Promise<void>
+}
+
+let tuiCount = 0
+const q = (v: string) => "'" + v.replace(/'/g, "'\\''") + "'"
+
+/** The 2.x TUI under tmux (its own socket), `opencode --standalone` in an isolated tree. */
+export async function startTui2(opts: Opencode2Options & { width: number; height: number }): Promise<Tui2> {
+  const { home, dir, env } = await isolate2(opts)
+  const socket = `glmq2-${process.pid}-${++tuiCount}`
+  const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" })
+  const assigns = Object.entries({ ...env, TERM: "xterm-256color", COLORTERM: "truecolor" })
+    .map(([k, v]) => `${k}=${q(v)}`)
+    .join(" ")
+  const cmd = `cd ${q(dir)} && exec env -i ${assigns} ${q(OPENCODE2_BIN)} --standalone 2>${q(join(home, "stderr.log"))}`
+  tmux("new-session", "-d", "-x", String(opts.width), "-y", String(opts.height), cmd)
+  const screen = () => {
+    try {
+      return tmux("capture-pane", "-p")
+    } catch {
+      return ""
+    }
+  }
+  const waitFor = async (pred: RegExp | ((s: string) => boolean), ms = 30_000) => {
+    const test = typeof pred === "function" ? pred : (s: string) => pred.test(s)
+    const deadline = Date.now() + ms
+    for (;;) {
+      const s = screen()
+      if (test(s)) return s
+      if (Date.now() > deadline) throw new Error(`the screen never matched ${String(pred)}:\n${s}`)
+      await sleep(150)
+    }
+  }
+  return {
+    home,
+    screen,
+    waitFor,
+    type: (text) => void tmux("send-keys", "-l", text),
+    press: (...keys) => void tmux("send-keys", ...keys),
+    stop: async () => {
+      try {
+        tmux("kill-server")
+      } catch {
+        // gone
+      }
+      if (process.env.E2E_KEEP !== "1") await rm(home, { recursive: true, force: true }).catch(() => undefined)
+    },
   }
 }
