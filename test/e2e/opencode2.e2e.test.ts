@@ -1,7 +1,7 @@
 // The package in the real OpenCode 2 (2.2.5), installed the way 2.x users install it: the package directory in the
 // `plugins` key, a Coding Plan provider declared with options only (its models from 2.x's own catalog), the key stored
 // by OpenCode itself (opencode.db) — no key in the environment. Each test is one thing a 1.x user has.
-import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest"
 import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY, runCli } from "../helpers.ts"
 import { startMockModel, type MockModel } from "./mock-model.ts"
@@ -243,5 +243,54 @@ describe.sequential("OpenCode 2.2.5: failures end in one plain sentence", () => 
       () => "no report after",
     )
     expect(mock.calls).toBe(0)
+  })
+})
+
+describe.sequential("OpenCode 2.2.5: what a turn costs", () => {
+  // As test/e2e/turns.e2e.test.ts for 1.18.33: 42,000 prompt tokens of which 30,000 cached and 2,000 completion tokens
+  // on glm-5.3 are (12,000 × 6.9 + 30,000 × 1.7 + 2,000 × 24) / 10,000 = 18.18 credits at the peak, half off-peak.
+  const USAGE = { prompt_tokens: 42_000, completion_tokens: 2_000, prompt_tokens_details: { cached_tokens: 30_000 } }
+  let sim: Simulator | undefined
+  let mock: MockModel | undefined
+  let oc: Opencode2 | undefined
+  afterEach(() => stopAll(oc, mock, sim))
+
+  test.each([
+    { phase: "peak", now: "2026-12-07T07:30:00Z", credits: 18.18, shown: "18.2" },
+    { phase: "off-peak", now: "2026-12-05T04:00:00Z", credits: 9.09, shown: "9.1" },
+  ])("one turn at the $phase costs $credits credits, from 2.x's step tokens", async ({ now, credits, shown }) => {
+    sim = await startSimulator({ now: () => new Date(now), state: { keys: [CANARY_KEY], era: "credit" } })
+    mock = await startMockModel({ fallback: { text: "done", usage: USAGE as never } })
+    oc = await startOpencode2({
+      modelUrl: mock.url,
+      storedKey: CANARY_KEY,
+      env: { GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: now },
+    })
+    const sid = await oc.createSession()
+    await oc.prompt(sid, "do the thing")
+    const report = await oc.createSession()
+    await oc.command(report, "glm-quota", "json")
+    let json = ""
+    await until(
+      async () => {
+        json = (await oc!.texts(report)).find((t) => t.includes('"turns"')) ?? ""
+        return json !== ""
+      },
+      20_000,
+      () => "no JSON report",
+    )
+    const r = JSON.parse(json.slice(json.indexOf("{"), json.lastIndexOf("}") + 1))
+    expect(r.turns.last).toMatchObject({
+      credits,
+      model: "glm-5.3",
+      calls: 1,
+      tokens: { input: 12_000, cacheRead: 30_000, output: 2_000 },
+    })
+    await oc.command(report, "glm-quota")
+    await until(
+      async () => (await oc!.texts(report)).some((t) => t.includes(`Last turn: ${shown} credits`)),
+      20_000,
+      () => `no "Last turn: ${shown} credits"`,
+    )
   })
 })
