@@ -177,7 +177,7 @@ export class RequestGuard {
   }
 
   /** Passes the body through chunk by chunk and frees the slot when it ends, fails or is cancelled. */
-  private holdUntilDone(res: Response, release: () => void): Response {
+  holdUntilDone(res: Response, release: () => void): Response {
     if (res.body === null) {
       this.stats.completed++
       release()

@@ -16,6 +16,8 @@ export const TYPES = [
   "session.tool.input.started",
   "session.execution.started",
   "session.execution.succeeded",
+  "session.execution.failed",
+  "session.execution.interrupted",
 ]
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined)
@@ -42,6 +44,8 @@ export class Events {
     private readonly applier: Applier,
     /** The turn meter (src/quota/turn-meter.ts): the record's calls feed it; a turn's start and end are ours. */
     private readonly meter: TurnMeter | null,
+    /** A turn ended (however): the request guard frees what it still holds for the session. */
+    private readonly turnOver: (sessionID: string) => void = () => {},
   ) {
     applier.modelOf = (id) => this.modelOf(id)
     applier.isSubagent = (id) => this.sessions.isSubagent(id)
@@ -138,7 +142,11 @@ export class Events {
         if (!this.sessions.isSubagent(sessionID) && rec?.isCodingPlan(m?.providerID)) this.meter?.begin(sessionID)
         return
       }
+      case "session.execution.failed":
+      case "session.execution.interrupted":
+        return this.turnOver(sessionID)
       case "session.execution.succeeded":
+        this.turnOver(sessionID)
         if (!this.sessions.isSubagent(sessionID)) this.meter?.end(sessionID)
         this.p.service.refreshSoon()
         this.applier.after(sessionID)

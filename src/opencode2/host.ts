@@ -40,12 +40,6 @@ export interface HostCommand {
   execute: (invocation: { sessionID: string; prompt?: { text?: string } }) => Promise<void>
 }
 
-/** The `ai-sdk` hook's argument: the provider's options, whose `fetch` wraps every request to it. */
-export interface SdkHookInput {
-  model?: ModelRef
-  options: Record<string, unknown>
-}
-
 export interface ServerContext {
   app?: { name?: string; version?: string }
   location?: { directory?: string }
@@ -57,6 +51,8 @@ export interface ServerContext {
     synthetic: (input: { sessionID: string; text: string; description?: string; resume?: boolean }) => Promise<unknown>
     switchModel: (input: { sessionID: string; model: ModelRef }) => Promise<unknown>
     get: (input: { sessionID: string }) => Promise<{ parentID?: string; model?: ModelRef } | undefined>
+    /** A hook the host awaits (`http.request`, `http.response`, …), for one provider when `providerID` is given. */
+    hook?: (name: string, fn: (input: never) => unknown, opts?: { providerID?: string }) => Promise<Disposable>
   }
   model: {
     list: (input: Record<string, unknown>) => Promise<{ data?: unknown }>
@@ -68,9 +64,6 @@ export interface ServerContext {
       active: (integrationID: string) => Promise<unknown>
       resolve: (connection: unknown) => Promise<unknown>
     }
-  }
-  aisdk?: {
-    hook: (name: "sdk", fn: (input: SdkHookInput) => void, opts?: { providerID?: string }) => Promise<Disposable>
   }
 }
 

@@ -23,7 +23,7 @@ import { registerTools } from "./tools.ts"
 import { Events } from "./events.ts"
 import { turnsFor } from "../opencode/turns.ts"
 import { Applier } from "./apply.ts"
-import { installGuard2 } from "./guard.ts"
+import { GuardSlots, installGuard2 } from "./guard.ts"
 import { serverOptionsOf } from "./options.ts"
 
 export interface Server2Deps {
@@ -133,10 +133,11 @@ async function start(ctx: ServerContext, deps: Server2Deps, state: ServerState, 
     }
   }
   const applier = new Applier(p)
-  const events = new Events(p, applier, turnsFor(state, recorder, service))
+  const slots = new GuardSlots()
+  const events = new Events(p, applier, turnsFor(state, recorder, service), (sid) => slots.endSession(sid))
   await keep("/glm-quota", registerCommand(p))
   await keep("the tools", registerTools(p))
-  await keep("the request guard", installGuard2(p))
+  await keep("the request guard", installGuard2(p, slots))
   disposers.push(events.listen())
   disposers.push(service.onUpdate(() => applier.all()))
   return () => {
