@@ -7,6 +7,7 @@ import { renderTerminal } from "../core/render-terminal.ts"
 import type { Env, QuotaSnapshot, Report } from "../core/types.ts"
 import type { LocalRecord } from "../core/records.ts"
 import { modelList } from "../zai/models.ts"
+import { takeCacheNotice } from "../zai/cache-notice.ts"
 import { redact } from "../zai/errors.ts"
 import { localTimeZone } from "../quota/clock.ts"
 import { LocalStore, stateDir } from "../local/store.ts"
@@ -66,6 +67,8 @@ export async function runReport(o: Options, env: Env, io: CliIo, now: () => Date
       (o.history ? conn.source.value.history : conn.source.value.quota).get({ force: o.noCache }),
       listP,
     ])
+    const notice = takeCacheNotice()
+    if (notice !== null) io.stderr(`glm-quota: ${notice}\n`)
     if (!res.ok) return fail(res.error.message, credentials.key)
     const report = buildReport(res.value, {
       now: now(),

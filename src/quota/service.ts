@@ -7,6 +7,7 @@ import { memoPeakState } from "../core/peak.ts"
 import { buildReport } from "../core/report.ts"
 import type { Env, PeakState, QuotaError, QuotaSnapshot, Report } from "../core/types.ts"
 import type { CachedResult } from "../zai/cache.ts"
+import { takeCacheNotice } from "../zai/cache-notice.ts"
 import type { FetchLike } from "../zai/http.ts"
 import type { QuotaSettings } from "./settings.ts"
 import { openSource, type QuotaSource } from "./source.ts"
@@ -30,6 +31,8 @@ export interface ServiceDeps {
   now: () => Date
   /** This machine's record; null keeps `local` out of reports. */
   record?: RecordPort | null
+  /** Where a one-time notice goes (the cache directory cannot be used): the plugin's log. */
+  notice?: (text: string) => void
 }
 
 type Listener = (reading: Reading) => void
@@ -153,6 +156,8 @@ export class QuotaService {
     const src = this.open()
     if (!src.ok) return src
     const res = await (history ? src.value.history : src.value.quota).get()
+    const notice = takeCacheNotice()
+    if (notice !== null) this.deps.notice?.(notice)
     this.take(res, history)
     return res
   }

@@ -4,9 +4,9 @@ import { cacheDir, cacheId, SnapshotCache, type CachedResult } from "../zai/cach
 import { fetchSnapshot } from "../zai/client.ts"
 import { findCredentials, type Credentials } from "../zai/credentials.ts"
 import type { Env } from "../core/types.ts"
-import { noKeyError } from "../zai/errors.ts"
+import { baseUrlError, noKeyError } from "../zai/errors.ts"
 import type { FetchLike } from "../zai/http.ts"
-import { originFor } from "../zai/regions.ts"
+import { originFor, validOrigin } from "../zai/regions.ts"
 
 export interface SourceOptions {
   env: Env
@@ -34,7 +34,9 @@ export interface QuotaSource {
 export function openSource(opts: SourceOptions): { ok: true; value: QuotaSource } | { ok: false; error: QuotaError } {
   const credentials = opts.credentials ?? findCredentials({ env: opts.env, region: opts.region ?? null })
   if (credentials === null) return { ok: false, error: noKeyError() }
-  const origin = originFor(credentials.region, opts.baseUrl ?? opts.env.GLM_QUOTA_BASE_URL ?? null)
+  const override = opts.baseUrl ?? opts.env.GLM_QUOTA_BASE_URL ?? null
+  if (!validOrigin(override)) return { ok: false, error: baseUrlError() }
+  const origin = originFor(credentials.region, override)
   const dir = opts.fileCache === false ? null : cacheDir(opts.env)
   const ctx = {
     key: credentials.key,

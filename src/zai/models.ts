@@ -13,10 +13,19 @@ import {
   networkError,
   quotaError,
   rateLimitedError,
+  redirectError,
   serverError,
   timeoutError,
 } from "./errors.ts"
-import { readCapped, retryAfterMs, type FetchLike, type HttpAnswer, type RequestContext } from "./http.ts"
+import {
+  fetchSameOrigin,
+  readCapped,
+  RedirectRefused,
+  retryAfterMs,
+  type FetchLike,
+  type HttpAnswer,
+  type RequestContext,
+} from "./http.ts"
 import { Envelope } from "./schemas.ts"
 
 export const MODELS_PATH = "/api/coding/paas/v4/models"
@@ -96,17 +105,20 @@ export async function fetchModelList(ctx: RequestContext): Promise<Result<string
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const deadline = AbortSignal.timeout(timeoutMs)
   const signal = ctx.signal ? AbortSignal.any([deadline, ctx.signal]) : deadline
+  const cut = new AbortController()
   try {
     const url = new URL(MODELS_PATH, ctx.origin + "/")
-    const res = await ctx.fetch(url.toString(), {
+    const res = await fetchSameOrigin(ctx.fetch, url.toString(), {
       method: "GET",
       headers: { Authorization: `Bearer ${ctx.key}`, Accept: "application/json", "Accept-Language": "en-US,en" },
-      signal,
+      signal: AbortSignal.any([signal, cut.signal]),
     })
-    const body = await readCapped(res, ctx.maxBodyBytes ?? MAX_BODY_BYTES)
+    const body = await readCapped(res, ctx.maxBodyBytes ?? MAX_BODY_BYTES, () => cut.abort())
     if ("tooLarge" in body) return { ok: false, error: notAListError("far larger than a model list can be") }
     return interpret(res.status, res.headers, body.text, ctx)
   } catch (err) {
+    if (err instanceof RedirectRefused) return { ok: false, error: redirectError(ctx.origin, err.to) }
+    if (cut.signal.aborted) return { ok: false, error: notAListError("far larger than a model list can be") }
     if (ctx.signal?.aborted) return { ok: false, error: quotaError("timeout", "The model list request was cancelled.") }
     if (deadline.aborted || (err as { name?: string })?.name === "TimeoutError")
       return { ok: false, error: timeoutError(timeoutMs) }
