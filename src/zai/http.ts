@@ -2,6 +2,7 @@
 import type { QuotaError, Region, Result } from "../core/types.ts"
 import {
   apiError,
+  baseUrlError,
   emptyBodyError,
   errorPageError,
   keyRejectedError,
@@ -215,7 +216,12 @@ export async function getData(
   const signal = ctx.signal ? AbortSignal.any([deadline, ctx.signal]) : deadline
   const sleep = ctx.sleep ?? defaultSleep
   const started = Date.now()
-  const url = new URL(path, ctx.origin + "/")
+  let url: URL
+  try {
+    url = new URL(path, ctx.origin + "/")
+  } catch {
+    return { ok: false, error: baseUrlError() }
+  }
   for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v)
 
   let last: Result<unknown> = { ok: false, error: timeoutError(ctx.timeoutLabelMs ?? timeoutMs) }
