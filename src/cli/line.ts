@@ -14,6 +14,7 @@ import { redact } from "../zai/errors.ts"
 import { originFor } from "../zai/regions.ts"
 import type { Options } from "./args.ts"
 import { NOTHING, statusLine } from "./line-text.ts"
+import { asciiBars, asciiLocale } from "./locale.ts"
 import type { CliIo } from "./run.ts"
 
 interface Reading {
@@ -115,7 +116,7 @@ export async function runLine(o: Options, env: Env, io: CliIo, now: () => Date):
     })
     const color = !("NO_COLOR" in env) && io.isTTY
     const text = statusLine(report, { now: now(), planLabel: reading.snapshot.planLabel, color })
-    io.stdout(redact(text, reading.key))
+    io.stdout(redact(asciiLocale(env) ? asciiBars(text) : text, reading.key))
     return exitStatus(report)
   } catch {
     io.stdout(NOTHING)

@@ -143,3 +143,19 @@ export function redact(text: string, key: string | null | undefined): string {
   if (!key || key.length < 4) return text
   return text.split(key).join("[redacted]")
 }
+
+/**
+ * A parsed answer with the key redacted from every string in it, keys of objects included: a relay that echoes the
+ * key inside a data field (a plan label, a window type) must not get it into the cache, a report or `--json`.
+ * Nesting deeper than 64 levels is cut (no answer of the API nests more than five).
+ */
+export function redactDeep(value: unknown, key: string | null | undefined, depth = 0): unknown {
+  if (!key || key.length < 4) return value
+  if (typeof value === "string") return value.includes(key) ? redact(value, key) : value
+  if (typeof value !== "object" || value === null) return value
+  if (depth >= 64) return null
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, key, depth + 1))
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) out[redact(k, key)] = redactDeep(v, key, depth + 1)
+  return out
+}

@@ -9,6 +9,7 @@ import {
   networkError,
   rateLimitedError,
   redact,
+  redactDeep,
   redirectError,
   serverError,
   timeoutError,
@@ -188,6 +189,8 @@ function interpret(
   } catch {
     return { result: { ok: false, error: unreadableError("cut off or not JSON") } }
   }
+  // Before anything is read from it: the key out of every field (also where JSON escapes spelled it differently).
+  if (JSON.stringify(json).includes(ctx.key)) json = redactDeep(json, ctx.key)
   const env = Envelope.safeParse(json)
   if (!env.success || typeof json !== "object" || json === null || Array.isArray(json)) {
     return { result: { ok: false, error: unreadableError("not the expected envelope") } }

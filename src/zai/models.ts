@@ -82,7 +82,8 @@ function interpret(
   // The OpenAI list, tolerant: only `data` must be an array; entries are read one by one. (Checked by hand, not with
   // zod: it is often the first answer the CLI reads, and zod's first parse of it took ~0.7 ms in a fresh process.)
   if (isObject(json) && Array.isArray(json.data)) {
-    const ids = json.data.map((e: unknown) => (isObject(e) ? e.id : null))
+    // A relay may echo the key as an id: such an id names no model, and is dropped.
+    const ids = json.data.map((e: unknown) => (isObject(e) && !String(e.id).includes(ctx.key) ? e.id : null))
     return { ok: true, value: cleanModelIds(ids) }
   }
   // A relay or the monitor gateway may answer in the monitor envelope: its business errors keep their meaning (a
