@@ -79,7 +79,7 @@ export function networkError(origin: string, detail: string): QuotaError {
 export function redirectError(origin: string, to: string): QuotaError {
   return quotaError(
     "network",
-    `${displayUrl(origin)} redirected the request to ${cleanText(to, 200)}, which is not followed: set GLM_QUOTA_BASE_URL to the monitor API's own address, or fix the relay or proxy.`,
+    `The monitor API at ${displayUrl(origin)} redirected the request to ${cleanText(to, 200)}, which is not followed: set GLM_QUOTA_BASE_URL to the monitor API's own address, or fix the relay or proxy.`,
   )
 }
 
