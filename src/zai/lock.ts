@@ -118,9 +118,18 @@ export function acquire(opts: LeaseOptions): Acquired {
   const file = leaseFile(opts.dir, opts.id)
   const clock = opts.clock ?? Date.now
   const token = randomBytes(8).toString("hex")
+  try {
+    mkdirSync(opts.dir, { recursive: true, mode: 0o700 })
+  } catch (err) {
+    // EEXIST here: a file (or a link to one) where the directory goes.
+    const code = (err as NodeJS.ErrnoException).code ?? ""
+    return {
+      kind: "unusable",
+      reason: code === "EEXIST" ? UNUSABLE.ENOTDIR! : (UNUSABLE[code] ?? `it cannot be used (${code})`),
+    }
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      mkdirSync(opts.dir, { recursive: true, mode: 0o700 })
       const fd = openSync(file, "wx", 0o600)
       try {
         writeSync(fd, JSON.stringify({ token, pid: process.pid, start: PROCESS_START, at: clock() }))
@@ -134,7 +143,8 @@ export function acquire(opts: LeaseOptions): Acquired {
       let st
       try {
         st = lstatSync(file)
-      } catch {
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") return { kind: "unusable", reason: "it cannot be read" }
         continue // released meanwhile: try again
       }
       // A symbolic link (dangling or not), a FIFO, a directory: not a lease this tool wrote, and not one to remove.
