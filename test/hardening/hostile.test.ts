@@ -152,7 +152,7 @@ describe("every file read is a parse, not a trust", () => {
         join(cache(), `${quotaId(sim.url)}.json`),
         join(cache(), `${modelsId(sim.url)}.json`),
         join(cache(), `${modelsId(sim.url)}.lock`),
-        join(state, "2026-03-02.jsonl"),
+        join(state, "events-2026-03-02.jsonl"),
       ]
       for (const f of fifos) expect(spawnSync("mkfifo", [f]).status).toBe(0)
       const r = await runCliCpu([], env())
@@ -251,11 +251,12 @@ describe("nothing the user did not type reaches the terminal raw", () => {
     mkdirSync(state, { recursive: true })
     const t = Date.parse("2026-03-02T07:00:00Z")
     const sid = "ses_\u001b]0;pwned\u0007evil\u202eexe"
-    writeFileSync(join(state, "2026-03-02.jsonl"), `${JSON.stringify(["p", t, sid, "glm-5"])}\n`.repeat(3))
+    writeFileSync(join(state, "events-2026-03-02.jsonl"), `${JSON.stringify(["p", t, sid, "glm-5"])}\n`.repeat(3))
     for (const args of [["--json"], []]) {
       const r = await runCliCpu(args, env())
       expect(r.code).toBe(0)
       expect(r.stdout).not.toMatch(/[\u001b\u0007\u202e]/)
+      if (args[0] === "--json") expect(JSON.parse(r.stdout).local.summary.sessions[0].session).toBe("ses_evilexe")
     }
   })
 
