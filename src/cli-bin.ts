@@ -12,12 +12,19 @@
 // source's length) and the V8 version. The cache only ever saves time: whatever is wrong with it, the bundle is
 // compiled as without one, and nothing is written on stderr.
 //
+// A cache V8 accepts can still crash it natively (a payload damaged identically in both copies: V8 checks a header,
+// not the payload). So a run that loads one leaves a marker, `<name>.<pid>.loading`, until it exits: a marker whose
+// process is gone means that run died — a crash, or a kill — and the cache it loaded is never loaded again (the
+// user's is deleted and written anew; dist/'s is refused by a `<name>.dist-refused` beside the user's). Without a
+// marker that can be written, no cache is loaded at all.
+//
 // Not module.enableCompileCache (Node 22+): Node's cache holds only what is compiled while a module loads, its top
 // level (77 kB here against 233 kB), so the functions a run calls are compiled anew each time — on Node 22.23 (`node
 // -e 0` at 25 ms) a cold `--json` took 59 ms with it, 51 ms with this loader and 61 ms with neither.
 import {
   accessSync,
   constants,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -28,6 +35,7 @@ import {
 import { join } from "node:path"
 import { Script } from "node:vm"
 import { cacheDir } from "./zai/cache-dir.ts"
+import { readRegularFile } from "./zai/regular-file.ts"
 
 /** The bundle's content hash, set by the build. */
 declare const __CLI_BUNDLE_ID__: string
@@ -56,12 +64,10 @@ function userCacheDir(): string | null {
  * ~2 ms here, zlib's crc32 ~0.6 ms with loading zlib.
  */
 function readCache(file: string, own: boolean): Buffer | undefined {
-  let both: Buffer
-  try {
-    both = readFileSync(file)
-  } catch {
-    return undefined
-  }
+  // A regular file of a sane size only: a FIFO here would block the start for ever.
+  const r = readRegularFile(file, MAX_CACHE_BYTES)
+  if (!r.ok) return undefined
+  const both = r.data
   const half = both.length / 2
   if (half > 0 && Number.isInteger(half) && both.subarray(0, half).equals(both.subarray(half)))
     return both.subarray(0, half)
@@ -71,6 +77,80 @@ function readCache(file: string, own: boolean): Buffer | undefined {
     // gone already
   }
   return undefined
+}
+
+/** The code cache is about 2 × 1 MB; anything far larger is not one. */
+const MAX_CACHE_BYTES = 32 * 1024 * 1024
+const LOADING = ".loading"
+const DIST_REFUSED = `${NAME}.dist-refused`
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM"
+  }
+}
+
+/**
+ * Looks for the markers of runs that died with a cache loaded: the cache each loaded is given up (the user's deleted,
+ * dist/'s refused from now on). Never throws.
+ */
+function forgetCrashedCaches(dir: string): void {
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return
+  }
+  for (const f of names) {
+    if (!f.startsWith(`${NAME}.`) || !f.endsWith(LOADING)) continue
+    const pid = Number(f.slice(NAME.length + 1, -LOADING.length))
+    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue
+    try {
+      const which = readFileSync(join(dir, f), "utf8")
+      if (which === "dist") writeFileSync(join(dir, DIST_REFUSED), "", { mode: 0o600 })
+      else unlinkSync(join(dir, NAME))
+    } catch {
+      // deleted already by another run
+    }
+    try {
+      unlinkSync(join(dir, f))
+    } catch {
+      // another run took it
+    }
+  }
+}
+
+/** Leaves this run's marker (which cache it loads), removed at exit; false when it cannot be written. */
+function markLoading(dir: string, which: "user" | "dist"): boolean {
+  const marker = join(dir, `${NAME}.${process.pid}${LOADING}`)
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    writeFileSync(marker, which, { mode: 0o600, flag: "w" })
+  } catch {
+    return false
+  }
+  process.once("exit", () => {
+    try {
+      unlinkSync(marker)
+    } catch {
+      // gone already
+    }
+  })
+  return true
+}
+
+/** The cache to load, or undefined: only when this run's marker is down, and never one a dead run loaded. */
+function chooseCache(user: string | null): Buffer | undefined {
+  if (user === null) return undefined
+  forgetCrashedCaches(user)
+  const own = readCache(join(user, NAME), true)
+  if (own !== undefined) return markLoading(user, "user") ? own : undefined
+  if (existsSync(join(user, DIST_REFUSED))) return undefined
+  const dist = readCache(join(__dirname, NAME), false)
+  return dist !== undefined && markLoading(user, "dist") ? dist : undefined
 }
 
 /** Writes the cache at exit, when the directory can be written (else it is not even made). Never throws. */
@@ -103,8 +183,7 @@ function start(): void {
   }
   const user = userCacheDir()
   // The user's first: it exists only because dist/'s was missing or refused.
-  const cachedData =
-    (user === null ? undefined : readCache(join(user, NAME), true)) ?? readCache(join(__dirname, NAME), false)
+  const cachedData = chooseCache(user)
   const script = new Script(HEAD + readFileSync(MAIN, "utf8") + TAIL, { filename: MAIN, lineOffset: -1, cachedData })
   if (user !== null && (cachedData === undefined || script.cachedDataRejected))
     process.once("exit", () => save(script, user))

@@ -5,7 +5,8 @@ import { parseArgs } from "node:util"
 import type { Env } from "../core/types.ts"
 import { doctorExitCode, renderChecks, renderChecksJson, runDoctor } from "../doctor/index.ts"
 import { nodeFetch } from "../zai/node-fetch.ts"
-import { parseRegion } from "../zai/regions.ts"
+import { baseUrlError } from "../zai/errors.ts"
+import { parseRegion, validOrigin } from "../zai/regions.ts"
 import type { CliIo } from "./run.ts"
 
 /** Every line of the doctor fits an 80-column terminal (a narrower one wraps it as it wraps any text). */
@@ -43,6 +44,11 @@ export async function runDoctorCli(argv: string[], env: Env, io: CliIo, now: () 
   const region = args.region === undefined ? null : parseRegion(args.region)
   if (args.region !== undefined && region === null) {
     io.stderr(`glm-quota: Unknown region: use --region international or --region china.\n`)
+    return 1
+  }
+  // Every remote check would ask an address that is none: the one sentence that says so, as the report gives it.
+  if (!validOrigin(env.GLM_QUOTA_BASE_URL)) {
+    io.stderr(`glm-quota: ${baseUrlError().message}\n`)
     return 1
   }
   const http = io.fetch ? { fetch: io.fetch, close: async () => {} } : await nodeFetch(env)

@@ -39,9 +39,22 @@ function paint(text: string, p: number | null, color: boolean): string {
 
 /** The window whose reset matters: the binding one, else whichever of the two has a reset. */
 function resetWindow(report: Report): QuotaWindow | undefined {
-  const binding = report.windows.find((w) => w.kind === (report.binding ?? "five_hour"))
+  const binding = fullest(report.windows, report.binding ?? "five_hour")
   if (binding !== undefined && binding.resetsAt !== null) return binding
   return report.windows.find((w) => (w.kind === "five_hour" || w.kind === "weekly") && w.resetsAt !== null)
+}
+
+/**
+ * The window of a kind the line shows: with duplicate rows (a relay, a new plan shape), the fullest — the one the exit
+ * status (2 when a five-hour or weekly window is at 100 %) is decided by, so text and status never disagree.
+ */
+export function fullest(windows: readonly QuotaWindow[], kind: "five_hour" | "weekly"): QuotaWindow | undefined {
+  let best: QuotaWindow | undefined
+  for (const w of windows) {
+    if (w.kind !== kind) continue
+    if (best === undefined || (w.usedPercent ?? -1) > (best.usedPercent ?? -1)) best = w
+  }
+  return best
 }
 
 /** "2h41m", "3d9h", "45m", "<1m", "now". */
@@ -64,7 +77,7 @@ export function statusLine(report: Report, ctx: LineContext): string {
   const plan = planName(report, ctx.planLabel)
   const parts: string[] = []
   for (const kind of ["five_hour", "weekly"] as const) {
-    const w = report.windows.find((x) => x.kind === kind)
+    const w = fullest(report.windows, kind)
     if (w === undefined) continue
     parts.push(
       `${SHORT[kind]} ${bar(w.usedPercent, BAR_CELLS)} ${paint(percent(w.usedPercent), w.usedPercent, ctx.color)}`,

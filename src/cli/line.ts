@@ -2,18 +2,19 @@
 // without a request and without loading the API client; when it is stale or absent, one request like the report's
 // (the same source, the same 8 s budget), and never the model list, the history or this machine's record. It never
 // writes to stderr and never throws: with nothing to show it prints "glm ?" and exits 1.
-import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { DEFAULT_PEAK_SCHEDULE } from "../core/peak.ts"
 import { buildReport, exitStatus } from "../core/report.ts"
 import { cleanText, MAX_NAME } from "../core/sanitize.ts"
 import type { Env, QuotaSnapshot, Region } from "../core/types.ts"
-import { cacheDir, cacheId, DEFAULT_FRESH_MS, SnapshotCache } from "../zai/cache.ts"
+import { cacheDir, cacheId, DEFAULT_FRESH_MS, MAX_ENTRY_BYTES, SnapshotCache } from "../zai/cache.ts"
+import { readRegularText } from "../zai/regular-file.ts"
 import { findCredentials } from "../zai/credentials.ts"
 import { redact } from "../zai/errors.ts"
 import { originFor } from "../zai/regions.ts"
 import type { Options } from "./args.ts"
 import { NOTHING, statusLine } from "./line-text.ts"
+import { asciiBars, asciiLocale } from "./locale.ts"
 import type { CliIo } from "./run.ts"
 
 interface Reading {
@@ -33,9 +34,9 @@ const MAX_MODEL_IDS = 200
  */
 function cachedModels(dir: string, key: string, region: Region, origin: string): string[] | null {
   try {
-    const entry = JSON.parse(readFileSync(join(dir, `${cacheId(key, region, origin, "models")}.json`), "utf8")) as {
-      ids?: unknown
-    }
+    const text = readRegularText(join(dir, `${cacheId(key, region, origin, "models")}.json`), MAX_ENTRY_BYTES)
+    const entry = JSON.parse(text ?? "null") as { ids?: unknown } | null
+    if (entry === null || typeof entry !== "object") return null
     if (!Array.isArray(entry.ids)) return null
     const ids = entry.ids
       .filter((v): v is string => typeof v === "string")
@@ -115,7 +116,7 @@ export async function runLine(o: Options, env: Env, io: CliIo, now: () => Date):
     })
     const color = !("NO_COLOR" in env) && io.isTTY
     const text = statusLine(report, { now: now(), planLabel: reading.snapshot.planLabel, color })
-    io.stdout(redact(text, reading.key))
+    io.stdout(redact(asciiLocale(env) ? asciiBars(text) : text, reading.key))
     return exitStatus(report)
   } catch {
     io.stdout(NOTHING)

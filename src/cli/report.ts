@@ -7,8 +7,10 @@ import { renderTerminal } from "../core/render-terminal.ts"
 import type { Env, QuotaSnapshot, Report } from "../core/types.ts"
 import type { LocalRecord } from "../core/records.ts"
 import { modelList } from "../zai/models.ts"
+import { takeCacheNotice } from "../zai/cache-notice.ts"
 import { redact } from "../zai/errors.ts"
-import { localTimeZone } from "../quota/clock.ts"
+import { localTimeZone, timeZoneProblem } from "../quota/clock.ts"
+import { asciiBars, asciiLocale } from "./locale.ts"
 import { LocalStore, stateDir } from "../local/store.ts"
 import type { Options } from "./args.ts"
 import { connect } from "./open.ts"
@@ -31,14 +33,13 @@ function write(
     color: !("NO_COLOR" in w.env) && w.io.isTTY,
     width: w.io.columns,
   })
-  w.io.stdout(
-    redact(
-      w.o.demo
-        ? `${text}\n  (demo: the built-in Z.ai demo, a Pro plan mid-window)\n  Check your own set-up with glm-quota doctor.\n`
-        : text,
-      w.key,
-    ),
+  const shown = redact(
+    w.o.demo
+      ? `${text}\n  (demo: the built-in Z.ai demo, a Pro plan mid-window)\n  Check your own set-up with glm-quota doctor.\n`
+      : text,
+    w.key,
   )
+  w.io.stdout(asciiLocale(w.env) ? asciiBars(shown) : shown)
 }
 
 /** The report; resolves to the exit status (0 report, 2 report and a window used up, 1 no report). */
@@ -66,6 +67,8 @@ export async function runReport(o: Options, env: Env, io: CliIo, now: () => Date
       (o.history ? conn.source.value.history : conn.source.value.quota).get({ force: o.noCache }),
       listP,
     ])
+    const notice = takeCacheNotice()
+    if (notice !== null) io.stderr(`glm-quota: ${notice}\n`)
     if (!res.ok) return fail(res.error.message, credentials.key)
     const report = buildReport(res.value, {
       now: now(),
@@ -79,6 +82,8 @@ export async function runReport(o: Options, env: Env, io: CliIo, now: () => Date
       seat: o.seat,
     })
     write(report, res.value, res.error?.message ?? null, { o, env, io, now: now(), key: credentials.key })
+    const tz = o.json ? null : timeZoneProblem(env)
+    if (tz !== null) io.stderr(`glm-quota: ${tz}\n`)
     if (res.stale)
       io.stderr(`glm-quota: ${redact(res.error?.message ?? "showing the last good reading.", credentials.key)}\n`)
     return exitStatus(report)

@@ -64,17 +64,27 @@ export const dayHm = (w: Wall) => `${DAYS[w.weekday]} ${hm(w)}`
 /** "Mar 20 07:30" */
 export const monthDayHm = (w: Wall) => `${MONTHS[w.month]} ${w.day} ${hm(w)}`
 
-/** A clock time in `timeZone`: "18:12" when on the same day as `now` there, "Sat 00:48" within a week, "Dec 16 10:00" beyond. */
+/**
+ * A clock time in `timeZone`: "18:12" when on the same day as `now` there, "Sat 00:48" within a week, "Dec 16 10:00"
+ * beyond, "Dec 16 2027 10:00" in another year; "?" for no instant at all.
+ */
 export function clockIn(iso: string, timeZone: string, now: Date): string {
   const ms = Date.parse(iso)
+  if (!Number.isFinite(ms)) return "?"
   const t = wallClock(ms, timeZone)
-  if (ymd(t) === ymd(wallClock(now.getTime(), timeZone))) return hm(t)
+  const today = wallClock(now.getTime(), timeZone)
+  if (ymd(t) === ymd(today)) return hm(t)
   const days = (ms - now.getTime()) / 86_400_000
   if (days > -6 && days < 6) return dayHm(t)
-  return monthDayHm(t)
+  return t.year === today.year ? monthDayHm(t) : `${MONTHS[t.month]} ${t.day} ${t.year} ${hm(t)}`
 }
 
+/** Beyond this a count is junk (no plan counts a trillion of anything): shown as "over 1,000,000,000,000". */
+export const MAX_SHOWN_NUMBER = 1e12
+
 export function groupDigits(n: number): string {
+  if (!Number.isFinite(n)) return "?"
+  if (Math.abs(n) > MAX_SHOWN_NUMBER) return `${n < 0 ? "under -" : "over "}${MAX_SHOWN_NUMBER.toLocaleString("en-US")}`
   return Math.round(n).toLocaleString("en-US")
 }
 

@@ -12,8 +12,10 @@ import {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
+/** A quota multiplier: 0 (free) up to 100 (no plan has charged more than 3×; beyond 100 it is a typo). */
+export const MAX_MULTIPLIER = 100
 const isMultiplier = (value: unknown): value is number =>
-  typeof value === "number" && Number.isFinite(value) && value >= 0
+  typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= MAX_MULTIPLIER
 
 /** One period of a user override, or the problems that make it unusable. */
 function parsePeriod(input: unknown, where: string): { period: PeakPeriod | null; problems: string[] } {
@@ -38,7 +40,7 @@ function parsePeriod(input: unknown, where: string): { period: PeakPeriod | null
 
   const multiplier = input.glm5Multiplier
   if (multiplier !== undefined && !isMultiplier(multiplier)) {
-    problems.push(`${where}.glm5Multiplier: expected a number ≥ 0`)
+    problems.push(`${where}.glm5Multiplier: expected a number from 0 to 100`)
   }
 
   if (problems.length > 0 || typeof name !== "string" || !Array.isArray(days)) return { period: null, problems }
@@ -94,7 +96,7 @@ export function parsePeakSchedule(
 
     if (input.offPeakGlm5Multiplier !== undefined) {
       if (isMultiplier(input.offPeakGlm5Multiplier)) schedule.offPeakGlm5Multiplier = input.offPeakGlm5Multiplier
-      else problems.push("offPeakGlm5Multiplier: expected a number ≥ 0")
+      else problems.push("offPeakGlm5Multiplier: expected a number from 0 to 100")
     }
   } catch {
     // Exotic inputs (throwing getters, proxies): keep the base.

@@ -15,6 +15,7 @@ import {
   type Tokens,
 } from "./records.ts"
 import { BURN_LOOKBACK_MS, MIN_SNAPSHOT_SPAN_MS, rateOf } from "./pace.ts"
+import { cleanText, MAX_NAME } from "./sanitize.ts"
 import type { PlanId } from "./types.ts"
 
 /** MCP calls are summed over this many days for the monthly allowance context. */
@@ -98,8 +99,14 @@ function bump(map: Map<string, number>, key: string, by: number): void {
   map.set(key, (map.get(key) ?? 0) + by)
 }
 
+/** Names from this machine's record (tools, sessions) are as untrusted as a server's: cleaned when they are shown. */
+const shownName = (name: string): string => cleanText(name, MAX_NAME) || "?"
+
 function sortedObject(map: Map<string, number>): Record<string, number> {
-  return Object.fromEntries([...map.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))
+  const out = new Map<string, number>()
+  for (const [k, v] of [...map.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))
+    out.set(shownName(k), (out.get(shownName(k)) ?? 0) + v)
+  return Object.fromEntries(out)
 }
 
 function sumValues(map: Map<string, number>): number {
@@ -249,6 +256,7 @@ function busiestSessions(
       return primary || b.prompts - a.prompts || (a.session < b.session ? -1 : a.session > b.session ? 1 : 0)
     })
     .slice(0, top)
+    .map((s) => ({ ...s, session: shownName(s.session) }))
 }
 
 /** Everything this machine spent in the rolling 5 hours, with its pace and the 30-day MCP context. */

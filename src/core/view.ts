@@ -177,6 +177,30 @@ const MCP_NOT_REPORTED: WindowView = {
   note: null,
 }
 
+/** Rows of kinds this version does not know shown one by one; beyond, one line counts the rest (`--json` has all). */
+export const MAX_UNKNOWN_ROWS = 12
+
+/** Cuts `views` (one per window, in order) to the first MAX_UNKNOWN_ROWS unknown rows and a line counting the rest. */
+function summariseUnknown(windows: readonly QuotaWindow[], views: WindowView[]): void {
+  let seen = 0
+  let hidden = 0
+  for (let i = 0; i < windows.length; i++) if (windows[i]!.kind === "other" && ++seen > MAX_UNKNOWN_ROWS) hidden++
+  if (hidden === 0) return
+  seen = 0
+  const kept = views.filter((_, i) => windows[i]!.kind !== "other" || ++seen <= MAX_UNKNOWN_ROWS)
+  kept.push({
+    title: `${groupDigits(hidden)} more rows`,
+    percent: null,
+    percentText: "—",
+    bar: bar(null),
+    counters: "of kinds this version does not know, not shown (glm-quota --json lists them)",
+    reset: null,
+    tools: null,
+    note: null,
+  })
+  views.splice(0, views.length, ...kept)
+}
+
 export function viewReport(report: Report, ctx: ViewContext): ReportView {
   const peakTz = ctx.peakTimeZone ?? PEAK_TZ
   const windows = report.windows.map((w): WindowView => {
@@ -192,6 +216,7 @@ export function viewReport(report: Report, ctx: ViewContext): ReportView {
       note: w.note ?? null,
     }
   })
+  summariseUnknown(report.windows, windows)
   const quotaShown = report.windows.some((w) => w.kind === "five_hour" || w.kind === "weekly")
   if (quotaShown && !report.windows.some((w) => w.kind === "mcp_monthly")) {
     const at = report.windows.findIndex((w) => w.kind === "other")

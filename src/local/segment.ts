@@ -1,7 +1,7 @@
 // One day's segment file of the local record store: its name, reading it (whole or from an offset), judging whether it
 // is damaged, and writing records into it in chunks. Shared by the store, its live view and compaction; the why of the
 // layout is in the header of src/local/store.ts.
-import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs"
+import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, readSync } from "node:fs"
 import { DAY_MS, type LocalRecord } from "../core/records.ts"
 import { encodeRecord, MAX_LINE_BYTES, parseLines } from "./codec.ts"
 
@@ -54,12 +54,14 @@ export interface SegmentSource {
 export function loadFile(path: string, from = 0): Loaded | null {
   let fd: number
   try {
-    fd = openSync(path, "r")
+    // Non-blocking: a FIFO at the path would otherwise hold the open (and the report) until a writer came.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
   } catch {
     return null
   }
   try {
     const st = fstatSync(fd)
+    if (!st.isFile()) return null
     const start = Math.min(from, st.size)
     const len = st.size - start
     const buf = Buffer.allocUnsafe(len)

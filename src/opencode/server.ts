@@ -76,7 +76,8 @@ function start(input: PluginInput, options: unknown, deps: ServerDeps): OpenServ
   const localTz = () => (zone ??= localTimeZone(deps.env))
   let notify: Notifier | null = null
   const recorder = recorderFor(deps.state, deps.env, now, (text) => notify?.log("warn", `local record: ${text}`))
-  const service = serviceFor(deps.state, settings, { env: deps.env, fetch: deps.fetch, now, record: recorder })
+  const notice = (text: string) => notify?.log("warn", text)
+  const service = serviceFor(deps.state, settings, { env: deps.env, fetch: deps.fetch, now, record: recorder, notice })
   notify = new Notifier(input.client, settings, service, clocksFor(settings.peak.timeZone, localTz, now))
   const parts: Parts = {
     settings,

@@ -89,6 +89,7 @@ async function start(ctx: ServerContext, deps: Server2Deps, state: ServerState, 
     now,
     record: recorder,
     credentials: () => box.key,
+    notice: (text) => log.add("warn", text),
   })
   // The key OpenCode holds, asked in the background at start (the first refresh follows it; env and auth.json
   // meanwhile) and again whenever a command or a new session finds none yet: a key connected later is picked up.

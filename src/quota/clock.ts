@@ -1,5 +1,6 @@
 // The clock at the edge: GLM_QUOTA_NOW pins it (demo, tests, reproducing a peak-hour report), else the real time.
 import { isValidTimeZone } from "../core/peak.ts"
+import { cleanText } from "../core/sanitize.ts"
 import type { Env, QuotaError } from "../core/types.ts"
 
 export interface EnvClock {
@@ -27,9 +28,25 @@ export function clockFromEnv(env: Env, mode: "frozen" | "running" = "frozen"): E
   return { now: () => new Date(t + Math.round(performance.now() - started)), error: null }
 }
 
-/** The user's time zone: TZ when Intl knows it, else the system's. (Intl's first call loads ICU: call it when needed.) */
+/**
+ * The user's time zone: TZ when Intl knows it, else the system's, else UTC — a TZ Intl cannot read (`UTC+24`) leaves
+ * the system's zone undefined, and every time shown would be NaN:NaN. (Intl's first call loads ICU: call it when
+ * needed.)
+ */
 export function localTimeZone(env: Env): string {
   const tz = env.TZ?.trim()
   if (tz && isValidTimeZone(tz)) return tz
-  return Intl.DateTimeFormat().resolvedOptions().timeZone
+  return systemZone() ?? "UTC"
+}
+
+function systemZone(): string | null {
+  const system = Intl.DateTimeFormat().resolvedOptions().timeZone
+  return typeof system === "string" && isValidTimeZone(system) ? system : null
+}
+
+/** One sentence when TZ leaves no zone at all (`UTC+24`): the times are then shown in UTC, and the user is told. */
+export function timeZoneProblem(env: Env): string | null {
+  const tz = env.TZ?.trim()
+  if (!tz || isValidTimeZone(tz) || systemZone() !== null) return null
+  return `TZ="${cleanText(tz, 40)}" is not a time zone this system knows: times are shown in UTC; set TZ to a zone such as Europe/Berlin, or unset it.`
 }

@@ -42,7 +42,9 @@ export interface Settings extends QuotaSettings {
 
 export const DEFAULTS: Settings = { ...QUOTA_DEFAULTS, model: "suggest", toasts: true, guard: DEFAULT_GUARD }
 
-const LIMITS = z.record(z.string(), z.int().check(z.gte(1)))
+/** Requests in flight per model: 1 to 64 (the plans allow a handful; more is a typo). */
+export const MAX_GUARD_LIMIT = 64
+const LIMITS = z.record(z.string(), z.int().check(z.gte(1), z.lte(MAX_GUARD_LIMIT)))
 
 const SERVER_OPTIONS: OptionTable<Settings> = {
   ...(QUOTA_OPTIONS as OptionTable<Settings>),
@@ -77,7 +79,10 @@ const SERVER_OPTIONS: OptionTable<Settings> = {
     read: (value) => {
       const guard = parseGuard(value)
       return guard === null
-        ? { ok: false, problem: 'guard (use "off", or { limits, peakLimits, retries })' }
+        ? {
+            ok: false,
+            problem: 'guard (use "off", or { limits, peakLimits, retries }: limits 1 to 64, retries 0 to 10)',
+          }
         : { ok: true, set: { guard } }
     },
   },

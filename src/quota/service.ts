@@ -7,6 +7,7 @@ import { memoPeakState } from "../core/peak.ts"
 import { buildReport } from "../core/report.ts"
 import type { Env, PeakState, QuotaError, QuotaSnapshot, Report } from "../core/types.ts"
 import type { CachedResult } from "../zai/cache.ts"
+import { takeCacheNotice } from "../zai/cache-notice.ts"
 import type { FetchLike } from "../zai/http.ts"
 import type { Credentials } from "../zai/credentials.ts"
 import type { QuotaSettings } from "./settings.ts"
@@ -33,6 +34,8 @@ export interface ServiceDeps {
   record?: RecordPort | null
   /** The key the host holds (OpenCode 2's connection), asked at each (re)open; null or absent: env and auth.json. */
   credentials?: () => Credentials | null
+  /** Where a one-time notice goes (the cache directory cannot be used): the plugin's log. */
+  notice?: (text: string) => void
 }
 
 type Listener = (reading: Reading) => void
@@ -158,6 +161,8 @@ export class QuotaService {
     const src = this.open()
     if (!src.ok) return src
     const res = await (history ? src.value.history : src.value.quota).get()
+    const notice = takeCacheNotice()
+    if (notice !== null) this.deps.notice?.(notice)
     this.take(res, history)
     return res
   }

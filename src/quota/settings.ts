@@ -17,7 +17,7 @@ export interface QuotaSettings {
   thresholds: number[]
   peak: PeakSchedule
   policy: Policy
-  /** Seconds between quota requests, at least 30. */
+  /** Seconds between quota requests, 30 to 3600. */
   refreshInterval: number
   /** Preferred ids per class (`models.heavy` / `models.light`), used when the provider lists them. */
   prefer: ModelPreference
@@ -28,6 +28,8 @@ export interface QuotaSettings {
 }
 
 export const MIN_REFRESH_SECONDS = 30
+/** An hour: beyond it the reading is too old to warn by; a larger number is a typo, not a wish. */
+export const MAX_REFRESH_SECONDS = 3600
 
 export const QUOTA_DEFAULTS: QuotaSettings = {
   region: null,
@@ -69,7 +71,7 @@ const PERIOD = z.object({
   days: z.array(z.int().check(z.gte(1), z.lte(7))).check(describe("ISO weekdays, 1 = Monday … 7 = Sunday")),
   start: z.string().check(describe('"HH:mm", inclusive')),
   end: z.string().check(describe('"HH:mm", exclusive; "24:00" is midnight')),
-  glm5Multiplier: z.optional(z.number().check(z.gte(0))),
+  glm5Multiplier: z.optional(z.number().check(z.gte(0), z.lte(100))),
 })
 
 const CATALOG_ENTRY = z.object({
@@ -134,7 +136,7 @@ export const QUOTA_OPTIONS: OptionTable<QuotaSettings> = {
         z.minLength(1),
         describe("Percent used of the 5-hour and weekly windows at which to warn (default [80, 95])."),
       ),
-    "thresholds (expected percentages between 1 and 100)",
+    `thresholds (expected percentages from 1 to 100; the default [${QUOTA_DEFAULTS.thresholds.join(", ")}] is used)`,
     (t) => ({ thresholds: [...new Set(t)].sort((a, b) => a - b) }),
   ),
   peak: {
@@ -142,7 +144,7 @@ export const QUOTA_OPTIONS: OptionTable<QuotaSettings> = {
       .object({
         timeZone: z.optional(z.string()),
         periods: z.optional(z.array(PERIOD)),
-        offPeakGlm5Multiplier: z.optional(z.number().check(z.gte(0))),
+        offPeakGlm5Multiplier: z.optional(z.number().check(z.gte(0), z.lte(100))),
       })
       .check(describe("Peak schedule override; multipliers you set win over the dated catalog's.")),
     read: (value) => {
@@ -156,8 +158,16 @@ export const QUOTA_OPTIONS: OptionTable<QuotaSettings> = {
     (policy) => ({ policy }),
   ),
   refreshInterval: checked(
-    z.number().check(z.gte(MIN_REFRESH_SECONDS), describe("Seconds between quota requests (default 60, minimum 30).")),
-    `refreshInterval (expected seconds, at least ${MIN_REFRESH_SECONDS})`,
+    z
+      .number()
+      .check(
+        z.gte(MIN_REFRESH_SECONDS),
+        z.lte(MAX_REFRESH_SECONDS),
+        describe(
+          `Seconds between quota requests, ${MIN_REFRESH_SECONDS} to ${MAX_REFRESH_SECONDS} (default ${QUOTA_DEFAULTS.refreshInterval}).`,
+        ),
+      ),
+    `refreshInterval (expected seconds from ${MIN_REFRESH_SECONDS} to ${MAX_REFRESH_SECONDS}; the default ${QUOTA_DEFAULTS.refreshInterval} is used)`,
     (refreshInterval) => ({ refreshInterval }),
   ),
   models: {
@@ -204,11 +214,12 @@ export function readOptions<S>(
   if (input === undefined || input === null) return { settings, problems: [] }
   if (typeof input !== "object" || Array.isArray(input)) return { settings, problems: ["options (expected an object)"] }
   const given = input as Record<string, unknown>
+  // Own keys only: "toString" or "constructor" are inherited by every object, never options.
   const problems = Object.keys(given)
-    .filter((k) => !(k in table))
+    .filter((k) => !Object.hasOwn(table, k))
     .map((k) => `${k} (unknown option)`)
   for (const [name, spec] of Object.entries(table)) {
-    if (given[name] === undefined) continue
+    if (!Object.hasOwn(given, name) || given[name] === undefined) continue
     const r = spec.read(given[name])
     if (!r.ok) {
       problems.push(r.problem)

@@ -4,9 +4,9 @@ import { cacheDir, cacheId, SnapshotCache, type CachedResult } from "../zai/cach
 import { fetchSnapshot } from "../zai/client.ts"
 import { findKey, type Credentials } from "../zai/credentials.ts"
 import type { Env } from "../core/types.ts"
-import { noKeyError, quotaError } from "../zai/errors.ts"
+import { baseUrlError, noKeyError, quotaError } from "../zai/errors.ts"
 import type { FetchLike } from "../zai/http.ts"
-import { originFor } from "../zai/regions.ts"
+import { originFor, validOrigin } from "../zai/regions.ts"
 
 export interface SourceOptions {
   env: Env
@@ -44,7 +44,9 @@ export function openSource(opts: SourceOptions): { ok: true; value: QuotaSource 
       // OpenCode 2's key store exists but could not be read: that, not "no key", is what the user needs to hear.
       error: found.problem === null ? noKeyError() : quotaError("no_key", `${found.problem}: ${keyStoreFix}.`),
     }
-  const origin = originFor(credentials.region, opts.baseUrl ?? opts.env.GLM_QUOTA_BASE_URL ?? null)
+  const override = opts.baseUrl ?? opts.env.GLM_QUOTA_BASE_URL ?? null
+  if (!validOrigin(override)) return { ok: false, error: baseUrlError() }
+  const origin = originFor(credentials.region, override)
   const dir = opts.fileCache === false ? null : cacheDir(opts.env)
   const ctx = {
     key: credentials.key,

@@ -55,6 +55,7 @@ export class QuotaFeed {
       fetch: this.deps.fetch,
       now: this.deps.now,
       credentials: this.deps.credentials,
+      notice: this.deps.notice,
     }
     return this.deps.makeService
       ? this.deps.makeService(this.settings, serviceDeps)

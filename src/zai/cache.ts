@@ -3,10 +3,13 @@
 // throttling (rate_limited), no request is made until the fresh interval, or a longer Retry-After, has passed.
 // Files are keyed by a hash of region, origin and key: the key itself is never written.
 import { createHash, randomBytes } from "node:crypto"
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
+import { chmodSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import type { QuotaError, QuotaSnapshot, Result } from "../core/types.ts"
+import { noteCacheUnusable } from "./cache-notice.ts"
 import { withLease } from "./lock.ts"
+import { readRegularFile, setAside } from "./regular-file.ts"
+import { isSnapshot } from "./snapshot-check.ts"
 
 export const DEFAULT_FRESH_MS = 60_000
 
@@ -29,19 +32,49 @@ export function writePrivateFile(dir: string, name: string, text: string): void 
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   chmodSync(dir, 0o700)
   const tmp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`)
-  writeFileSync(tmp, text, { mode: 0o600 })
-  renameSync(tmp, join(dir, name))
+  try {
+    writeFileSync(tmp, text, { mode: 0o600 })
+    // Onto a directory or anything else that is not ours to replace, the rename fails: the temp file goes too.
+    renameSync(tmp, join(dir, name))
+  } catch (err) {
+    try {
+      unlinkSync(tmp)
+    } catch {
+      // never written
+    }
+    throw err
+  }
+}
+
+/** A cache entry is a few kilobytes; the bound only keeps a stray huge file from being read whole. */
+export const MAX_ENTRY_BYTES = 4 * 1024 * 1024
+
+/**
+ * Reads a JSON file this tool wrote, as untrusted: `check` decides whether it is what it should be. A damaged one (not
+ * JSON, or not that shape) is set aside as `<file>.damaged-<ms>` and reads as absent; so does one that is not a regular
+ * file or is too large, but that is left where it is. Never throws, never blocks.
+ */
+export function readChecked<T>(file: string, check: (v: unknown) => T | null): T | null {
+  const r = readRegularFile(file, MAX_ENTRY_BYTES)
+  if (!r.ok) return null
+  let value: T | null = null
+  try {
+    value = check(JSON.parse(r.data.toString("utf8")))
+  } catch {
+    value = null
+  }
+  if (value === null) setAside(file)
+  return value
+}
+
+const entryOf = (v: unknown): Entry | null => {
+  const e = v as Partial<Entry> | null
+  if (typeof e !== "object" || e === null || typeof e.savedAt !== "number" || !Number.isFinite(e.savedAt)) return null
+  return isSnapshot(e.snapshot) ? { savedAt: e.savedAt, snapshot: e.snapshot } : null
 }
 
 function readEntry(file: string): Entry | null {
-  try {
-    const e = JSON.parse(readFileSync(file, "utf8")) as Partial<Entry>
-    if (typeof e.savedAt !== "number" || typeof e.snapshot !== "object" || e.snapshot === null) return null
-    if (!Array.isArray(e.snapshot.windows)) return null
-    return { savedAt: e.savedAt, snapshot: e.snapshot }
-  } catch {
-    return null
-  }
+  return readChecked(file, entryOf)
 }
 
 export type CachedResult =
@@ -73,6 +106,8 @@ export class SnapshotCache {
   /** Set while the API is throttling: no request before `until` (the fresh interval, or Retry-After if longer). */
   private throttled: { until: number; error: QuotaError } | null = null
   private readonly file: string | null
+  /** Set once the directory proved unusable: no more leases, reads or writes there in this process. */
+  private unusable = false
 
   constructor(private readonly opts: SnapshotCacheOptions) {
     this.file = opts.dir === null ? null : join(opts.dir, `${opts.id}.json`)
@@ -122,9 +157,20 @@ export class SnapshotCache {
 
   private refreshUnderLease(force: boolean): Promise<CachedResult> {
     const lease = this.opts.lease
-    if (this.opts.dir === null || lease === false) return this.refresh()
+    if (this.opts.dir === null || lease === false || this.unusable) return this.refresh()
+    const dir = this.opts.dir
     return withLease(
-      { dir: this.opts.dir, id: this.opts.id, ...lease, reuse: () => (force ? null : this.freshOnDisk()) },
+      {
+        dir,
+        id: this.opts.id,
+        ...lease,
+        reuse: () => (force ? null : this.freshOnDisk()),
+        onUnusable: (reason) => {
+          // Without a lease the entry cannot be shared either: this process keeps its reading in memory.
+          this.unusable = true
+          noteCacheUnusable(dir, reason)
+        },
+      },
       () => this.refresh(),
     )
   }
@@ -180,7 +226,7 @@ export class SnapshotCache {
   }
 
   private save(entry: Entry): void {
-    if (this.file === null || this.opts.dir === null) return
+    if (this.file === null || this.opts.dir === null || this.unusable) return
     try {
       writePrivateFile(this.opts.dir, `${this.opts.id}.json`, JSON.stringify(entry))
     } catch {

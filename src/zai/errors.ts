@@ -2,7 +2,7 @@
 // Messages are built from fixed templates: the key is never part of them (redact() guards the rest).
 import type { ErrorKind, QuotaError, Region } from "../core/types.ts"
 import { cleanText, MAX_MESSAGE } from "../core/sanitize.ts"
-import { otherRegion } from "./regions.ts"
+import { displayUrl, otherRegion } from "./regions.ts"
 
 // The Chinese words below are written as escapes so that the CLI's bundle stays ASCII (esbuild escapes strings, not
 // regular expressions), which Node reads and V8 scans faster than a two-byte source.
@@ -71,7 +71,23 @@ export function timeoutError(timeoutMs: number): QuotaError {
 export function networkError(origin: string, detail: string): QuotaError {
   return quotaError(
     "network",
-    `Could not reach ${origin} (${detail}): check your network, proxy (HTTPS_PROXY) or GLM_QUOTA_BASE_URL and try again.`,
+    `Could not reach ${displayUrl(origin)} (${detail}): check your network, proxy (HTTPS_PROXY) or GLM_QUOTA_BASE_URL and try again.`,
+  )
+}
+
+/** A redirect to another origin: not followed, and named (an origin holds no path, query or userinfo). */
+export function redirectError(origin: string, to: string): QuotaError {
+  return quotaError(
+    "network",
+    `The monitor API at ${displayUrl(origin)} redirected the request to ${cleanText(to, 200)}, which is not followed: set GLM_QUOTA_BASE_URL to the monitor API's own address, or fix the relay or proxy.`,
+  )
+}
+
+/** GLM_QUOTA_BASE_URL (or the baseUrl option) is not an http(s) address. Its value is not repeated: it may hold a password. */
+export function baseUrlError(): QuotaError {
+  return quotaError(
+    "network",
+    "GLM_QUOTA_BASE_URL is not an http or https address: set it to the monitor API's origin (e.g. https://api.z.ai) or unset it.",
   )
 }
 
@@ -126,4 +142,20 @@ export function apiError(code: number | null, msg: string | null, region: Region
 export function redact(text: string, key: string | null | undefined): string {
   if (!key || key.length < 4) return text
   return text.split(key).join("[redacted]")
+}
+
+/**
+ * A parsed answer with the key redacted from every string in it, keys of objects included: a relay that echoes the
+ * key inside a data field (a plan label, a window type) must not get it into the cache, a report or `--json`.
+ * Nesting deeper than 64 levels is cut (no answer of the API nests more than five).
+ */
+export function redactDeep(value: unknown, key: string | null | undefined, depth = 0): unknown {
+  if (!key || key.length < 4) return value
+  if (typeof value === "string") return value.includes(key) ? redact(value, key) : value
+  if (typeof value !== "object" || value === null) return value
+  if (depth >= 64) return null
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, key, depth + 1))
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) out[redact(k, key)] = redactDeep(v, key, depth + 1)
+  return out
 }

@@ -2,12 +2,15 @@
 import type { QuotaError, Region, Result } from "../core/types.ts"
 import {
   apiError,
+  baseUrlError,
   emptyBodyError,
   errorPageError,
   keyRejectedError,
   networkError,
   rateLimitedError,
   redact,
+  redactDeep,
+  redirectError,
   serverError,
   timeoutError,
   unreadableError,
@@ -62,24 +65,84 @@ export function retryAfterMs(headers: HttpAnswer["headers"], nowMs: number): num
   return Number.isFinite(at) ? waitMs(at - nowMs) : undefined
 }
 
-/** The body as text, or `tooLarge` past `max` bytes (announced or read): a quota answer is a few kilobytes. */
-export async function readCapped(res: HttpAnswer, max: number): Promise<{ text: string } | { tooLarge: true }> {
-  const declared = Number(res.headers.get("content-length"))
-  if (Number.isFinite(declared) && declared > max) {
-    await res.body?.[Symbol.asyncIterator]().return?.()
-    return { tooLarge: true }
+/**
+ * The body as text, or `tooLarge` past `max` bytes (announced or read): a quota answer is a few kilobytes. Past the
+ * bound the download is stopped, not only the reading: `abort` cancels the request (Bun's fetch keeps downloading a
+ * body whose reader merely stopped, 200 MB of it for a declared 200 MB), and the body itself is cancelled.
+ */
+export async function readCapped(
+  res: HttpAnswer,
+  max: number,
+  abort?: () => void,
+): Promise<{ text: string } | { tooLarge: true }> {
+  const stop = async () => {
+    abort?.()
+    const body = res.body as (AsyncIterable<Uint8Array> & { cancel?: () => Promise<void> }) | null
+    try {
+      if (typeof body?.cancel === "function") await body.cancel()
+      else await body?.[Symbol.asyncIterator]().return?.()
+    } catch {
+      // cancelled already, or aborted under us
+    }
+    return { tooLarge: true } as const
   }
+  const declared = Number(res.headers.get("content-length"))
+  if (Number.isFinite(declared) && declared > max) return stop()
   const chunks: Uint8Array[] = []
   let size = 0
   if (res.body !== null) {
-    // Leaving the loop early (too large, announced or read) ends the body: nothing more is downloaded.
-    for await (const chunk of res.body) {
-      size += chunk.byteLength
-      if (size > max) return { tooLarge: true }
-      chunks.push(chunk)
+    const it = res.body[Symbol.asyncIterator]()
+    for (;;) {
+      const next = await it.next()
+      if (next.done) break
+      size += next.value.byteLength
+      if (size > max) {
+        abort?.()
+        await it.return?.()
+        return { tooLarge: true }
+      }
+      chunks.push(next.value)
     }
   }
   return { text: new TextDecoder().decode(Buffer.concat(chunks)) }
+}
+
+/** A redirect was answered: followed only within the origin asked (`to` names where it pointed, for the message). */
+export class RedirectRefused extends Error {
+  constructor(readonly to: string) {
+    super(`redirected to ${to}`)
+  }
+}
+
+const MAX_HOPS = 3
+
+/**
+ * One request under the one HTTP policy of every runtime (node:http, undici behind a proxy, Bun's fetch in OpenCode):
+ * redirects are not left to the runtime (`redirect: "manual"`); one within the origin asked is followed (at most three),
+ * one to another origin is refused with RedirectRefused — that origin's answer, and its 401, are never taken as the
+ * monitor API's. A key is sent only to the origin asked.
+ */
+export async function fetchSameOrigin(fetch: FetchLike, url: string, init: RequestInit): Promise<HttpAnswer> {
+  let current = new URL(url)
+  for (let hop = 0; ; hop++) {
+    const res = await fetch(current.toString(), { ...init, redirect: "manual" })
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get("location") : null
+    if (location === null) return res
+    try {
+      await res.body?.[Symbol.asyncIterator]().return?.()
+    } catch {
+      // nothing to release
+    }
+    let next: URL
+    try {
+      next = new URL(location, current)
+    } catch {
+      throw new RedirectRefused("an unreadable address")
+    }
+    if (next.origin !== current.origin) throw new RedirectRefused(next.origin)
+    if (hop >= MAX_HOPS) throw new RedirectRefused(`${next.origin} again and again`)
+    current = next
+  }
 }
 
 function describeNetworkFailure(err: unknown): string {
@@ -126,6 +189,8 @@ function interpret(
   } catch {
     return { result: { ok: false, error: unreadableError("cut off or not JSON") } }
   }
+  // Before anything is read from it: the key out of every field (also where JSON escapes spelled it differently).
+  if (JSON.stringify(json).includes(ctx.key)) json = redactDeep(json, ctx.key)
   const env = Envelope.safeParse(json)
   if (!env.success || typeof json !== "object" || json === null || Array.isArray(json)) {
     return { result: { ok: false, error: unreadableError("not the expected envelope") } }
@@ -154,21 +219,31 @@ export async function getData(
   const signal = ctx.signal ? AbortSignal.any([deadline, ctx.signal]) : deadline
   const sleep = ctx.sleep ?? defaultSleep
   const started = Date.now()
-  const url = new URL(path, ctx.origin + "/")
+  let url: URL
+  try {
+    url = new URL(path, ctx.origin + "/")
+  } catch {
+    return { ok: false, error: baseUrlError() }
+  }
   for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v)
 
   let last: Result<unknown> = { ok: false, error: timeoutError(ctx.timeoutLabelMs ?? timeoutMs) }
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     let res: HttpAnswer
     let body: { text: string } | { tooLarge: true }
+    // This attempt's own abort: a body past the cap is stopped at the socket, in every runtime.
+    const cut = new AbortController()
     try {
-      res = await ctx.fetch(url.toString(), {
+      res = await fetchSameOrigin(ctx.fetch, url.toString(), {
         method: "GET",
         headers: { Authorization: ctx.key, Accept: "application/json", "Accept-Language": "en-US,en" },
-        signal,
+        signal: AbortSignal.any([signal, cut.signal]),
       })
-      body = await readCapped(res, ctx.maxBodyBytes ?? DEFAULT_MAX_BODY)
+      body = await readCapped(res, ctx.maxBodyBytes ?? DEFAULT_MAX_BODY, () => cut.abort())
     } catch (err) {
+      if (err instanceof RedirectRefused) return { ok: false, error: redirectError(ctx.origin, err.to) }
+      if (cut.signal.aborted)
+        return { ok: false, error: unreadableError("the answer was far larger than a quota answer can be") }
       if (ctx.signal?.aborted)
         return { ok: false, error: { kind: "timeout", message: "The quota request was cancelled." } }
       if (isTimeout(err, deadline)) return { ok: false, error: timeoutError(ctx.timeoutLabelMs ?? timeoutMs) }

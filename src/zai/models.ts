@@ -1,21 +1,31 @@
 // The coding endpoint's model list (`GET /api/coding/paas/v4/models`, OpenAI style): the ids this key can call, so
 // the CLI can recommend one the user really has. Cached a day beside the quota cache; any failure falls back to the
 // last list, else to nothing (the caller then uses the dated catalog). Never fatal.
-import { readFileSync } from "node:fs"
-import { join } from "node:path"
+import { basename, dirname, join } from "node:path"
 import { cleanText, MAX_NAME, MAX_SERVER_TEXT } from "../core/sanitize.ts"
 import type { Env, QuotaError, Region, Result } from "../core/types.ts"
-import { cacheDir, cacheId, writePrivateFile } from "./cache.ts"
+import { cacheDir, cacheId, readChecked, writePrivateFile } from "./cache.ts"
+import { noteCacheUnusable } from "./cache-notice.ts"
+import { withLease } from "./lock.ts"
 import {
   apiError,
   keyRejectedError,
   networkError,
   quotaError,
   rateLimitedError,
+  redirectError,
   serverError,
   timeoutError,
 } from "./errors.ts"
-import { readCapped, retryAfterMs, type FetchLike, type HttpAnswer, type RequestContext } from "./http.ts"
+import {
+  fetchSameOrigin,
+  readCapped,
+  RedirectRefused,
+  retryAfterMs,
+  type FetchLike,
+  type HttpAnswer,
+  type RequestContext,
+} from "./http.ts"
 import { Envelope } from "./schemas.ts"
 
 export const MODELS_PATH = "/api/coding/paas/v4/models"
@@ -72,7 +82,8 @@ function interpret(
   // The OpenAI list, tolerant: only `data` must be an array; entries are read one by one. (Checked by hand, not with
   // zod: it is often the first answer the CLI reads, and zod's first parse of it took ~0.7 ms in a fresh process.)
   if (isObject(json) && Array.isArray(json.data)) {
-    const ids = json.data.map((e: unknown) => (isObject(e) ? e.id : null))
+    // A relay may echo the key as an id: such an id names no model, and is dropped.
+    const ids = json.data.map((e: unknown) => (isObject(e) && !String(e.id).includes(ctx.key) ? e.id : null))
     return { ok: true, value: cleanModelIds(ids) }
   }
   // A relay or the monitor gateway may answer in the monitor envelope: its business errors keep their meaning (a
@@ -95,17 +106,20 @@ export async function fetchModelList(ctx: RequestContext): Promise<Result<string
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const deadline = AbortSignal.timeout(timeoutMs)
   const signal = ctx.signal ? AbortSignal.any([deadline, ctx.signal]) : deadline
+  const cut = new AbortController()
   try {
     const url = new URL(MODELS_PATH, ctx.origin + "/")
-    const res = await ctx.fetch(url.toString(), {
+    const res = await fetchSameOrigin(ctx.fetch, url.toString(), {
       method: "GET",
       headers: { Authorization: `Bearer ${ctx.key}`, Accept: "application/json", "Accept-Language": "en-US,en" },
-      signal,
+      signal: AbortSignal.any([signal, cut.signal]),
     })
-    const body = await readCapped(res, ctx.maxBodyBytes ?? MAX_BODY_BYTES)
+    const body = await readCapped(res, ctx.maxBodyBytes ?? MAX_BODY_BYTES, () => cut.abort())
     if ("tooLarge" in body) return { ok: false, error: notAListError("far larger than a model list can be") }
     return interpret(res.status, res.headers, body.text, ctx)
   } catch (err) {
+    if (err instanceof RedirectRefused) return { ok: false, error: redirectError(ctx.origin, err.to) }
+    if (cut.signal.aborted) return { ok: false, error: notAListError("far larger than a model list can be") }
     if (ctx.signal?.aborted) return { ok: false, error: quotaError("timeout", "The model list request was cancelled.") }
     if (deadline.aborted || (err as { name?: string })?.name === "TimeoutError")
       return { ok: false, error: timeoutError(timeoutMs) }
@@ -139,60 +153,90 @@ interface ModelsEntry {
   ids: string[]
 }
 
+/** A damaged file (not JSON, not this shape, no usable id) is set aside by readChecked and reads as none. */
 function readModelsEntry(file: string): ModelsEntry | null {
-  try {
-    const e = JSON.parse(readFileSync(file, "utf8")) as Partial<ModelsEntry>
+  return readChecked(file, (v) => {
+    const e = v as Partial<ModelsEntry> | null
+    if (typeof e !== "object" || e === null) return null
     if (typeof e.savedAt !== "number" || !Number.isFinite(e.savedAt) || !Array.isArray(e.ids)) return null
     // The file is ours, but it is read back as untrusted as the answer it came from.
     const ids = cleanModelIds(e.ids)
     return ids.length === 0 ? null : { savedAt: e.savedAt, ids }
-  } catch {
-    return null
-  }
+  })
 }
 
 /**
  * The key's model ids: from the file cache when under a day old, else from the endpoint (and cached). On a failure,
  * the last cached list however old, else `ids: null`. An empty list counts as a failure: nothing to recommend from.
- * The cache file is named by a hash of key, region and origin (cache.ts), never the key itself.
+ * The cache file is named by a hash of key, region and origin (cache.ts), never the key itself. The request is made
+ * under the same lease as the quota's (lock.ts): runs that start together ask once, and the others read its answer.
  */
 export async function modelList(opts: ModelListOptions): Promise<ModelList> {
-  let dir: string | null = null
-  let name = ""
   let cached: ModelsEntry | null = null
-  const nowMs = () => opts.now().getTime()
   try {
-    if (opts.fileCache !== false) {
-      dir = cacheDir(opts.env)
-      name = `${cacheId(opts.key, opts.region, opts.origin, "models")}.json`
-      cached = readModelsEntry(join(dir, name))
+    if (opts.fileCache === false) return await askEndpoint(opts, null, null)
+    const dir = cacheDir(opts.env)
+    const id = cacheId(opts.key, opts.region, opts.origin, "models")
+    const file = join(dir, `${id}.json`)
+    const fresh = (): ModelsEntry | null => {
+      cached = readModelsEntry(file)
+      const age = cached === null ? -1 : opts.now().getTime() - cached.savedAt
+      return cached !== null && age >= 0 && age < MODELS_FRESH_MS ? cached : null
     }
-    if (cached !== null) {
-      const age = nowMs() - cached.savedAt
-      if (age >= 0 && age < MODELS_FRESH_MS) return { ids: cached.ids, source: "cache" }
-    }
-    const res = await fetchModelList({
-      key: opts.key,
-      region: opts.region,
-      origin: opts.origin,
-      fetch: opts.fetch,
-      timeoutMs: opts.timeoutMs,
-      signal: opts.signal,
-    })
-    if (res.ok && res.value.length > 0) {
-      if (dir !== null) {
-        try {
-          writePrivateFile(dir, name, JSON.stringify({ savedAt: nowMs(), ids: res.value } satisfies ModelsEntry))
-        } catch {
-          // A cache that cannot be written only means asking again next time.
-        }
-      }
-      return { ids: res.value, source: "endpoint" }
-    }
-    const error = res.ok ? notAListError("an empty list") : res.error
-    return cached !== null ? { ids: cached.ids, source: "cache", error } : { ids: null, source: "none", error }
+    const known = fresh()
+    if (known !== null) return { ids: known.ids, source: "cache" }
+    let writable = true
+    // One budget for waiting on another run's answer and asking: the list never holds the report up longer.
+    const budget = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    const deadline = Date.now() + budget
+    return await withLease<ModelList>(
+      {
+        dir,
+        id,
+        waitMs: budget / 2,
+        reuse: () => {
+          const e = fresh()
+          return e === null ? null : { ids: e.ids, source: "cache" }
+        },
+        onUnusable: (reason) => {
+          writable = false
+          noteCacheUnusable(dir, reason)
+        },
+      },
+      () => askEndpoint({ ...opts, timeoutMs: Math.max(1, deadline - Date.now()) }, cached, writable ? file : null),
+    )
   } catch {
     // Only a bug can land here (fetchModelList never throws): the catalog fallback still serves the user.
-    return cached !== null ? { ids: cached.ids, source: "cache" } : { ids: null, source: "none" }
+    const last = cached as ModelsEntry | null
+    return last !== null ? { ids: last.ids, source: "cache" } : { ids: null, source: "none" }
   }
+}
+
+/** One request to the endpoint; a good list is written to `file` (when given), a failure falls back to `cached`. */
+async function askEndpoint(
+  opts: ModelListOptions,
+  cached: ModelsEntry | null,
+  file: string | null,
+): Promise<ModelList> {
+  const res = await fetchModelList({
+    key: opts.key,
+    region: opts.region,
+    origin: opts.origin,
+    fetch: opts.fetch,
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+  })
+  if (res.ok && res.value.length > 0) {
+    if (file !== null) {
+      try {
+        const entry: ModelsEntry = { savedAt: opts.now().getTime(), ids: res.value }
+        writePrivateFile(dirname(file), basename(file), JSON.stringify(entry))
+      } catch {
+        // A cache that cannot be written only means asking again next time.
+      }
+    }
+    return { ids: res.value, source: "endpoint" }
+  }
+  const error = res.ok ? notAListError("an empty list") : res.error
+  return cached !== null ? { ids: cached.ids, source: "cache", error } : { ids: null, source: "none", error }
 }

@@ -89,6 +89,44 @@ describe("the bin's code cache", () => {
     expect(readFileSync(file).equals(flipped)).toBe(false)
   })
 
+  it("a cache damaged the same in both copies crashes V8 at most once: the run after a crash compiles anew", () => {
+    run(join(bare, "cli.cjs"))
+    const file = userCaches()[0]!
+    const both = readFileSync(file)
+    const half = Buffer.from(both.subarray(0, both.length / 2))
+    // 64 bytes of the payload inverted in both copies: the copies agree, V8 takes the header, and (here) dies on it.
+    const at = Math.floor(half.length / 2)
+    for (let i = 0; i < 64; i++) half[at + i] = half[at + i]! ^ 0xff
+    writeFileSync(file, Buffer.concat([half, half]))
+    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", TZ: "UTC", GLM_QUOTA_NOW: NOW, ...home.env }
+    const first = spawnSync(process.execPath, [join(bare, "cli.cjs"), "--help"], { env, encoding: "utf8" })
+    // The first run may die (SIGTRAP from V8) or get through: whichever, the next one never loads that cache again.
+    for (let i = 0; i < 2; i++) {
+      const next = spawnSync(process.execPath, [join(bare, "cli.cjs"), "--help"], { env, encoding: "utf8" })
+      expect({ status: next.status, signal: next.signal, stderr: next.stderr }).toEqual({
+        status: 0,
+        signal: null,
+        stderr: "",
+      })
+    }
+    if (first.status !== 0) expect(readFileSync(file).equals(Buffer.concat([half, half]))).toBe(false)
+    // No marker is left behind by runs that ended normally.
+    expect(readdirSync(join(home.env.XDG_CACHE_HOME!, "glm-quota")).filter((f) => f.endsWith(".loading"))).toEqual([])
+  })
+
+  it("a FIFO where the cache goes is not read (the start would block for ever)", () => {
+    run(join(bare, "cli.cjs"))
+    const file = userCaches()[0]!
+    rmSync(file)
+    spawnSync("mkfifo", [file])
+    const r = spawnSync(process.execPath, [join(bare, "cli.cjs"), "--help"], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...home.env },
+      encoding: "utf8",
+      timeout: 10_000,
+    })
+    expect({ status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({ status: 0, signal: null, stderr: "" })
+  })
+
   it("a cache directory that cannot be made: the run is the same, and nothing is written", () => {
     const blocked = join(home.dir, "a-file")
     writeFileSync(blocked, "")

@@ -160,7 +160,7 @@ describe("doctor: plugin", () => {
     expect(checks[1]!.fix).toBe('correct them in the glm-quota entry of opencode.json (global) (README: "Options")')
     expect(checks[2]!.found).toBe(
       "glm-quota options in tui.json (global) not used, defaults in their place: " +
-        "refreshInterval (expected seconds, at least 30)",
+        "refreshInterval (expected seconds from 30 to 3600; the default 60 is used)",
     )
     write("global", "tui.json", { plugin: [["glm-quota@0.1.0", { widget: "prompt", refreshInterval: 60 }]] })
     write("global", "opencode.json", { plugin: [["glm-quota@0.1.0", { model: "apply", guard: "off" }]] })

@@ -42,8 +42,8 @@ describe("parseTuiOptions", () => {
       "toasts (unknown option)",
       "colour (unknown option)",
       "widget (use sidebar, prompt or off)",
-      "thresholds (expected percentages between 1 and 100)",
-      "refreshInterval (expected seconds, at least 30)",
+      "thresholds (expected percentages from 1 to 100; the default [80, 95] is used)",
+      "refreshInterval (expected seconds from 30 to 3600; the default 60 is used)",
     ])
     expect(parseTuiOptions("sidebar").problems).toEqual(["options (expected an object)"])
   })

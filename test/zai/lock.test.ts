@@ -66,7 +66,7 @@ describe("tryAcquire", () => {
   it("writes no key and no path into the lease", () => {
     const l = tryAcquire({ dir, id: "x" })!
     const body = JSON.parse(readFileSync(leaseFile(dir, "x"), "utf8"))
-    expect(Object.keys(body).sort()).toEqual(["at", "pid", "token"])
+    expect(Object.keys(body).sort()).toEqual(["at", "pid", "start", "token"])
     l.release()
   })
 })
