@@ -107,14 +107,17 @@ const rowScore = (w: QuotaWindow): number =>
 /**
  * One window per five-hour and weekly kind. From December 2026 the API can send two generations of rows for the same
  * window — a `CREDIT_LIMIT` row with counters beside a percentage-only `TOKENS_LIMIT` row (often at 0 %): the window
- * is read from the row with counters (a credit row over a token row; ties: the first). Other kinds pass as they came.
+ * is read from the row with counters (a credit row over a token row; ties: the fuller one, so a warning is never
+ * lost to a duplicate row). Other kinds pass as they came.
  */
 export function mergeGenerations(windows: QuotaWindow[]): QuotaWindow[] {
   const best = new Map<WindowKind, QuotaWindow>()
   for (const w of windows) {
     if (w.kind !== "five_hour" && w.kind !== "weekly") continue
     const kept = best.get(w.kind)
-    if (kept === undefined || rowScore(w) > rowScore(kept)) best.set(w.kind, w)
+    const fuller = (w.usedPercent ?? -1) > (kept?.usedPercent ?? -1)
+    if (kept === undefined || rowScore(w) > rowScore(kept) || (rowScore(w) === rowScore(kept) && fuller))
+      best.set(w.kind, w)
   }
   return windows.filter((w) => (w.kind !== "five_hour" && w.kind !== "weekly") || best.get(w.kind) === w)
 }

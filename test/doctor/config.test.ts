@@ -303,7 +303,7 @@ describe("doctor: plugin, OpenCode 2", () => {
       "glm-quota options in opencode.json (global) not used, defaults in their place: model (use suggest, apply or off)",
     )
     expect(found).toContain(
-      "glm-quota options in cli.json (global) not used, defaults in their place: refreshInterval (expected seconds, at least 30)",
+      "glm-quota options in cli.json (global) not used, defaults in their place: refreshInterval (expected seconds from 30 to 3600; the default 60 is used)",
     )
   })
 
