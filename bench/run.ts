@@ -302,6 +302,33 @@ try {
   }
 
   // -------------------------------------------------------------------------------------------------------------------
+  // 1c. The same in OpenCode 2: spawn → the plugin active in /api/plugin, the package against an empty plugin
+
+  step("opencode 2 start-up, real binary")
+  {
+    const { timeToActive } = await import("./opencode2.ts")
+    const empty2 = join(ROOT, "bench", "fixtures", "empty-plugin2")
+    const env2 = { ZAI_API_KEY: KEY, GLM_QUOTA_BASE_URL: fast.url }
+    await timeToActive(ROOT, "glm-quota", env2) // warms the disk cache for the binary and both plugins
+    const pairs = scale(9)
+    const a: number[] = []
+    const b: number[] = []
+    for (let i = 0; i < pairs; i++) {
+      a.push(await timeToActive(ROOT, "glm-quota", env2))
+      b.push(await timeToActive(empty2, "empty", env2))
+    }
+    const row: Row = {
+      name: "OpenCode 2 start-up (spawn → plugin active)",
+      value: ms(median(a)),
+      baseline: `${ms(median(b))} empty plugin`,
+      ratio: ratio(median(a), median(b)),
+      runs: `${pairs} starts each, interleaved`,
+      note: `opencode serve 2.2.5 with the package directory in plugins; glm-quota adds ${ms(median(a) - median(b))}`,
+    }
+    rows.push(target(row, "≤ 1.05×", median(a) / median(b), 1.05))
+  }
+
+  // -------------------------------------------------------------------------------------------------------------------
   // 2. Hooks per call, in process
 
   step("hooks per call")

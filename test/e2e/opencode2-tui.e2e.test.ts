@@ -46,7 +46,7 @@ describe.sequential("OpenCode 2.2.5 TUI", () => {
   ] as const) {
     test(`${width}x${height}: the quota on the home screen before any prompt, OpenCode's footer whole`, async () => {
       const tui = await start(width, height)
-      const screen = await tui.waitFor((s) => /GLM Pro 5h .*37 %/.test(footerRow(s)), 60_000)
+      const screen = await tui.waitFor((s) => /GLM Pro 5h .*37 %/.test(footerRow(s)) && /Ask anything/.test(s), 60_000)
       const row = footerRow(screen)
       expect(row).toMatch(/wk .*41 %/)
       expect(row.trimEnd()).toMatch(/2\.2\.5$/)
@@ -70,6 +70,19 @@ describe.sequential("OpenCode 2.2.5 TUI", () => {
     tui.press("Enter")
     await tui.waitFor(/GLM Coding Plan set-up[\s\S]*key accepted/, 30_000)
     expect(mock.calls).toBe(0)
+    await tui.stop()
+  })
+
+  test("180x50, in a session: the sidebar shows the plan, both windows and the model advice", async () => {
+    const tui = await start(180, 50)
+    await tui.waitFor((s) => /GLM Pro 5h/.test(footerRow(s)), 60_000)
+    tui.type("hello")
+    tui.press("Enter")
+    const screen = await tui.waitFor(
+      (s) => /mock reply/.test(s) && /GLM Coding Plan · Pro[\s\S]*Weekly/.test(s),
+      60_000,
+    )
+    for (const line of screen.split("\n")) expect(line.length).toBeLessThanOrEqual(180)
     await tui.stop()
   })
 

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest"
 import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY, runCli } from "../helpers.ts"
 import { startMockModel, type MockModel } from "./mock-model.ts"
+import { oneAtATime, type Endpoint } from "./one-at-a-time.ts"
 import { startOpencode2, until, type Opencode2 } from "./opencode2.ts"
 import { stopAll } from "./util.ts"
 
@@ -292,5 +293,33 @@ describe.sequential("OpenCode 2.2.5: what a turn costs", () => {
       20_000,
       () => `no "Last turn: ${shown} credits"`,
     )
+  })
+})
+
+describe.sequential("OpenCode 2.2.5: the request guard", () => {
+  let sim: Simulator
+  let zai: Endpoint
+  let oc: Opencode2
+
+  beforeAll(async () => {
+    sim = await startSimulator({ now: () => new Date(SATURDAY), state: { keys: [CANARY_KEY] } })
+    zai = await oneAtATime(1000)
+    oc = await startOpencode2({
+      modelUrl: zai.url,
+      storedKey: CANARY_KEY,
+      pluginOptions: { guard: { limits: { default: 1 } } },
+      env: { GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: SATURDAY },
+    })
+  }, 120_000)
+
+  afterAll(() => stopAll(oc, zai, sim))
+
+  test("four sessions at once: never two requests in flight at the endpoint, no 1302, every turn ends", async () => {
+    const sessions = await Promise.all([1, 2, 3, 4].map(() => oc.createSession()))
+    await Promise.all(sessions.map((sid, i) => oc.prompt(sid, `task ${i}`)))
+    expect(zai.maxInFlight).toBe(1)
+    expect(zai.rejected).toBe(0)
+    expect(zai.completed).toBeGreaterThanOrEqual(4)
+    for (const sid of sessions) expect((await oc.texts(sid)).join("\n")).toContain("all done here")
   })
 })
