@@ -4,9 +4,9 @@
 // writes to stderr and never throws: with nothing to show it prints "glm ?" and exits 1.
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { DEFAULT_PEAK_SCHEDULE } from "../core/peak.ts"
-import { buildReport, exitStatus } from "../core/report.ts"
-import { cleanText, MAX_NAME } from "../core/sanitize.ts"
+import { DEFAULT_PEAK_SCHEDULE } from "../core/time/peak.ts"
+import { buildReport, exitStatus } from "../core/report/report.ts"
+import { cleanText, MAX_NAME } from "../core/text/sanitize.ts"
 import type { Env, QuotaSnapshot, Region } from "../core/types.ts"
 import { cacheDir, cacheId, DEFAULT_FRESH_MS, SnapshotCache } from "../zai/cache.ts"
 import { findCredentials } from "../zai/credentials.ts"
@@ -75,7 +75,7 @@ function warmReading(o: Options, env: Env, now: () => Date): Reading | "no_key" 
 
 /** One reading through the source the report uses (the request, the lease, the stale fallback); null when none. */
 async function coldReading(o: Options, env: Env, io: CliIo, now: () => Date): Promise<Reading | null> {
-  const { connect } = await import("./open.ts")
+  const { connect } = await import("./connect.ts")
   const conn = await connect(o, env, io, now)
   try {
     if (!conn.source.ok) return null

@@ -1,9 +1,9 @@
 // Domain types shared by core/, zai/, opencode/ and the CLI. No I/O here.
-import type { ModelClass, Pricing } from "./catalog.ts"
-import type { ResetCardsReport } from "./reset-cards.ts"
-import type { Runway } from "./runway.ts"
-import type { LocalSummary } from "./summary.ts"
-import type { TurnsReport } from "./turns.ts"
+import type { ModelClass, Pricing } from "./plans/model-catalog.ts"
+import type { ResetCardsReport } from "./report/reset-cards.ts"
+import type { Runway } from "./record/runway.ts"
+import type { LocalSummary } from "./record/summary.ts"
+import type { TurnsReport } from "./record/turns.ts"
 
 /** The process environment as the entries hand it down (only they read `process.env`). */
 export type Env = Readonly<Record<string, string | undefined>>

@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process"
 import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs"
 import { delimiter, dirname, join } from "node:path"
-import { cleanText } from "../core/sanitize.ts"
+import { cleanText } from "../core/text/sanitize.ts"
 import type { Env } from "../core/types.ts"
 import { ok, type Check } from "./types.ts"
 

@@ -1,7 +1,7 @@
 // The set-up doctor's vocabulary: one check is what was found and, when it is not fine, what to do about it.
 import type { Env, Region } from "../core/types.ts"
 import type { FetchLike } from "../zai/http.ts"
-import type { DoctorFs } from "./fs.ts"
+import type { DoctorFs } from "./file-access.ts"
 import type { OpenCodeInstall } from "./opencode-install.ts"
 
 export type CheckStatus = "ok" | "warn" | "fail"

@@ -1,11 +1,11 @@
 // The OpenCode server plugin: /glm-quota, the agent tools, warnings as toasts, model advice, the request guard. The
-// rest of it, that is: front.ts is what OpenCode loads at start-up, and imports this module at the first thing that
+// rest of it, that is: plugin.ts is what OpenCode loads at start-up, and imports this module at the first thing that
 // needs it. openServer works over what it is given (env, fetch, clock, the process's shared state): it reads no global.
 // Every hook catches its own errors (a throwing hook kills the user's turn), never awaits the network on the chat
 // path, and logs through the client — never console.
 import type { Config, Hooks, PluginInput } from "@opencode-ai/plugin"
-import { adviceFor } from "../core/advice.ts"
-import { pickModelList, providerOf, zaiProvidersOf } from "../core/providers.ts"
+import { adviceFor } from "../core/report/advice.ts"
+import { pickModelList, providerOf, zaiProvidersOf } from "../core/plans/providers.ts"
 import type { Env } from "../core/types.ts"
 import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
 import type { QuotaService } from "../quota/service.ts"
@@ -15,10 +15,10 @@ import { applyToMessage, keptOnce, MessageApplier } from "./apply-session.ts"
 import { pluginDoctor, type DoctorDeps } from "./doctor.ts"
 import { commandHook } from "./command.ts"
 import { guardLine, type RequestGuard } from "./guard.ts"
-import { COMMAND, HANDLED } from "./surface.ts"
-import type { ProviderModels, ProvidersClient } from "./models.ts"
+import { COMMAND, HANDLED } from "./meta.ts"
+import type { ProviderModels, ProvidersClient } from "./provider-models.ts"
 import { Notifier } from "./notify.ts"
-import { parseOptions, type Settings } from "../quota/server-options.ts"
+import { parseOptions, type Settings } from "../options/server.ts"
 import { clocksFor, type ViewAt } from "./present.ts"
 import type { Recorder } from "./recorder.ts"
 import { Sessions } from "./sessions.ts"
@@ -27,7 +27,7 @@ import { tools } from "./tools.ts"
 import { turnsFor } from "./turns.ts"
 import type { TurnMeter } from "../quota/turn-meter.ts"
 
-export { COMMAND, COMMAND_DESCRIPTION } from "./surface.ts"
+export { COMMAND, COMMAND_DESCRIPTION } from "./meta.ts"
 export { createServerState } from "./state.ts"
 
 export interface ServerDeps {
@@ -39,13 +39,13 @@ export interface ServerDeps {
   now?: () => Date
 }
 
-/** One started instance: its hooks, and the request guard front.ts puts in front of the providers. */
+/** One started instance: its hooks, and the request guard plugin.ts puts in front of the providers. */
 export interface OpenServer {
   hooks: Hooks
   guard: RequestGuard
 }
 
-/** Starts one instance; throws when it cannot (front.ts catches, logs why, and answers in the tools' place). */
+/** Starts one instance; throws when it cannot (plugin.ts catches, logs why, and answers in the tools' place). */
 export function openServer(input: PluginInput, options: unknown, deps: ServerDeps): OpenServer {
   return start(input, options, deps)
 }
@@ -152,7 +152,7 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
   })
 
   return {
-    // The command and the request guard are front.ts's (installed at start-up, before this module is loaded).
+    // The command and the request guard are plugin.ts's (installed at start-up, before this module is loaded).
     config: guarded(notify, "config", async (cfg: Config) => {
       liveConfig = cfg
       p.applier.addDefault(cfg.model)

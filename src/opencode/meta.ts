@@ -1,4 +1,4 @@
-// What OpenCode sees of the server plugin before the rest of it is loaded (front.ts): the command it registers and
+// What OpenCode sees of the server plugin before the rest of it is loaded (plugin.ts): the command it registers and
 // the events it handles.
 export const COMMAND = "glm-quota"
 export const COMMAND_DESCRIPTION =

@@ -1,5 +1,5 @@
 // The server plugin as OpenCode loads it at start-up: the command, the tools' definitions, the request guard's place
-// in front of the providers — and nothing else. The rest (server.ts: the quota service, the catalog, the reports, the
+// in front of the providers — and nothing else. The rest (instance.ts: the quota service, the catalog, the reports, the
 // doctor) is one dynamic import, made at the first thing that needs it: a session, a prompt, the command, a tool, a
 // model request, or one second after start, whichever comes first. In the opencode binary every kilobyte of a plugin
 // read at start-up costs the instance's bootstrap (~30 ms for the whole plugin on this machine, test/e2e/FINDINGS.md
@@ -11,12 +11,12 @@ import type { Config, Hooks, Plugin, PluginInput, ToolDefinition } from "@openco
 import type { Env } from "../core/types.ts"
 import type { FetchLike } from "../zai/http.ts"
 import { installGuard, type FetchFn } from "./guard-install.ts"
-import type { OpenServer, ServerDeps } from "./server.ts"
+import type { OpenServer, ServerDeps } from "./instance.ts"
 import type { ServerState } from "./state.ts"
-import { COMMAND, COMMAND_DESCRIPTION, COMMAND_TEMPLATE, HANDLED } from "./surface.ts"
+import { COMMAND, COMMAND_DESCRIPTION, COMMAND_TEMPLATE, HANDLED } from "./meta.ts"
 import { PLAIN_ARGS, TOOL_DESCRIPTIONS, TOOL_NAMES, type ToolName } from "./tool-meta.ts"
 
-/** What the dynamic import brings: server.ts. */
+/** What the dynamic import brings: instance.ts. */
 export interface ServerModule {
   openServer: (input: PluginInput, options: unknown, deps: ServerDeps) => OpenServer
   createServerState: () => ServerState
@@ -25,9 +25,9 @@ export interface ServerModule {
 export interface FrontDeps {
   env: Env
   fetch: FetchLike
-  /** Imports server.ts (the entry says how, so that the bundler makes it a chunk of its own). */
+  /** Imports instance.ts (the entry says how, so that the bundler makes it a chunk of its own). */
   load: () => Promise<ServerModule>
-  /** Default: GLM_QUOTA_NOW running from its instant, else the real clock (server.ts decides). */
+  /** Default: GLM_QUOTA_NOW running from its instant, else the real clock (instance.ts decides). */
   now?: () => Date
   /** The process's shared state; default: one made at the first load, shared by every instance of this factory. */
   state?: ServerState
@@ -78,7 +78,7 @@ function log(input: PluginInput, level: "info" | "error", message: string): void
   }
 }
 
-// Two options read raw, as quota/server-options.ts's table reads them (parseGuard: false or "off" turns the guard
+// Two options read raw, as options/server.ts's table reads them (parseGuard: false or "off" turns the guard
 // off), without loading the table: the rest validates every option and names the bad ones at the first session.
 const wantsApply = (options: unknown): boolean => (options as { model?: unknown } | null)?.model === "apply"
 const guardOff = (options: unknown): boolean => {
@@ -147,7 +147,7 @@ function frontHooks(input: PluginInput, options: unknown, openRest: Open, warmUp
       await forward("event", (h) => h.event?.(x))
     },
     "chat.message": (inp, out) => forward("chat.message", (h) => h["chat.message"]?.(inp, out)),
-    // Not wrapped: the command's hook ends by throwing its sentinel on purpose (server.ts, command.ts).
+    // Not wrapped: the command's hook ends by throwing its sentinel on purpose (instance.ts, command.ts).
     async "command.execute.before"(inp, out) {
       if (inp.command !== COMMAND) return
       const o = await open().catch(() => null)

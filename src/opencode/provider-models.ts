@@ -2,7 +2,7 @@
 // declared), read through the plugin's client in the background — never awaited by a hook — and kept on disk beside
 // the quota cache (quota/opencode-models.ts; the TUI half writes the same file from its own provider state), so apply
 // mode can set a listed model before any request.
-import { providerModelLists } from "../core/providers.ts"
+import { providerModelLists } from "../core/plans/providers.ts"
 import type { Env } from "../core/types.ts"
 import { readModelLists, writeModelLists, type ModelLists } from "../quota/opencode-models.ts"
 

@@ -3,7 +3,7 @@
 // same answer(), with its 2-second patience on a hanging API and the fresh report posted when it comes).
 import { answer } from "../opencode/command.ts"
 import { guardSettingsCheck } from "../opencode/doctor.ts"
-import { COMMAND, COMMAND_DESCRIPTION } from "../opencode/surface.ts"
+import { COMMAND, COMMAND_DESCRIPTION } from "../opencode/meta.ts"
 import { guardLine } from "../opencode/guard.ts"
 import { runPluginDoctor } from "../doctor/index.ts"
 import { ok, warn, type Check } from "../doctor/types.ts"

@@ -2,7 +2,7 @@
 // is made, and `options.fetch` wraps every model request to it — the same place the 1.x half wraps (guard-install.ts).
 // One hook per Coding Plan provider id; a provider on a Z.ai host under another id is not seen here (the doctor
 // says so).
-import { CODING_PLAN_IDS } from "../core/providers.ts"
+import { CODING_PLAN_IDS } from "../core/plans/providers.ts"
 import { GUARDED, type FetchFn } from "../opencode/guard.ts"
 import type { Disposable } from "./host.ts"
 import type { Parts2 } from "./server.ts"

@@ -5,7 +5,7 @@
 // Every host call is guarded: a missing domain leaves its feature off, never the plugin; nothing here awaits the
 // network on a hook's path, and nothing is written to the console.
 import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
-import { parseOptions, type Settings } from "../quota/server-options.ts"
+import { parseOptions, type Settings } from "../options/server.ts"
 import type { QuotaService } from "../quota/service.ts"
 import type { Credentials } from "../zai/credentials.ts"
 import type { FetchLike } from "../zai/http.ts"
@@ -14,7 +14,7 @@ import { guardFor, modelsFor, recorderFor, serviceFor, createServerState, type S
 import type { ViewAt } from "../opencode/present.ts"
 import type { RequestGuard } from "../opencode/guard.ts"
 import type { Recorder } from "../opencode/recorder.ts"
-import type { ProviderModels } from "../opencode/models.ts"
+import type { ProviderModels } from "../opencode/provider-models.ts"
 import { isServerContext, type ServerContext } from "./host.ts"
 import { hostCredentials } from "./key.ts"
 import { HostLog } from "./log.ts"

@@ -2,7 +2,7 @@
 // line — redrawn while it is open with every newer reading of the feed; `doctor` runs the set-up checks (loaded on
 // first use) and shows them the same way. The dialog is 2.x's alert: each new text replaces the one shown.
 import type { Env } from "../core/types.ts"
-import type { TuiSettings } from "../quota/tui-options.ts"
+import type { TuiSettings } from "../options/tui.ts"
 import type { FetchLike } from "../zai/http.ts"
 import { problemDialog, reportDialog, type DialogText } from "../tui/dialog-text.ts"
 import type { QuotaFeed } from "../tui/feed.ts"

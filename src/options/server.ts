@@ -1,4 +1,4 @@
-// The server half's options from `["glm-quota", { … }]` in opencode.json: the shared ones (quota/settings.ts) plus the
+// The server half's options from `["glm-quota", { … }]` in opencode.json: the shared ones (options/shared.ts) plus the
 // model mode, toasts and the request guard. Validated once; invalid ones are named and replaced by their defaults.
 import * as z from "zod/mini"
 import {
@@ -9,7 +9,7 @@ import {
   readOptions,
   type OptionTable,
   type QuotaSettings,
-} from "./settings.ts"
+} from "./shared.ts"
 
 export interface GuardSettings {
   enabled: boolean

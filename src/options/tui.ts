@@ -1,16 +1,9 @@
-// Options of the TUI half, from `["glm-quota", { … }]` in tui.json: the shared ones (quota/settings.ts) plus where the
+// Options of the TUI half, from `["glm-quota", { … }]` in tui.json: the shared ones (options/shared.ts) plus where the
 // widget goes. Validated once; an invalid value is named and replaced by its default (the plugin shows one warning
 // toast). Pure: env is a parameter.
 import * as z from "zod/mini"
 import type { Env } from "../core/types.ts"
-import {
-  checked,
-  QUOTA_DEFAULTS,
-  QUOTA_OPTIONS,
-  readOptions,
-  type OptionTable,
-  type QuotaSettings,
-} from "./settings.ts"
+import { checked, QUOTA_DEFAULTS, QUOTA_OPTIONS, readOptions, type OptionTable, type QuotaSettings } from "./shared.ts"
 
 export type WidgetPlace = "sidebar" | "prompt" | "off"
 

@@ -2,11 +2,11 @@
 // is done in OpenCode (the plugin's `region` option). No model call, nothing posted to the session.
 import type { TuiPluginApi } from "@opencode-ai/plugin/tui"
 import type { Env } from "../core/types.ts"
-import { openCodeAdvice } from "../core/vocabulary.ts"
+import { openCodeAdvice } from "../core/text/vocabulary.ts"
 import { renderChecks, runPluginDoctor } from "../doctor/index.ts"
 import { ownDialog } from "./dialog.ts"
 import type { FetchLike } from "../zai/http.ts"
-import type { TuiSettings } from "../quota/tui-options.ts"
+import type { TuiSettings } from "../options/tui.ts"
 
 export interface DoctorDialogDeps {
   api: TuiPluginApi

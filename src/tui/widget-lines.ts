@@ -1,10 +1,10 @@
 // What the TUI widget says, as lines of coloured segments. Pure: the report, the clock, the zones and the session's
 // model come in; the renderer only maps tones to theme colours.
-import { bar, clockIn, countdown, percentText } from "../core/format.ts"
-import { PEAK_TZ, planTitle, windowName, zoneLabel } from "../core/vocabulary.ts"
-import { classOf } from "../core/catalog.ts"
+import { bar, clockIn, countdown, percentText } from "../core/text/format.ts"
+import { PEAK_TZ, planTitle, windowName, zoneLabel } from "../core/text/vocabulary.ts"
+import { classOf } from "../core/plans/model-catalog.ts"
 import type { QuotaError, QuotaWindow, QuotaWindowKind, Report } from "../core/types.ts"
-import type { TurnFigure } from "../core/turns.ts"
+import type { TurnFigure } from "../core/record/turns.ts"
 import { turnSegments } from "./turn-line.ts"
 
 export type Tone = "text" | "muted" | "ok" | "warn" | "danger" | "accent"

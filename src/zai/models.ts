@@ -3,7 +3,7 @@
 // last list, else to nothing (the caller then uses the dated catalog). Never fatal.
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { cleanText, MAX_NAME, MAX_SERVER_TEXT } from "../core/sanitize.ts"
+import { cleanText, MAX_NAME, MAX_SERVER_TEXT } from "../core/text/sanitize.ts"
 import type { Env, QuotaError, Region, Result } from "../core/types.ts"
 import { cacheDir, cacheId, writePrivateFile } from "./cache.ts"
 import {

@@ -7,8 +7,8 @@ import {
   isQuotaPeak,
   peakState,
   type PeakSchedule,
-} from "../../src/core/peak.ts"
-import { parsePeakSchedule } from "../../src/core/peak-override.ts"
+} from "../../src/core/time/peak.ts"
+import { parsePeakSchedule } from "../../src/core/time/peak-schedule.ts"
 import type { PeakState } from "../../src/core/types.ts"
 
 /** An instant from a wall clock in a zone (month is 1-based here). */

@@ -1,7 +1,7 @@
 // Reset cards (customer-package-reset/list), read only: counted over real loopback HTTP beside the quota, Beijing
 // wall-clock expiries turned into instants, and any failure of that endpoint a null that never costs the quota reading.
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { beijingWallClockToIso } from "../../src/core/beijing.ts"
+import { beijingWallClockToIso } from "../../src/core/time/beijing.ts"
 import { fetchResetCards, fetchSnapshot, parseResetCards, PATHS } from "../../src/zai/client.ts"
 import type { FetchLike, RequestContext } from "../../src/zai/http.ts"
 import { beijingWallClock, DEMO_STATE, startSimulator, type Simulator } from "../support/simulator.ts"

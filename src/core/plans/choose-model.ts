@@ -12,11 +12,20 @@ import {
   type ModelCatalog,
   type ModelClass,
   type Pricing,
-} from "./catalog.ts"
-import { formatClock } from "./peak.ts"
-import type { PeakState, PlanId, Policy, QuotaWindow, QuotaWindowKind, Recommendation, Region } from "./types.ts"
-import { className, costPhrase, peakCostsMore, PEAK_TZ, planTitle, times, windowName, zoneLabel } from "./vocabulary.ts"
-import { withCreditOverrides, withModelOverrides } from "./catalog-overrides.ts"
+} from "./model-catalog.ts"
+import { formatClock } from "../time/peak.ts"
+import type { PeakState, PlanId, Policy, QuotaWindow, QuotaWindowKind, Recommendation, Region } from "../types.ts"
+import {
+  className,
+  costPhrase,
+  peakCostsMore,
+  PEAK_TZ,
+  planTitle,
+  times,
+  windowName,
+  zoneLabel,
+} from "../text/vocabulary.ts"
+import { withCreditOverrides, withModelOverrides } from "./model-overrides.ts"
 
 /**
  * Policy thresholds as data.

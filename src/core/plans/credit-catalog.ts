@@ -1,13 +1,13 @@
 // What a model call costs in credits on the credit plans, as dated data with its sources: the formula's multipliers
 // per model, the price of an MCP call, the phase factors, and the allowances per plan and team seat. It changes with
-// the vendor's announcements: edit the data, not the code. Overridable (`models.credits`, catalog-overrides.ts).
+// the vendor's announcements: edit the data, not the code. Overridable (`models.credits`, model-overrides.ts).
 //
 // Sources: the Z.ai and BigModel Coding Plan docs on credit plans (Aug–Oct 2026) as quoted by several projects, and
 // the project's field notes (zai-monitor-api.md, "December 2026: new shapes and the credit formula").
 //   credits = (input × Mi + cached_input × Mc + output × Mo) / 10,000, tokens per request;
 //   an MCP call (search, reader, zread) 1.2 credits; off-peak (outside Mon–Fri 14:00–18:00 Beijing) 0.5×.
-import type { Phase } from "./catalog.ts"
-import type { PlanId } from "./types.ts"
+import type { Phase } from "./model-catalog.ts"
+import type { PlanId } from "../types.ts"
 
 /** Credits per 10,000 tokens of each kind. */
 export interface CreditRates {

@@ -9,7 +9,7 @@
 // size: the catalog is data — thirteen models and four multiplier eras, each with its source — beside the few
 // functions that read it; splitting the table from its readers would only scatter it.
 import { CREDIT_COSTS, type CreditCosts } from "./credit-catalog.ts"
-import type { PlanId, Region } from "./types.ts"
+import type { PlanId, Region } from "../types.ts"
 
 /** Heavy (GLM-5 class) or light (GLM-4.7 class): what the recommendation switches between. */
 export type ModelClass = "glm-5" | "glm-4.7"

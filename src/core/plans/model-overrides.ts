@@ -1,8 +1,8 @@
 // A user's additions to the dated model catalog (the `models.catalog` option, GLM_QUOTA_MODELS) and to its credit
 // cost model (`models.credits`). Pure; never throws.
-import { bareId, beijingDayStart, type ModelCatalog } from "./catalog.ts"
+import { bareId, beijingDayStart, type ModelCatalog } from "./model-catalog.ts"
 import type { CreditCosts } from "./credit-catalog.ts"
-import type { PlanId } from "./types.ts"
+import type { PlanId } from "../types.ts"
 
 const ALL: readonly PlanId[] = ["lite", "pro", "max"]
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)

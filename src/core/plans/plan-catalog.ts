@@ -1,6 +1,6 @@
 // The GLM Coding Plan catalog as data: prices, allowances and models per tier. Pure, no I/O.
 
-import type { PlanId } from "./types.ts"
+import type { PlanId } from "../types.ts"
 
 export interface PlanPrices {
   monthly: number
@@ -47,7 +47,7 @@ const pricesFromMonthly = (monthly: number): PlanPrices => ({
 /**
  * Seed catalog (prices, allowances; dated 2026). Prices are list-price seeds (USD on the international site, CNY on the China site;
  * quarterly = 3 × monthly less 10 %, yearly = 12 × monthly less 30 %) and drift with promotions:
- * which models each tier has, and when, is the dated model catalog in catalog.ts.
+ * which models each tier has, and when, is the dated model catalog in model-catalog.ts.
  * Credits apply to the credit plans sold from 30 Jul 2026.
  */
 export const PLAN_CATALOG: PlanCatalog = {

@@ -1,6 +1,6 @@
 // OpenCode's providers as glm-quota sees them: which are the Coding Plan's, and the model ids each lists. Pure.
-import { cleanText, MAX_NAME } from "./sanitize.ts"
-import type { Region } from "./types.ts"
+import { cleanText, MAX_NAME } from "../text/sanitize.ts"
+import type { Region } from "../types.ts"
 
 /** OpenCode's coding-plan provider ids, by region (its catalog ships both). */
 export const CODING_PLAN_PROVIDERS: Readonly<Record<string, Region>> = {

@@ -5,7 +5,7 @@
 // the same class (GLM-5.3 for the heavy class; credit-catalog.ts `learnLike`): one scale factor, fitted over every clean
 // turn (sum of the counter's changes over the sum of what the reference model would have cost). An estimate, always
 // shown as learned, with the number of turns behind it.
-import type { ModelCatalog } from "./catalog.ts"
+import type { ModelCatalog } from "../plans/model-catalog.ts"
 import type { TurnEvent } from "./records.ts"
 import { callBase, ratesFor, referenceFor, type LearnedRates } from "./turn-cost.ts"
 

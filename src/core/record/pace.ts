@@ -1,6 +1,6 @@
 // The pace of a quota window from this machine's API snapshots: percentage points per hour over the last hour. Pure.
 import { HOUR_MS, MINUTE_MS, type LocalRecord, type SnapshotEvent } from "./records.ts"
-import type { QuotaWindowKind } from "./types.ts"
+import type { QuotaWindowKind } from "../types.ts"
 
 /** Burn rates (prompts, calls, percentage points) look back this far by default. */
 export const BURN_LOOKBACK_MS = HOUR_MS

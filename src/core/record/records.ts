@@ -8,7 +8,7 @@
 // - Hourly aggregates (`kind: "hour"`, written by compaction for records older than six hours in closed segments)
 //   stand at their hour's start `t`: they count in a window when that instant does.
 
-import type { Phase } from "./catalog.ts"
+import type { Phase } from "../plans/model-catalog.ts"
 
 export const MINUTE_MS = 60_000
 export const HOUR_MS = 60 * MINUTE_MS

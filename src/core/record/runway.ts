@@ -2,7 +2,7 @@
 import { snapshotRate, type RateOptions } from "./pace.ts"
 import { HOUR_MS } from "./records.ts"
 import type { LocalRecord } from "./records.ts"
-import type { QuotaWindowKind } from "./types.ts"
+import type { QuotaWindowKind } from "../types.ts"
 
 /** How long the binding window lasts at the current pace. Explicit states; never NaN. */
 export type Runway =

@@ -1,7 +1,7 @@
 // The local 5-hour window: what this machine spent, in which sessions, at what pace. Pure: records, the clock and the
 // plan catalog are arguments. What counts in a window, and where an hourly aggregate stands: core/records.ts; how
 // long the binding quota window lasts at this pace: core/runway.ts.
-import type { PlanCatalog } from "./plans.ts"
+import type { PlanCatalog } from "../plans/plan-catalog.ts"
 import {
   addTokens,
   DAY_MS,
@@ -15,7 +15,7 @@ import {
   type Tokens,
 } from "./records.ts"
 import { BURN_LOOKBACK_MS, MIN_SNAPSHOT_SPAN_MS, rateOf } from "./pace.ts"
-import type { PlanId } from "./types.ts"
+import type { PlanId } from "../types.ts"
 
 /** MCP calls are summed over this many days for the monthly allowance context. */
 export const MCP_LOOKBACK_MS = 30 * DAY_MS

@@ -1,12 +1,12 @@
 // What a turn costs in credits: the vendor's formula over the tokens of every model call of the turn, plus its MCP
-// calls, at the phase each call ran in. Pure: the catalog (core/credit-catalog.ts) and the phase come in.
+// calls, at the phase each call ran in. Pure: the catalog (core/plans/credit-catalog.ts) and the phase come in.
 //
 //   credits = Σ calls (input × Mi + cached × Mc + output × Mo) / 10,000 × phase factor + MCP calls × 1.2 × phase factor
 //
 // `input` is the fresh input (OpenCode records cache reads apart, as `cache.read`); a cache write, which Z.ai does
 // not report, is counted as fresh input. Reasoning tokens are output.
-import { baseId, beijingDayStart, classOf, type ModelCatalog, type Phase } from "./catalog.ts"
-import type { CreditCosts, CreditRates } from "./credit-catalog.ts"
+import { baseId, beijingDayStart, classOf, type ModelCatalog, type Phase } from "../plans/model-catalog.ts"
+import type { CreditCosts, CreditRates } from "../plans/credit-catalog.ts"
 
 /** One model call of a turn, with the tokens OpenCode recorded for it. */
 export interface TurnCall {

@@ -1,9 +1,18 @@
 // A report as neutral lines of text, shared by the Markdown and terminal renderers. Pure.
-import type { Pricing } from "./catalog.ts"
-import { bar, clockIn, countdown, countersText, groupDigits, percentText, toolsText, windowTitle } from "./format.ts"
-import type { LocalReport, PeakState, QuotaWindow, Report, UsageHistory } from "./types.ts"
-import { costPhrase, PEAK_TZ, planTitle, windowName, zoneLabel } from "./vocabulary.ts"
-import { sparkline, sumSeries } from "./usage.ts"
+import type { Pricing } from "../plans/model-catalog.ts"
+import {
+  bar,
+  clockIn,
+  countdown,
+  countersText,
+  groupDigits,
+  percentText,
+  toolsText,
+  windowTitle,
+} from "../text/format.ts"
+import type { LocalReport, PeakState, QuotaWindow, Report, UsageHistory } from "../types.ts"
+import { costPhrase, PEAK_TZ, planTitle, windowName, zoneLabel } from "../text/vocabulary.ts"
+import { sparkline, sumSeries } from "../report/usage.ts"
 import { turnLines } from "./turns-view.ts"
 
 export interface ViewContext {

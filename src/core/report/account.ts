@@ -1,6 +1,6 @@
 // What an answer without windows means (December 2026 shapes), in one sentence each. Pure.
-import type { Seat } from "./credit-catalog.ts"
-import type { AccountReport, AccountState, Region } from "./types.ts"
+import type { Seat } from "../plans/credit-catalog.ts"
+import type { AccountReport, AccountState, Region } from "../types.ts"
 
 /** The sentence for a fresh account or a team member's key; `seat` when the user named their team seat. */
 export function accountReport(state: AccountState, region: Region, seat: Seat | null): AccountReport {

@@ -1,5 +1,5 @@
 // Plain-language advice for the Z.ai inference errors an OpenCode session meets (zai-monitor-api.md). Pure.
-import { beijingWallClockToIso } from "./beijing.ts"
+import { beijingWallClockToIso } from "../time/beijing.ts"
 
 export type ZaiErrorCode = "1302" | "1305" | "1308" | "1310" | "1311" | "1113"
 

@@ -1,7 +1,7 @@
 // Snapshot + clock + settings → the Report of the JSON contract (schema 1). Pure.
-import type { LocalRecord } from "./records.ts"
-import { runway } from "./runway.ts"
-import { summarise } from "./summary.ts"
+import type { LocalRecord } from "../record/records.ts"
+import { runway } from "../record/runway.ts"
+import { summarise } from "../record/summary.ts"
 import {
   MODEL_CATALOG,
   multiplierNow,
@@ -9,16 +9,16 @@ import {
   type ModelCatalog,
   type PlanGeneration,
   type Pricing,
-} from "./catalog.ts"
+} from "../plans/model-catalog.ts"
 import { resetCardsReport } from "./reset-cards.ts"
-import { recommendModel, type ModelPreference } from "./model.ts"
-import { DEFAULT_PEAK_SCHEDULE, explicitMultipliers, isQuotaPeak, peakState, type PeakSchedule } from "./peak.ts"
-import { PLAN_CATALOG, type PlanCatalog } from "./plans.ts"
-import type { LocalReport, PeakState, Policy, QuotaSnapshot, QuotaWindow, Report } from "./types.ts"
+import { recommendModel, type ModelPreference } from "../plans/choose-model.ts"
+import { DEFAULT_PEAK_SCHEDULE, explicitMultipliers, isQuotaPeak, peakState, type PeakSchedule } from "../time/peak.ts"
+import { PLAN_CATALOG, type PlanCatalog } from "../plans/plan-catalog.ts"
+import type { LocalReport, PeakState, Policy, QuotaSnapshot, QuotaWindow, Report } from "../types.ts"
 import { bindingWindow } from "./windows.ts"
 import { accountReport } from "./account.ts"
-import type { Seat } from "./credit-catalog.ts"
-import { turnsReport } from "./turns.ts"
+import type { Seat } from "../plans/credit-catalog.ts"
+import { turnsReport } from "../record/turns.ts"
 
 export interface ReportSettings {
   now: Date

@@ -1,5 +1,5 @@
 // Reset cards: whether one would help now. Read-only advice — spending a card is the user's act in the console. Pure.
-import type { QuotaWindow, QuotaWindowKind, ResetCards } from "./types.ts"
+import type { QuotaWindow, QuotaWindowKind, ResetCards } from "../types.ts"
 
 /** The JSON's `resetCards`: what the account holds, and which window a card would help now (null: none). */
 export interface ResetCardsReport extends ResetCards {

@@ -1,8 +1,8 @@
 // The 24-hour usage history: the range the vendor asks for, and the shape we keep. Pure.
-import { PEAK_TZ } from "./vocabulary.ts"
-import { instantOf, wallOf } from "./zone.ts"
-import { hm, wallClock, ymd } from "./format.ts"
-import type { UsageHistory } from "./types.ts"
+import { PEAK_TZ } from "../text/vocabulary.ts"
+import { instantOf, wallOf } from "../zone.ts"
+import { hm, wallClock, ymd } from "../text/format.ts"
+import type { UsageHistory } from "../types.ts"
 
 /** "yesterday at this hour :00" to "today at this hour :59:59", Beijing time, as the vendor's console asks. */
 export function usageRange(now: Date): { startTime: string; endTime: string } {

@@ -1,10 +1,10 @@
 // Which warnings to show now, and the keys that make each appear once per period. Pure: the caller keeps `seen`.
-import { classOf, MODEL_CATALOG, tierHasClass, type ModelCatalog, type Pricing } from "./catalog.ts"
-import { countdown } from "./format.ts"
-import { MINUTE_MS } from "./records.ts"
-import type { Runway } from "./runway.ts"
-import type { PeakState, Policy, QuotaWindow, QuotaWindowKind, Report } from "./types.ts"
-import { className, costPhrase, peakCostsMore, planTitle, windowName } from "./vocabulary.ts"
+import { classOf, MODEL_CATALOG, tierHasClass, type ModelCatalog, type Pricing } from "../plans/model-catalog.ts"
+import { countdown } from "../text/format.ts"
+import { MINUTE_MS } from "../record/records.ts"
+import type { Runway } from "../record/runway.ts"
+import type { PeakState, Policy, QuotaWindow, QuotaWindowKind, Report } from "../types.ts"
+import { className, costPhrase, peakCostsMore, planTitle, windowName } from "../text/vocabulary.ts"
 
 export type ToastVariant = "info" | "success" | "warning" | "error"
 

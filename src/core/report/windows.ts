@@ -1,5 +1,5 @@
 // Window normalisation: one raw `limits` entry → one QuotaWindow, identified by type and unit, never by position.
-import type { Meter, QuotaWindow, QuotaWindowKind, WindowKind } from "./types.ts"
+import type { Meter, QuotaWindow, QuotaWindowKind, WindowKind } from "../types.ts"
 
 /** A `limits` entry after tolerant parsing: every field optional, numbers already finite or null. */
 export interface RawLimit {

@@ -1,6 +1,6 @@
 // Small text helpers shared by the renderers. Pure: instants, zones and "now" are arguments.
-import { wallOf } from "./zone.ts"
-import type { QuotaWindow } from "./types.ts"
+import { wallOf } from "../zone.ts"
+import type { QuotaWindow } from "../types.ts"
 import { windowName } from "./vocabulary.ts"
 
 export function bar(percent: number | null, width = 20): string {

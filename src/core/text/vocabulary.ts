@@ -1,7 +1,7 @@
 // The words every renderer, toast and reason shares: one spelling of each, so they cannot drift apart. Pure.
-import type { ModelClass, Pricing } from "./catalog.ts"
-import type { PlanGeneration } from "./catalog.ts"
-import type { QuotaWindowKind } from "./types.ts"
+import type { ModelClass, Pricing } from "../plans/model-catalog.ts"
+import type { PlanGeneration } from "../plans/model-catalog.ts"
+import type { QuotaWindowKind } from "../types.ts"
 
 /** Beijing: the zone every wall-clock time of the Z.ai / BigModel APIs is written in. */
 export const BEIJING_TZ = "Asia/Shanghai"

@@ -1,8 +1,8 @@
 // Beijing wall-clock text → an instant. The monitor API and the inference errors write times as "2026-12-05 18:00:00"
 // in Asia/Shanghai with no zone designator; reading them with Date.parse would take the machine's own zone instead.
-import { instantOf, wallOf } from "./zone.ts"
+import { instantOf, wallOf } from "../zone.ts"
 
-import { BEIJING_TZ } from "./vocabulary.ts"
+import { BEIJING_TZ } from "../text/vocabulary.ts"
 
 /** A whole string "YYYY-MM-DD", "YYYY-MM-DD HH:mm" or "YYYY-MM-DD HH:mm:ss" (T as the separator too, a fraction ignored). */
 const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?$/

@@ -1,9 +1,9 @@
 // The peak-hours schedule as data, and the peak state at an instant. Pure: the clock is a parameter.
 
-import { instantOf, isFixedZone, wallOf } from "./zone.ts"
-import { dayHm, hm, wallClock } from "./format.ts"
-import type { PeakState } from "./types.ts"
-import { PEAK_TZ } from "./vocabulary.ts"
+import { instantOf, isFixedZone, wallOf } from "../zone.ts"
+import { dayHm, hm, wallClock } from "../text/format.ts"
+import type { PeakState } from "../types.ts"
+import { PEAK_TZ } from "../text/vocabulary.ts"
 
 export interface PeakPeriod {
   /** "throttle" | "quota" | user-defined. */
@@ -25,7 +25,7 @@ export interface PeakSchedule {
   /** IANA time zone the periods are written in. */
   timeZone: string
   periods: PeakPeriod[]
-  /** GLM-5-class multiplier off-peak; unset: the dated catalog's for the plan generation (catalog.ts). */
+  /** GLM-5-class multiplier off-peak; unset: the dated catalog's for the plan generation (model-catalog.ts). */
   offPeakGlm5Multiplier?: number
 }
 
@@ -33,7 +33,7 @@ const WEEKDAYS = [1, 2, 3, 4, 5]
 
 /**
  * Z.ai defaults (unchanged through 2026): quota-cost peak weekdays 14–18, throttling peak weekdays 15–18, Beijing
- * time. What the quota peak costs differs by plan generation and date: that is data in catalog.ts, not here.
+ * time. What the quota peak costs differs by plan generation and date: that is data in model-catalog.ts, not here.
  */
 export const DEFAULT_PEAK_SCHEDULE: PeakSchedule = {
   timeZone: PEAK_TZ,
@@ -119,7 +119,7 @@ const iso = (epochMs: number): string => new Date(epochMs).toISOString()
  *   The chain is followed within the search horizon (8 days ahead).
  * - `nextStartsAt` (inactive only): the next start of any period within 8 days, else null.
  * - `glm5Multiplier`: the largest multiplier among active periods that set one, else the schedule's off-peak one, else 1;
- *   the report replaces it with the plan's (catalog.ts) unless the schedule names one (`explicitMultipliers`).
+ *   the report replaces it with the plan's (model-catalog.ts) unless the schedule names one (`explicitMultipliers`).
  */
 export function peakState(now: Date, schedule: PeakSchedule = DEFAULT_PEAK_SCHEDULE): PeakState {
   const t = now.getTime()
