@@ -1,11 +1,11 @@
 // The HTTP client and the quota source one run of the command reads through: Node's fetch (undici behind a proxy),
 // or the built-in demo's answers made in memory. Shared by the report and the status line's cold path.
-import type { Env, QuotaError, Result } from "../core/types.ts"
+import type { Env, QuotaError, Result, FetchLike } from "../core/types.ts"
 import type { DemoState } from "../zai/demo.ts"
-import { DEFAULT_TIMEOUT_MS, type FetchLike } from "../zai/http.ts"
+import { DEFAULT_TIMEOUT_MS } from "../zai/http.ts"
 import { openSource, type QuotaSource } from "../quota/source.ts"
 import type { Options } from "./args.ts"
-import type { CliIo } from "./run.ts"
+import type { CliIo } from "./io.ts"
 
 /** The demo's plan generation follows the clock: a token plan before the credit plans (30 Jul 2026), after it a credit
  * plan without an MCP row, as most accounts then have. */

@@ -6,7 +6,7 @@ import type { Env } from "../core/types.ts"
 import { doctorExitCode, renderChecks, renderChecksJson, runDoctor } from "../doctor/index.ts"
 import { nodeFetch } from "../zai/node-fetch.ts"
 import { parseRegion } from "../zai/regions.ts"
-import type { CliIo } from "./run.ts"
+import type { CliIo } from "./io.ts"
 
 /** Every line of the doctor fits an 80-column terminal (a narrower one wraps it as it wraps any text). */
 const DOCTOR_WIDTH = 80

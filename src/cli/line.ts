@@ -14,7 +14,7 @@ import { redact } from "../zai/errors.ts"
 import { originFor } from "../zai/regions.ts"
 import type { Options } from "./args.ts"
 import { NOTHING, statusLine } from "./line-text.ts"
-import type { CliIo } from "./run.ts"
+import type { CliIo } from "./io.ts"
 
 interface Reading {
   snapshot: QuotaSnapshot

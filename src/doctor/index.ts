@@ -15,11 +15,11 @@ import { configDirs, readConfigs } from "./config-read.ts"
 import { checkFiles } from "./files.ts"
 import { nodeFs, type DoctorFs } from "./file-access.ts"
 import { checkKey, type KeyFinding } from "./key.ts"
-import { findOpenCodeInstalls, installCheck, type OpenCodeInstall } from "./opencode-install.ts"
+import { findOpenCodeInstalls, installCheck } from "./opencode-install.ts"
 import { openCodeModels } from "./opencode-models.ts"
 import { checkClock, checkNetwork } from "./net.ts"
 import { checkRegion, checkSubscription, originsFor, type RegionFinding } from "./remote.ts"
-import { guarded, warn, type Check, type DoctorOptions } from "./types.ts"
+import { guarded, warn, type Check, type DoctorOptions, type OpenCodeInstall } from "./types.ts"
 
 export type { Check, CheckStatus, DoctorOptions } from "./types.ts"
 

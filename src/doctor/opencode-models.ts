@@ -8,7 +8,7 @@ import type { Env } from "../core/types.ts"
 import { isRecord } from "./config-read.ts"
 import type { DoctorFs } from "./file-access.ts"
 import { shippedCatalog, SHIPPED_CATALOGS } from "./opencode-catalogs.ts"
-import type { OpenCodeInstall } from "./opencode-install.ts"
+import type { OpenCodeInstall } from "./types.ts"
 
 export interface ModelList {
   ids: string[]

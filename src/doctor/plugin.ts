@@ -9,8 +9,7 @@ import { parseOptions } from "../options/server.ts"
 import { parseTuiOptions } from "../options/tui.ts"
 import { pluginEntries, shown, type OpenCodeConfigs, type PluginEntry } from "./config-read.ts"
 import type { DoctorFs } from "./file-access.ts"
-import type { OpenCodeInstall } from "./opencode-install.ts"
-import { ok, warn, type Check } from "./types.ts"
+import { ok, warn, type Check, type OpenCodeInstall } from "./types.ts"
 
 /** "glm-quota@0.1.0" → "0.1.0", "glm-quota" → "latest", a path or URL → itself. */
 const versionOf = (entry: string): string => {

@@ -8,7 +8,7 @@
 import type { Config } from "@opencode-ai/plugin"
 import { bareId } from "../core/plans/model-catalog.ts"
 import { providerOf } from "../core/plans/providers.ts"
-import type { Report } from "../core/types.ts"
+import type { Report } from "../core/report/report.ts"
 
 export type ModelLists = Readonly<Record<string, readonly string[]>>
 

@@ -8,8 +8,7 @@
 // Apply mode ("model": "apply") is the exception: the model must be set before the TUI reads the config, so its
 // config hook waits for the import.
 import type { Config, Hooks, Plugin, PluginInput, ToolDefinition } from "@opencode-ai/plugin"
-import type { Env } from "../core/types.ts"
-import type { FetchLike } from "../zai/http.ts"
+import type { Env, FetchLike } from "../core/types.ts"
 import { installGuard, type FetchFn } from "./guard-install.ts"
 import type { OpenServer, ServerDeps } from "./instance.ts"
 import type { ServerState } from "./state.ts"

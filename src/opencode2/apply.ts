@@ -7,7 +7,7 @@ import { bareId } from "../core/plans/model-catalog.ts"
 import { modelListsOf, pickModelList } from "../core/plans/providers.ts"
 import type { ModelLists } from "../opencode/provider-models.ts"
 import type { ModelRef } from "./host.ts"
-import type { Parts2 } from "./server.ts"
+import type { Parts2 } from "./parts.ts"
 
 const MAX_SESSIONS = 1000
 

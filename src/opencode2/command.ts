@@ -8,7 +8,7 @@ import { guardLine } from "../opencode/guard.ts"
 import { runPluginDoctor } from "../doctor/index.ts"
 import { ok, warn, type Check } from "../doctor/types.ts"
 import type { Disposable } from "./host.ts"
-import type { Parts2 } from "./server.ts"
+import type { Parts2 } from "./parts.ts"
 
 /** How long the command waits for the host's key before it answers with what env and auth.json give. */
 const KEY_WAIT_MS = 1000

@@ -5,7 +5,7 @@
 import { CODING_PLAN_IDS } from "../core/plans/providers.ts"
 import { GUARDED, type FetchFn } from "../opencode/guard.ts"
 import type { Disposable } from "./host.ts"
-import type { Parts2 } from "./server.ts"
+import type { Parts2 } from "./parts.ts"
 
 export async function installGuard2(p: Parts2): Promise<Disposable | undefined> {
   const hook = p.ctx.aisdk?.hook

@@ -8,8 +8,8 @@ import type { Settings } from "../options/server.ts"
 import { Notifier } from "../opencode/notify.ts"
 import { inOpenCode } from "../opencode/present.ts"
 import type { FeedState } from "../tui/feed.ts"
-import type { TuiApi2 } from "./tui.ts"
 import { modelRef } from "./events.ts"
+import type { TuiApi2 } from "./tui-api.ts"
 
 const MAX_SESSIONS = 1000
 

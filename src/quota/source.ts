@@ -1,11 +1,10 @@
 // Credentials + origin + cache + client wired together: the one way every edge reads the quota.
-import type { QuotaError, QuotaSnapshot, Region } from "../core/types.ts"
+import type { QuotaError, QuotaSnapshot, Region, FetchLike } from "../core/types.ts"
 import { cacheDir, cacheId, SnapshotCache, type CachedResult } from "../zai/cache.ts"
 import { fetchSnapshot } from "../zai/client.ts"
 import { findKey, type Credentials } from "../zai/credentials.ts"
 import type { Env } from "../core/types.ts"
 import { noKeyError, quotaError } from "../zai/errors.ts"
-import type { FetchLike } from "../zai/http.ts"
 import { originFor } from "../zai/regions.ts"
 
 export interface SourceOptions {

@@ -6,7 +6,6 @@ import { bar, percentText } from "../core/text/format.ts"
 import { displayWidth } from "../core/text/width.ts"
 import { countdown } from "../core/text/format.ts"
 import { planTitle } from "../core/text/vocabulary.ts"
-import type { Report } from "../core/types.ts"
 import {
   lineText,
   modelAdvice,
@@ -17,10 +16,11 @@ import {
   SHORT,
   toneFor,
   window,
-  type Line,
   type WidgetContext,
   type WidgetData,
 } from "./widget-lines.ts"
+import type { Report } from "../core/report/report.ts"
+import type { Line } from "./segments.ts"
 
 const BAR = 5
 

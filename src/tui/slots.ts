@@ -9,9 +9,10 @@ import { fitLine } from "./fit-line.ts"
 import { footerLeftWidth, homeRoom, sessionPromptRoom, sidebarShown, type FooterLeft } from "./layout.ts"
 import { homeLineBox, lineBox, linesBox, type Palette } from "./render.ts"
 import { modelOfMessages, type MessageLike } from "./session-model.ts"
-import { sidebarLines, type Line, type WidgetContext } from "./widget-lines.ts"
+import { sidebarLines, type WidgetContext } from "./widget-lines.ts"
 import type { LastTurns } from "./last-turn.ts"
 import { lastTurnFigure } from "./turn-line.ts"
+import type { Line } from "./segments.ts"
 
 export interface SlotCtx {
   api: TuiPluginApi

@@ -3,8 +3,8 @@ import type { ModelCatalog } from "../core/plans/model-catalog.ts"
 import type { TurnEvent } from "../core/record/records.ts"
 import { turnsReport, type TurnFigure } from "../core/record/turns.ts"
 import { creditText } from "../core/render/turns-view.ts"
-import type { Report } from "../core/types.ts"
-import type { Segment } from "./widget-lines.ts"
+import type { Report } from "../core/report/report.ts"
+import type { Segment } from "./segments.ts"
 
 /** The figure of a recorded turn against the report's windows (the 5-hour limit, else the plan's allowance). */
 export function lastTurnFigure(

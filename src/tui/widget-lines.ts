@@ -3,19 +3,11 @@
 import { bar, clockIn, countdown, percentText } from "../core/text/format.ts"
 import { PEAK_TZ, planTitle, windowName, zoneLabel } from "../core/text/vocabulary.ts"
 import { classOf } from "../core/plans/model-catalog.ts"
-import type { QuotaError, QuotaWindow, QuotaWindowKind, Report } from "../core/types.ts"
+import type { QuotaError, QuotaWindow, QuotaWindowKind } from "../core/types.ts"
 import type { TurnFigure } from "../core/record/turns.ts"
 import { turnSegments } from "./turn-line.ts"
-
-export type Tone = "text" | "muted" | "ok" | "warn" | "danger" | "accent"
-
-export interface Segment {
-  text: string
-  tone: Tone
-  bold?: boolean
-}
-
-export type Line = Segment[]
+import type { Line, Segment, Tone } from "./segments.ts"
+import type { Report } from "../core/report/report.ts"
 
 /** What the TUI knows about the quota right now. */
 export type WidgetData =

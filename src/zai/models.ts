@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { cleanText, MAX_NAME, MAX_SERVER_TEXT } from "../core/text/sanitize.ts"
-import type { Env, QuotaError, Region, Result } from "../core/types.ts"
+import type { Env, QuotaError, Region, Result, FetchLike, HttpAnswer } from "../core/types.ts"
 import { cacheDir, cacheId, writePrivateFile } from "./cache.ts"
 import {
   apiError,
@@ -15,7 +15,7 @@ import {
   serverError,
   timeoutError,
 } from "./errors.ts"
-import { readCapped, retryAfterMs, type FetchLike, type HttpAnswer, type RequestContext } from "./http.ts"
+import { readCapped, retryAfterMs, type RequestContext } from "./http.ts"
 import { Envelope } from "./schemas.ts"
 
 export const MODELS_PATH = "/api/coding/paas/v4/models"

@@ -3,8 +3,7 @@
 // OpenCode 1.18.33 ships zai-coding-plan.
 import { describe, expect, it } from "vitest"
 import { DEFAULT_PEAK_SCHEDULE } from "../../src/core/time/peak.ts"
-import { buildReport } from "../../src/core/report/report.ts"
-import type { Report } from "../../src/core/types.ts"
+import { buildReport, type Report } from "../../src/core/report/report.ts"
 import { twoClocks } from "../../src/core/render/view.ts"
 import { combineWarnings, type Warning } from "../../src/core/report/warnings.ts"
 import { decideModel } from "../../src/opencode/apply.ts"

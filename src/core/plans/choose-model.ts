@@ -10,11 +10,9 @@ import {
   servedBy,
   tierHasClass,
   type ModelCatalog,
-  type ModelClass,
-  type Pricing,
 } from "./model-catalog.ts"
-import { formatClock } from "../time/peak.ts"
-import type { PeakState, PlanId, Policy, QuotaWindow, QuotaWindowKind, Recommendation, Region } from "../types.ts"
+import { formatClock, type PeakState } from "../time/peak.ts"
+import type { PlanId, Policy, QuotaWindow, QuotaWindowKind, Region, ModelClass, Pricing } from "../types.ts"
 import {
   className,
   costPhrase,
@@ -42,6 +40,15 @@ export const POLICY_RULES: Record<Policy, { windowPercent: number; avoidPeak: "q
 const DEFAULT_POLICY: Policy = "balanced"
 
 /** Ids the user would rather have in each class, when they are listed (option `models`, `--heavy` / `--light`). */
+export interface Recommendation {
+  /** A concrete id the user can pick: from the provider's (or the coding endpoint's) list, else the dated catalog. */
+  model: string
+  /** Heavy (`glm-5`) or light (`glm-4.7`) class. */
+  class: ModelClass
+  /** One line naming the rule and the multiplier in force. */
+  reason: string
+}
+
 export interface ModelPreference {
   heavy?: string | null
   light?: string | null

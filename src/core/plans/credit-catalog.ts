@@ -6,8 +6,7 @@
 // the project's field notes (zai-monitor-api.md, "December 2026: new shapes and the credit formula").
 //   credits = (input × Mi + cached_input × Mc + output × Mo) / 10,000, tokens per request;
 //   an MCP call (search, reader, zread) 1.2 credits; off-peak (outside Mon–Fri 14:00–18:00 Beijing) 0.5×.
-import type { Phase } from "./model-catalog.ts"
-import type { PlanId } from "../types.ts"
+import type { PlanId, Phase } from "../types.ts"
 
 /** Credits per 10,000 tokens of each kind. */
 export interface CreditRates {

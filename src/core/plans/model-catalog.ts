@@ -9,13 +9,7 @@
 // size: the catalog is data — thirteen models and four multiplier eras, each with its source — beside the few
 // functions that read it; splitting the table from its readers would only scatter it.
 import { CREDIT_COSTS, type CreditCosts } from "./credit-catalog.ts"
-import type { PlanId, Region } from "../types.ts"
-
-/** Heavy (GLM-5 class) or light (GLM-4.7 class): what the recommendation switches between. */
-export type ModelClass = "glm-5" | "glm-4.7"
-/** Legacy token plans (5-hour ± weekly + monthly MCP) or the credit plans sold from 30 Jul 2026. */
-export type PlanGeneration = "legacy" | "credit"
-export type Phase = "peak" | "offPeak"
+import type { ModelClass, PlanGeneration, PlanId, Pricing, Region } from "../types.ts"
 
 export interface Availability {
   tiers: readonly PlanId[]
@@ -279,14 +273,6 @@ export function servedBy(
 ): { model: string; from: string } | null {
   const swap = catalogModel(catalog, id)?.servedBy?.find((s) => s.region === region && at >= beijingDayStart(s.from))
   return swap === undefined ? null : { model: swap.model, from: swap.from }
-}
-
-export interface Pricing {
-  generation: PlanGeneration
-  /** Whether the quota peak is on now. */
-  phase: Phase
-  "glm-5": { peak: number; offPeak: number }
-  "glm-4.7": { peak: number; offPeak: number }
 }
 
 /** The era of a generation at the instant: the one containing it, else the nearest (earliest before, latest after). */

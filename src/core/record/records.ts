@@ -1,3 +1,4 @@
+import type { Phase } from "../types.ts"
 // What this machine records: the events the plugin writes and the hourly aggregates compaction rolls them into, as
 // the store (src/local/) keeps them and the summary (core/summary.ts) reads them. Pure: types, units and the window
 // test.
@@ -7,8 +8,6 @@
 //   aged out; an event stamped after `now` (another clock) is not counted yet.
 // - Hourly aggregates (`kind: "hour"`, written by compaction for records older than six hours in closed segments)
 //   stand at their hour's start `t`: they count in a window when that instant does.
-
-import type { Phase } from "../plans/model-catalog.ts"
 
 export const MINUTE_MS = 60_000
 export const HOUR_MS = 60 * MINUTE_MS

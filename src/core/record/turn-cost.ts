@@ -5,8 +5,9 @@
 //
 // `input` is the fresh input (OpenCode records cache reads apart, as `cache.read`); a cache write, which Z.ai does
 // not report, is counted as fresh input. Reasoning tokens are output.
-import { baseId, beijingDayStart, classOf, type ModelCatalog, type Phase } from "../plans/model-catalog.ts"
+import { baseId, beijingDayStart, classOf, type ModelCatalog } from "../plans/model-catalog.ts"
 import type { CreditCosts, CreditRates } from "../plans/credit-catalog.ts"
+import type { Phase } from "../types.ts"
 
 /** One model call of a turn, with the tokens OpenCode recorded for it. */
 export interface TurnCall {

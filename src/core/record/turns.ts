@@ -5,12 +5,12 @@
 // when the multipliers are published, an estimate when learned); the counter's change across a turn is exact unless
 // other sessions were active then (`shared`); turns and windows left divide what is left by a turn's or a window's
 // size; a team seat's figures are this machine's turns against the seat's allowance.
-import type { ModelCatalog, Phase } from "../plans/model-catalog.ts"
+import type { ModelCatalog } from "../plans/model-catalog.ts"
 import type { CreditAllowance, Seat } from "../plans/credit-catalog.ts"
 import { learnRates } from "./learn.ts"
 import { DAY_MS, FIVE_HOURS_MS, type LocalRecord, type TurnEvent } from "./records.ts"
 import { turnCost, type LearnedRates } from "./turn-cost.ts"
-import type { AccountState, PlanId, QuotaWindow } from "../types.ts"
+import type { AccountState, PlanId, QuotaWindow, Phase } from "../types.ts"
 
 const WEEK_MS = 7 * DAY_MS
 

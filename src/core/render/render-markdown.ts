@@ -1,8 +1,8 @@
 // The report as Markdown, for OpenCode sessions. Text that came from a server (plan label, window types, tool and model
 // names) is already cleaned of control characters; here it is escaped so that it cannot change the formatting.
 import { markdownSafe as md } from "../text/sanitize.ts"
-import type { Report } from "../types.ts"
 import { viewReport, type ViewContext } from "./view.ts"
+import type { Report } from "../report/report.ts"
 
 export function renderMarkdown(report: Report, ctx: ViewContext): string {
   const v = viewReport(report, ctx)

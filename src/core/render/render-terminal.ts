@@ -1,8 +1,8 @@
 // The report for a terminal, with ANSI colours when asked for, wrapped to the terminal's width.
-import type { Report } from "../types.ts"
 import { viewReport, type ViewContext, type WindowView } from "./view.ts"
 import { displayWidth } from "../text/width.ts"
 import { wrapSpans, type Span } from "../text/wrap.ts"
+import type { Report } from "../report/report.ts"
 
 const CODES = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] } as const
 type Style = keyof typeof CODES

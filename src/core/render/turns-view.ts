@@ -1,8 +1,8 @@
 // The turn figures of a report as neutral lines (the Markdown, terminal and dialog renderers share them). Pure.
 import { clockIn, countdown, groupDigits } from "../text/format.ts"
-import type { Report } from "../types.ts"
 import type { TurnFigure, TurnsReport } from "../record/turns.ts"
 import { zoneLabel } from "../text/vocabulary.ts"
+import type { Report } from "../report/report.ts"
 
 export interface TurnsViewContext {
   now: Date

@@ -1,5 +1,4 @@
 // A report as neutral lines of text, shared by the Markdown and terminal renderers. Pure.
-import type { Pricing } from "../plans/model-catalog.ts"
 import {
   bar,
   clockIn,
@@ -10,10 +9,12 @@ import {
   toolsText,
   windowTitle,
 } from "../text/format.ts"
-import type { LocalReport, PeakState, QuotaWindow, Report, UsageHistory } from "../types.ts"
+import type { QuotaWindow, UsageHistory, Pricing } from "../types.ts"
 import { costPhrase, PEAK_TZ, planTitle, windowName, zoneLabel } from "../text/vocabulary.ts"
 import { sparkline, sumSeries } from "../report/usage.ts"
 import { turnLines } from "./turns-view.ts"
+import type { PeakState } from "../time/peak.ts"
+import type { LocalReport, Report } from "../report/report.ts"
 
 export interface ViewContext {
   now: Date

@@ -2,23 +2,69 @@
 import type { LocalRecord } from "../record/records.ts"
 import { runway } from "../record/runway.ts"
 import { summarise } from "../record/summary.ts"
-import {
-  MODEL_CATALOG,
-  multiplierNow,
-  pricingAt,
-  type ModelCatalog,
-  type PlanGeneration,
-  type Pricing,
-} from "../plans/model-catalog.ts"
+import { MODEL_CATALOG, multiplierNow, pricingAt, type ModelCatalog } from "../plans/model-catalog.ts"
 import { resetCardsReport } from "./reset-cards.ts"
 import { recommendModel, type ModelPreference } from "../plans/choose-model.ts"
-import { DEFAULT_PEAK_SCHEDULE, explicitMultipliers, isQuotaPeak, peakState, type PeakSchedule } from "../time/peak.ts"
+import {
+  DEFAULT_PEAK_SCHEDULE,
+  explicitMultipliers,
+  isQuotaPeak,
+  peakState,
+  type PeakSchedule,
+  type PeakState,
+} from "../time/peak.ts"
 import { PLAN_CATALOG, type PlanCatalog } from "../plans/plan-catalog.ts"
-import type { LocalReport, PeakState, Policy, QuotaSnapshot, QuotaWindow, Report } from "../types.ts"
+import type {
+  AccountReport,
+  PlanGeneration,
+  PlanId,
+  Policy,
+  Pricing,
+  QuotaSnapshot,
+  QuotaWindow,
+  QuotaWindowKind,
+  Region,
+} from "../types.ts"
+import type { Recommendation } from "../plans/choose-model.ts"
+import type { ResetCardsReport } from "./reset-cards.ts"
+import type { TurnsReport } from "../record/turns.ts"
+import type { LocalSummary } from "../record/summary.ts"
+import type { Runway } from "../record/runway.ts"
 import { bindingWindow } from "./windows.ts"
 import { accountReport } from "./account.ts"
 import type { Seat } from "../plans/credit-catalog.ts"
 import { turnsReport } from "../record/turns.ts"
+
+/** The JSON contract, schema 1 (DESIGN.md). */
+export interface Report {
+  schema: 1
+  plan: PlanId | null
+  region: Region
+  fetchedAt: string
+  stale: boolean
+  windows: QuotaWindow[]
+  binding: QuotaWindowKind | null
+  peak: PeakState
+  /** What each model class costs per phase on this plan generation now (extension of schema 1). */
+  pricing?: Pricing
+  recommendation: Recommendation
+  /** This machine's own record (the plugin's local 5-hour window); null when there is none. Extension of schema 1. */
+  local?: LocalReport | null
+  /** Reset cards the account holds and which window one would help now; null when the host reports none. */
+  resetCards?: ResetCardsReport | null
+  /** Set when the API showed no windows: why, in one sentence (extension of schema 1). */
+  account?: AccountReport | null
+  /** What turns cost and how the week is paced (extension of schema 1); null when there is nothing to say. */
+  turns?: TurnsReport | null
+}
+
+/** This machine's record, beside the account-wide figures of the API. */
+export interface LocalReport {
+  scope: "this machine"
+  summary: LocalSummary
+  /** The binding window's runway at the pace of the API snapshots of the last hour. */
+  runway: { window: QuotaWindowKind | null } & Runway
+}
 
 export interface ReportSettings {
   now: Date

@@ -1,10 +1,12 @@
 // Which warnings to show now, and the keys that make each appear once per period. Pure: the caller keeps `seen`.
-import { classOf, MODEL_CATALOG, tierHasClass, type ModelCatalog, type Pricing } from "../plans/model-catalog.ts"
+import { classOf, MODEL_CATALOG, tierHasClass, type ModelCatalog } from "../plans/model-catalog.ts"
 import { countdown } from "../text/format.ts"
 import { MINUTE_MS } from "../record/records.ts"
 import type { Runway } from "../record/runway.ts"
-import type { PeakState, Policy, QuotaWindow, QuotaWindowKind, Report } from "../types.ts"
+import type { Policy, QuotaWindow, QuotaWindowKind, Pricing } from "../types.ts"
 import { className, costPhrase, peakCostsMore, planTitle, windowName } from "../text/vocabulary.ts"
+import type { PeakState } from "../time/peak.ts"
+import type { Report } from "./report.ts"
 
 export type ToastVariant = "info" | "success" | "warning" | "error"
 

@@ -1,7 +1,5 @@
 // The words every renderer, toast and reason shares: one spelling of each, so they cannot drift apart. Pure.
-import type { ModelClass, Pricing } from "../plans/model-catalog.ts"
-import type { PlanGeneration } from "../plans/model-catalog.ts"
-import type { QuotaWindowKind } from "../types.ts"
+import type { QuotaWindowKind, ModelClass, Pricing, PlanGeneration } from "../types.ts"
 
 /** Beijing: the zone every wall-clock time of the Z.ai / BigModel APIs is written in. */
 export const BEIJING_TZ = "Asia/Shanghai"

@@ -2,8 +2,15 @@
 
 import { instantOf, isFixedZone, wallOf } from "../zone.ts"
 import { dayHm, hm, wallClock } from "../text/format.ts"
-import type { PeakState } from "../types.ts"
 import { PEAK_TZ } from "../text/vocabulary.ts"
+
+export interface PeakState {
+  active: boolean
+  periods: string[]
+  endsAt: string | null
+  nextStartsAt: string | null
+  glm5Multiplier: number
+}
 
 export interface PeakPeriod {
   /** "throttle" | "quota" | user-defined. */
