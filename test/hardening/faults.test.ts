@@ -1,6 +1,7 @@
 // Fault injection against the real loopback simulator, through the CLI (a real process) and through the plugin's hooks
 // (in process): every fault ends in one plain sentence or in a clamped value that carries a `note`; the body cap holds
 // memory down for a 20 MB answer; the hooks never throw (the command hook: only its sentinel).
+// reads: dist/ (spawns the built CLI; the test setup builds it first)
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"

@@ -1,6 +1,7 @@
 // The key never leaves the Authorization header: not to stdout or stderr, not into toasts, session messages, logs or
 // tool output, not into any file under HOME (cache, state), whatever happens — success, every failure kind, stale,
 // and a server that echoes the key back in its error message. Files the project writes are 0600 in 0700 directories.
+// reads: dist/ (spawns the built CLI; the test setup builds it first)
 import { MODELS_PATH } from "../../src/zai/models.ts"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
