@@ -1,11 +1,11 @@
 // Credentials + origin + cache + client wired together: the one way every edge reads the quota.
 import type { QuotaError, QuotaSnapshot, Region, FetchLike } from "../core/types.ts"
-import { cacheDir, cacheId, SnapshotCache, type CachedResult } from "../zai/cache.ts"
+import { SnapshotCache, type CachedResult } from "../zai/cache.ts"
 import { fetchSnapshot } from "../zai/client.ts"
-import { findKey, type Credentials } from "../zai/credentials.ts"
+import type { Credentials } from "../zai/credentials.ts"
 import type { Env } from "../core/types.ts"
 import { noKeyError, quotaError } from "../zai/errors.ts"
-import { originFor } from "../zai/regions.ts"
+import { locate } from "./locate.ts"
 
 export interface SourceOptions {
   env: Env
@@ -33,18 +33,15 @@ export interface QuotaSource {
 const keyStoreFix = "close OpenCode and try again, or set ZAI_API_KEY (ZHIPU_API_KEY for BigModel)"
 
 export function openSource(opts: SourceOptions): { ok: true; value: QuotaSource } | { ok: false; error: QuotaError } {
-  const found = opts.credentials
-    ? { credentials: opts.credentials, problem: null }
-    : findKey({ env: opts.env, region: opts.region ?? null })
-  const credentials = found.credentials
-  if (credentials === null)
+  const { location, problem } = locate(opts)
+  if (location === null)
     return {
       ok: false,
       // OpenCode 2's key store exists but could not be read: that, not "no key", is what the user needs to hear.
-      error: found.problem === null ? noKeyError() : quotaError("no_key", `${found.problem}: ${keyStoreFix}.`),
+      error: problem === null ? noKeyError() : quotaError("no_key", `${problem}: ${keyStoreFix}.`),
     }
-  const origin = originFor(credentials.region, opts.baseUrl ?? opts.env.GLM_QUOTA_BASE_URL ?? null)
-  const dir = opts.fileCache === false ? null : cacheDir(opts.env)
+  const { credentials, origin } = location
+  const dir = opts.fileCache === false ? null : location.dir
   const ctx = {
     key: credentials.key,
     region: credentials.region,
@@ -56,7 +53,7 @@ export function openSource(opts: SourceOptions): { ok: true; value: QuotaSource 
   const make = (withHistory: boolean) =>
     new SnapshotCache({
       dir,
-      id: cacheId(credentials.key, credentials.region, origin, withHistory ? "full" : "quota"),
+      id: location.id(withHistory ? "full" : "quota"),
       now: opts.now,
       freshMs: opts.freshMs,
       load: () => fetchSnapshot(ctx, { now: opts.now, history: withHistory }),

@@ -1,11 +1,9 @@
 // The coding endpoint's model list (`GET /api/coding/paas/v4/models`, OpenAI style): the ids this key can call, so
 // the CLI can recommend one the user really has. Cached a day beside the quota cache; any failure falls back to the
 // last list, else to nothing (the caller then uses the dated catalog). Never fatal.
-import { readFileSync } from "node:fs"
-import { join } from "node:path"
-import { cleanText, MAX_NAME, MAX_SERVER_TEXT } from "../core/text/sanitize.ts"
 import type { Env, QuotaError, Region, Result, FetchLike, HttpAnswer } from "../core/types.ts"
-import { cacheDir, cacheId, writePrivateFile } from "./cache.ts"
+import { cacheDir } from "./cache.ts"
+import { cleanModelIds, readModelList, writeModelList, type ModelsEntry } from "./model-list-file.ts"
 import {
   apiError,
   keyRejectedError,
@@ -20,8 +18,6 @@ import { Envelope } from "./schemas.ts"
 
 export const MODELS_PATH = "/api/coding/paas/v4/models"
 export const MODELS_FRESH_MS = 24 * 3600_000
-/** More than any plan lists: a longer answer is junk and is cut. */
-export const MAX_MODEL_IDS = 200
 /** Short: the list is an extra for the recommendation, and the quota reading shares the same budget. */
 const DEFAULT_TIMEOUT_MS = 4000
 /** A list of a few hundred models is tens of kilobytes. */
@@ -29,22 +25,6 @@ const MAX_BODY_BYTES = 1024 * 1024
 
 /** A JSON object (not an array): what the list and each of its entries must be. */
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
-
-/**
- * Ids as a list can be shown and picked: strings only, escape sequences and invisible characters removed, trimmed,
- * at most 64 characters (a longer one is dropped, not cut: a cut id names no model), deduplicated, at most 200.
- */
-export function cleanModelIds(values: readonly unknown[]): string[] {
-  const ids = new Set<string>()
-  for (const v of values) {
-    if (ids.size >= MAX_MODEL_IDS) break
-    if (typeof v !== "string") continue
-    const id = cleanText(v, MAX_SERVER_TEXT)
-    if (id === "" || Array.from(id).length > MAX_NAME) continue
-    ids.add(id)
-  }
-  return [...ids]
-}
 
 function notAListError(detail: string): QuotaError {
   return quotaError(
@@ -134,23 +114,6 @@ export interface ModelList {
   error?: QuotaError
 }
 
-interface ModelsEntry {
-  savedAt: number
-  ids: string[]
-}
-
-function readModelsEntry(file: string): ModelsEntry | null {
-  try {
-    const e = JSON.parse(readFileSync(file, "utf8")) as Partial<ModelsEntry>
-    if (typeof e.savedAt !== "number" || !Number.isFinite(e.savedAt) || !Array.isArray(e.ids)) return null
-    // The file is ours, but it is read back as untrusted as the answer it came from.
-    const ids = cleanModelIds(e.ids)
-    return ids.length === 0 ? null : { savedAt: e.savedAt, ids }
-  } catch {
-    return null
-  }
-}
-
 /**
  * The key's model ids: from the file cache when under a day old, else from the endpoint (and cached). On a failure,
  * the last cached list however old, else `ids: null`. An empty list counts as a failure: nothing to recommend from.
@@ -158,14 +121,12 @@ function readModelsEntry(file: string): ModelsEntry | null {
  */
 export async function modelList(opts: ModelListOptions): Promise<ModelList> {
   let dir: string | null = null
-  let name = ""
   let cached: ModelsEntry | null = null
   const nowMs = () => opts.now().getTime()
   try {
     if (opts.fileCache !== false) {
       dir = cacheDir(opts.env)
-      name = `${cacheId(opts.key, opts.region, opts.origin, "models")}.json`
-      cached = readModelsEntry(join(dir, name))
+      cached = readModelList(dir, opts.key, opts.region, opts.origin)
     }
     if (cached !== null) {
       const age = nowMs() - cached.savedAt
@@ -182,7 +143,7 @@ export async function modelList(opts: ModelListOptions): Promise<ModelList> {
     if (res.ok && res.value.length > 0) {
       if (dir !== null) {
         try {
-          writePrivateFile(dir, name, JSON.stringify({ savedAt: nowMs(), ids: res.value } satisfies ModelsEntry))
+          writeModelList(dir, opts.key, opts.region, opts.origin, { savedAt: nowMs(), ids: res.value })
         } catch {
           // A cache that cannot be written only means asking again next time.
         }
