@@ -14,6 +14,7 @@ import type { OpenServer, ServerDeps } from "./instance.ts"
 import type { ServerState } from "./state.ts"
 import { COMMAND, COMMAND_DESCRIPTION, COMMAND_TEMPLATE, HANDLED } from "./meta.ts"
 import { PLAIN_ARGS, TOOL_DESCRIPTIONS, TOOL_NAMES, type ToolName } from "./tool-meta.ts"
+import { guardOff, wantsApply } from "../options/peek.ts"
 
 /** What the dynamic import brings: instance.ts. */
 export interface ServerModule {
@@ -75,14 +76,6 @@ function log(input: PluginInput, level: "info" | "error", message: string): void
   } catch {
     // nothing left to tell
   }
-}
-
-// Two options read raw, as options/server.ts's table reads them (parseGuard: false or "off" turns the guard
-// off), without loading the table: the rest validates every option and names the bad ones at the first session.
-const wantsApply = (options: unknown): boolean => (options as { model?: unknown } | null)?.model === "apply"
-const guardOff = (options: unknown): boolean => {
-  const g = (options as { guard?: unknown } | null)?.guard
-  return g === false || g === "off"
 }
 
 function frontHooks(input: PluginInput, options: unknown, openRest: Open, warmUpMs: number): Hooks {

@@ -10,6 +10,7 @@ import {
   type OptionTable,
   type QuotaSettings,
 } from "./shared.ts"
+import { isGuardOff } from "./peek.ts"
 
 export interface GuardSettings {
   enabled: boolean
@@ -103,7 +104,7 @@ function limitTable(v: unknown, base: Record<string, number>): Record<string, nu
 }
 
 function parseGuard(v: unknown): GuardSettings | null {
-  if (v === false || v === "off") return { ...DEFAULT_GUARD, enabled: false }
+  if (isGuardOff(v)) return { ...DEFAULT_GUARD, enabled: false }
   if (v === true || v === "on") return DEFAULT_GUARD
   if (typeof v !== "object" || v === null || Array.isArray(v)) return null
   const o = v as Record<string, unknown>
