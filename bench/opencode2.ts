@@ -50,7 +50,7 @@ export async function timeToActive(dir: string, id: string, env: Record<string, 
   const auth = `Basic ${Buffer.from(`opencode:${PASSWORD}`).toString("base64")}`
   const url = `http://127.0.0.1:${port}/api/plugin?directory=${encodeURIComponent(project)}`
   try {
-    for (const deadline = t0 + 60_000; performance.now() < deadline; ) {
+    for (const deadline = t0 + 60_000; performance.now() < deadline;) {
       try {
         const res = await fetch(url, { headers: { authorization: auth }, signal: AbortSignal.timeout(2000) })
         const body = (await res.json()) as { data?: { id: string; state?: { status?: string } }[] }

@@ -240,7 +240,7 @@ try {
       baseline: `${ms(median(base.imp))} empty plugin`,
       ratio: ratio(median(mine.imp), median(base.imp)),
       runs: `${startupRuns} processes each`,
-      note: "what OpenCode loads at start-up: dist/index.js, the start-up module (src/opencode/front.ts), and its one small chunk",
+      note: "what OpenCode loads at start-up: dist/index.js, the start-up module (src/opencode/plugin.ts), and its one small chunk",
     }
     const limit = rt.name === "Node" ? 25 : 15
     rows.push(target(importRow, `≤ ${limit} ms`, median(mine.imp), limit))

@@ -1,10 +1,10 @@
 // Builds dist/: one bundled, minified file per entry with source maps, the runtime dependencies inlined so that
 // installing the plugin is one package — the plugin's halves as ESM (index.js, tui.js; dynamic imports as chunks), the
-// CLI as one CommonJS file (cli-main.cjs) and the small loader that starts it (cli.cjs), below; tsc writes the type
-// declarations beside them. `npm run build` (and `npm ci`, through `prepare`) runs it; so does the test setup.
+// CLI as one CommonJS file (cli-main.cjs) and the small loader that starts it (cli.cjs), below; tsc writes the two
+// entries' type declarations beside them. `npm run build` (and `npm ci`, through `prepare`) runs it; so does the test setup.
 import { execFileSync, spawnSync } from "node:child_process"
 import { createHash } from "node:crypto"
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -13,10 +13,20 @@ import { build } from "esbuild"
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const dist = join(root, "dist")
 rmSync(dist, { recursive: true, force: true })
-execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
-  cwd: root,
-  stdio: "inherit",
-})
+// Declarations for the two public entries only (package.json `exports`): tsc writes one for every module it reaches,
+// so it writes them aside and only the entries' are kept.
+const declarations = mkdtempSync(join(tmpdir(), "glmq-dts-"))
+try {
+  execFileSync(
+    process.execPath,
+    [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json", "--outDir", declarations],
+    { cwd: root, stdio: "inherit" },
+  )
+  mkdirSync(dist, { recursive: true })
+  for (const entry of ["index.d.ts", "tui.d.ts"]) copyFileSync(join(declarations, entry), join(dist, entry))
+} finally {
+  rmSync(declarations, { recursive: true, force: true })
+}
 const common = {
   absWorkingDir: root,
   bundle: true,

@@ -2,8 +2,8 @@
 // checks they stay equal): `npx tsx scripts/manifest.ts` after changing a tool, the command or an option.
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { COMMAND, COMMAND_DESCRIPTION } from "../src/opencode/server.ts"
-import { optionsSchema } from "../src/quota/server-options.ts"
+import { COMMAND, COMMAND_DESCRIPTION } from "../src/opencode/instance.ts"
+import { optionsSchema } from "../src/options/server.ts"
 import { tools } from "../src/opencode/tools.ts"
 
 const root = join(import.meta.dirname, "..")

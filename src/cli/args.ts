@@ -1,8 +1,8 @@
 // The command line of `glm-quota`: its options, the help text, and GLM_QUOTA_MODELS, read into one Options value.
 import { parseArgs } from "node:util"
-import type { ModelCatalog } from "../core/catalog.ts"
-import type { Seat } from "../core/credit-catalog.ts"
-import { parseModels, type ModelPreference } from "../core/model.ts"
+import type { ModelCatalog } from "../core/plans/model-catalog.ts"
+import type { Seat } from "../core/plans/credit-catalog.ts"
+import { parseModels, type ModelPreference } from "../core/plans/choose-model.ts"
 import type { Env, Policy, Region, Result } from "../core/types.ts"
 import { parseRegion } from "../zai/regions.ts"
 

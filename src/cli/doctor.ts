@@ -7,7 +7,7 @@ import { doctorExitCode, renderChecks, renderChecksJson, runDoctor } from "../do
 import { nodeFetch } from "../zai/node-fetch.ts"
 import { baseUrlError } from "../zai/errors.ts"
 import { parseRegion, validOrigin } from "../zai/regions.ts"
-import type { CliIo } from "./run.ts"
+import type { CliIo } from "./io.ts"
 
 /** Every line of the doctor fits an 80-column terminal (a narrower one wraps it as it wraps any text). */
 const DOCTOR_WIDTH = 80

@@ -1,9 +1,10 @@
 // The status line of `glm-quota --line` as text: one short line for tmux, a shell prompt or another agent's
 // status-line command. Pure: the report, the clock and whether to colour come in.
-import { bar, countdown } from "../core/format.ts"
-import { cleanText } from "../core/sanitize.ts"
-import type { QuotaWindow, Report } from "../core/types.ts"
-import { planTitle } from "../core/vocabulary.ts"
+import { bar, countdown } from "../core/text/format.ts"
+import { cleanText } from "../core/text/sanitize.ts"
+import type { QuotaWindow } from "../core/types.ts"
+import { planTitle } from "../core/text/vocabulary.ts"
+import type { Report } from "../core/report/report.ts"
 
 /** What the line says when there is nothing to show (no key, no reading): the whole output, one line. */
 export const NOTHING = "glm ?\n"

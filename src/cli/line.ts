@@ -2,22 +2,19 @@
 // without a request and without loading the API client; when it is stale or absent, one request like the report's
 // (the same source, the same 8 s budget), and never the model list, the history or this machine's record. It never
 // writes to stderr and never throws: with nothing to show it prints "glm ?" and exits 1.
-import { join } from "node:path"
-import { DEFAULT_PEAK_SCHEDULE } from "../core/peak.ts"
-import { buildReport, exitStatus } from "../core/report.ts"
-import { cleanText, MAX_NAME } from "../core/sanitize.ts"
-import type { Env, QuotaSnapshot, Region } from "../core/types.ts"
-import { cacheDir, cacheId, DEFAULT_FRESH_MS, MAX_ENTRY_BYTES, SnapshotCache } from "../zai/cache.ts"
-import { readRegularText } from "../zai/regular-file.ts"
-import { findCredentials } from "../zai/credentials.ts"
+import { DEFAULT_PEAK_SCHEDULE } from "../core/time/peak.ts"
+import { buildReport, exitStatus } from "../core/report/report.ts"
+import type { Env, QuotaSnapshot } from "../core/types.ts"
+import { cacheDir, DEFAULT_FRESH_MS, SnapshotCache } from "../zai/cache.ts"
+import { readModelList } from "../zai/model-list-file.ts"
+import { locate } from "../quota/locate.ts"
 import { redact } from "../zai/errors.ts"
-import { originFor } from "../zai/regions.ts"
 import type { Options } from "./args.ts"
 import { NOTHING, statusLine } from "./line-text.ts"
 import { asciiBars, asciiLocale } from "./locale.ts"
-import type { CliIo } from "./run.ts"
+import type { CliIo } from "./io.ts"
 
-interface Reading {
+interface LineReading {
   snapshot: QuotaSnapshot
   stale: boolean
   /** The key's model list when one is known without a request; null: the dated catalog. */
@@ -25,44 +22,16 @@ interface Reading {
   key: string
 }
 
-/** As many ids as the report keeps (src/zai/models.ts, not imported here: it loads the API schemas). */
-const MAX_MODEL_IDS = 200
-
-/**
- * The key's model list the report cached beside the quota (`<hash>-models.json`), whatever its age — the line never
- * asks for it. Read back as untrusted: strings only, cleaned, no longer than a name. Null when there is none.
- */
-function cachedModels(dir: string, key: string, region: Region, origin: string): string[] | null {
-  try {
-    const text = readRegularText(join(dir, `${cacheId(key, region, origin, "models")}.json`), MAX_ENTRY_BYTES)
-    const entry = JSON.parse(text ?? "null") as { ids?: unknown } | null
-    if (entry === null || typeof entry !== "object") return null
-    if (!Array.isArray(entry.ids)) return null
-    const ids = entry.ids
-      .filter((v): v is string => typeof v === "string")
-      .map((v) => cleanText(v, MAX_NAME))
-      .filter((v) => v !== "")
-      .slice(0, MAX_MODEL_IDS)
-    return ids.length > 0 ? ids : null
-  } catch {
-    return null
-  }
-}
-
 /**
  * The reading from the file cache while it is fresh (the SnapshotCache's own file and 60 s, peeked: no request);
  * "no_key" when there is no key at all; null when the cache is stale or absent.
  */
-function warmReading(o: Options, env: Env, now: () => Date): Reading | "no_key" | null {
-  const credentials = findCredentials({ env, region: o.region })
-  if (credentials === null) return "no_key"
-  const { key, region } = credentials
-  // The id and origin openSource (src/quota/source.ts) gives the same key, so the report's and the plugin's file.
-  const origin = originFor(region, env.GLM_QUOTA_BASE_URL ?? null)
-  const dir = cacheDir(env)
+function warmReading(o: Options, env: Env, now: () => Date): LineReading | "no_key" | null {
+  const { location } = locate({ env, region: o.region })
+  if (location === null) return "no_key"
   const cache = new SnapshotCache({
-    dir,
-    id: cacheId(key, region, origin, "quota"),
+    dir: location.dir,
+    id: location.id("quota"),
     now,
     // Only peeked at here: a request goes through openSource on the cold path.
     load: () => Promise.reject(new Error("the status line's warm path makes no request")),
@@ -71,12 +40,14 @@ function warmReading(o: Options, env: Env, now: () => Date): Reading | "no_key" 
   if (known === null) return null
   const age = now().getTime() - known.savedAt
   if (age < 0 || age >= DEFAULT_FRESH_MS) return null
-  return { snapshot: known.snapshot, stale: false, models: cachedModels(dir, key, region, origin), key }
+  const { key, region } = location.credentials
+  const models = readModelList(location.dir, key, region, location.origin)?.ids ?? null
+  return { snapshot: known.snapshot, stale: false, models, key }
 }
 
 /** One reading through the source the report uses (the request, the lease, the stale fallback); null when none. */
-async function coldReading(o: Options, env: Env, io: CliIo, now: () => Date): Promise<Reading | null> {
-  const { connect } = await import("./open.ts")
+async function coldReading(o: Options, env: Env, io: CliIo, now: () => Date): Promise<LineReading | null> {
+  const { connect } = await import("./connect.ts")
   const conn = await connect(o, env, io, now)
   try {
     if (!conn.source.ok) return null
@@ -89,7 +60,8 @@ async function coldReading(o: Options, env: Env, io: CliIo, now: () => Date): Pr
       const { modelList } = await import("../zai/models.ts")
       const list = await modelList({ ...credentials, origin, fetch: conn.fetch, env, now, fileCache: false })
       models = list.ids
-    } else if (!o.noCache) models = cachedModels(cacheDir(env), credentials.key, credentials.region, origin)
+    } else if (!o.noCache)
+      models = readModelList(cacheDir(env), credentials.key, credentials.region, origin)?.ids ?? null
     return { snapshot: res.value, stale: res.stale, models, key: credentials.key }
   } finally {
     await conn.close()

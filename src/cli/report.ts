@@ -1,11 +1,11 @@
 // The report run of `glm-quota`: one reading (with the key's model list beside it), printed for a terminal or as the
 // JSON of the contract, with this machine's record. Loaded by run.ts only when a report is asked for.
-import { DEFAULT_PEAK_SCHEDULE } from "../core/peak.ts"
-import { buildReport, exitStatus } from "../core/report.ts"
-import { renderJson } from "../core/render-json.ts"
-import { renderTerminal } from "../core/render-terminal.ts"
-import type { Env, QuotaSnapshot, Report } from "../core/types.ts"
-import type { LocalRecord } from "../core/records.ts"
+import { DEFAULT_PEAK_SCHEDULE } from "../core/time/peak.ts"
+import { buildReport, exitStatus, type Report } from "../core/report/report.ts"
+import { renderJson } from "../core/render/render-json.ts"
+import { renderTerminal } from "../core/render/render-terminal.ts"
+import type { Env, QuotaSnapshot } from "../core/types.ts"
+import type { LocalRecord } from "../core/record/records.ts"
 import { modelList } from "../zai/models.ts"
 import { takeCacheNotice } from "../zai/cache-notice.ts"
 import { redact } from "../zai/errors.ts"
@@ -13,8 +13,8 @@ import { localTimeZone, timeZoneProblem } from "../quota/clock.ts"
 import { asciiBars, asciiLocale } from "./locale.ts"
 import { LocalStore, stateDir } from "../local/store.ts"
 import type { Options } from "./args.ts"
-import { connect } from "./open.ts"
-import type { CliIo } from "./run.ts"
+import { connect } from "./connect.ts"
+import type { CliIo } from "./io.ts"
 
 /** The report on stdout: the JSON of the contract, or the terminal report (the key redacted, should a server echo it). */
 function write(

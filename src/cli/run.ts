@@ -3,26 +3,11 @@
 // what the status line needs is loaded up front; the report's modules (the API schemas, the renderers, this machine's
 // record) are imported when a report is asked for, so that a status bar's warm run costs little more than Node's start.
 import type { Env } from "../core/types.ts"
+import type { CliIo } from "./io.ts"
 import { redact } from "../zai/errors.ts"
-import type { FetchLike } from "../zai/http.ts"
 import { clockFromEnv } from "../quota/clock.ts"
 import { HELP, readArgs, wantsLine } from "./args.ts"
 import { NOTHING, runLine } from "./line.ts"
-
-/** Where the command writes, and what it knows of the process it runs in. */
-export interface CliIo {
-  stdout: (text: string) => void
-  stderr: (text: string) => void
-  /** Whether stdout is a terminal (colours), and its width in columns (the report wraps there; 80 when unknown). */
-  isTTY: boolean
-  columns?: number
-  /** Milliseconds since the process started: the 8 s budget counts from then, however slowly Node itself started. */
-  elapsedMs?: () => number
-  /** The HTTP client; default: Node's, through undici (proxies from HTTPS_PROXY / NO_PROXY). */
-  fetch?: FetchLike
-  /** The project directory the doctor reads opencode.json / tui.json from; default the process's. */
-  cwd?: string
-}
 
 /**
  * Runs the command; resolves to its exit status (0 report, 2 report and a window used up, 1 no report). With

@@ -1,9 +1,5 @@
-// Domain types shared by core/, zai/, opencode/ and the CLI. No I/O here.
-import type { ModelClass, Pricing } from "./catalog.ts"
-import type { ResetCardsReport } from "./reset-cards.ts"
-import type { Runway } from "./runway.ts"
-import type { LocalSummary } from "./summary.ts"
-import type { TurnsReport } from "./turns.ts"
+// Domain types shared by every room of core/ and every edge: the leaf of the import graph (it imports nothing;
+// test/repo/layers.test.ts holds it to that). The report's own shapes live beside their makers (report/report.ts).
 
 /** The process environment as the entries hand it down (only they read `process.env`). */
 export type Env = Readonly<Record<string, string | undefined>>
@@ -15,6 +11,29 @@ export type Meter = "tokens" | "credits" | "calls"
 /** The two windows the quota is bound by (the MCP allowance is counted apart). */
 export type QuotaWindowKind = "five_hour" | "weekly"
 export type Policy = "quality" | "balanced" | "economy"
+/** Heavy (GLM-5 class) or light (GLM-4.7 class): what the recommendation switches between. */
+export type ModelClass = "glm-5" | "glm-4.7"
+/** Legacy token plans (5-hour ± weekly + monthly MCP) or the credit plans sold from 30 Jul 2026. */
+export type PlanGeneration = "legacy" | "credit"
+export type Phase = "peak" | "offPeak"
+
+export interface Pricing {
+  generation: PlanGeneration
+  /** Whether the quota peak is on now. */
+  phase: Phase
+  "glm-5": { peak: number; offPeak: number }
+  "glm-4.7": { peak: number; offPeak: number }
+}
+
+/** What the client reads of an answer: a fetch Response has it, and so does the CLI's small node:http client. */
+export interface HttpAnswer {
+  status: number
+  headers: { get(name: string): string | null }
+  /** The body as chunks; stopping the iteration early releases the connection. */
+  body: AsyncIterable<Uint8Array> | null
+}
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<HttpAnswer>
 
 /** One quota window, normalised from one entry of `limits`. Absent counters stay null. */
 export interface QuotaWindow {
@@ -84,58 +103,10 @@ export interface UsageHistory {
   tools: { search: (number | null)[]; webRead: (number | null)[]; zread: (number | null)[] }
 }
 
-export interface PeakState {
-  active: boolean
-  periods: string[]
-  endsAt: string | null
-  nextStartsAt: string | null
-  glm5Multiplier: number
-}
-
-export interface Recommendation {
-  /** A concrete id the user can pick: from the provider's (or the coding endpoint's) list, else the dated catalog. */
-  model: string
-  /** Heavy (`glm-5`) or light (`glm-4.7`) class. */
-  class: ModelClass
-  /** One line naming the rule and the multiplier in force. */
-  reason: string
-}
-
-/** The JSON contract, schema 1 (DESIGN.md). */
-export interface Report {
-  schema: 1
-  plan: PlanId | null
-  region: Region
-  fetchedAt: string
-  stale: boolean
-  windows: QuotaWindow[]
-  binding: QuotaWindowKind | null
-  peak: PeakState
-  /** What each model class costs per phase on this plan generation now (extension of schema 1). */
-  pricing?: Pricing
-  recommendation: Recommendation
-  /** This machine's own record (the plugin's local 5-hour window); null when there is none. Extension of schema 1. */
-  local?: LocalReport | null
-  /** Reset cards the account holds and which window one would help now; null when the host reports none. */
-  resetCards?: ResetCardsReport | null
-  /** Set when the API showed no windows: why, in one sentence (extension of schema 1). */
-  account?: AccountReport | null
-  /** What turns cost and how the week is paced (extension of schema 1); null when there is nothing to say. */
-  turns?: TurnsReport | null
-}
-
 export interface AccountReport {
   state: AccountState
   /** One plain sentence: what this answer means and what to do. */
   message: string
-}
-
-/** This machine's record, beside the account-wide figures of the API. */
-export interface LocalReport {
-  scope: "this machine"
-  summary: LocalSummary
-  /** The binding window's runway at the pace of the API snapshots of the last hour. */
-  runway: { window: QuotaWindowKind | null } & Runway
 }
 
 /** Errors are values at the boundaries. */

@@ -2,9 +2,9 @@
 // .opencode/: opencode.json(c), tui.json(c) (1.x's TUI half) and the global cli.json(c) (2.x's TUI), each capped and
 // parsed as JSONC. An unreadable file is a problem named, never a throw.
 import { join } from "node:path"
-import { cleanText } from "../core/sanitize.ts"
+import { cleanText } from "../core/text/sanitize.ts"
 import type { Env } from "../core/types.ts"
-import type { DoctorFs } from "./fs.ts"
+import type { DoctorFs } from "./file-access.ts"
 import { parseConfig } from "./jsonc.ts"
 
 export interface ConfigFile {

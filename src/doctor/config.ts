@@ -1,9 +1,9 @@
 // Check 4, OpenCode's config: the providers on Z.ai / BigModel hosts and their baseURL, the configured models against
 // the provider's list, and glm-quota in both opencode.json's and tui.json's `plugin`.
-import { bareId, classOf, MODEL_CATALOG } from "../core/catalog.ts"
-import { CODING_PLAN_PROVIDERS, isZaiUrl, providerOf } from "../core/providers.ts"
+import { bareId, classOf, MODEL_CATALOG } from "../core/plans/model-catalog.ts"
+import { CODING_PLAN_PROVIDERS, isZaiUrl, providerOf } from "../core/plans/providers.ts"
 import type { Env, Region } from "../core/types.ts"
-import { parseModels } from "../core/model.ts"
+import { parseModels } from "../core/plans/choose-model.ts"
 import { mergeOpenCode, shown, type OpenCodeConfigs } from "./config-read.ts"
 import type { ModelList } from "./opencode-models.ts"
 import { fail, ok, warn, type Check } from "./types.ts"

@@ -2,10 +2,10 @@
 // and this machine's record reads without files set aside as corrupt.
 import { dirname, join } from "node:path"
 import type { Env } from "../core/types.ts"
-import { cleanText } from "../core/sanitize.ts"
+import { cleanText } from "../core/text/sanitize.ts"
 import { LocalStore, stateDir } from "../local/store.ts"
 import { cacheDir } from "../zai/cache.ts"
-import type { DoctorFs } from "./fs.ts"
+import type { DoctorFs } from "./file-access.ts"
 import { ok, warn, type Check } from "./types.ts"
 
 const MIN_FREE_BYTES = 50 * 1024 * 1024

@@ -3,7 +3,7 @@
 import type { Env, Region } from "../core/types.ts"
 import { findKey, type Credentials } from "../zai/credentials.ts"
 import { noKeyError } from "../zai/errors.ts"
-import type { DoctorFs } from "./fs.ts"
+import type { DoctorFs } from "./file-access.ts"
 import { fixOf } from "./remote.ts"
 import { fail, ok, REGION_NAMES, regionHow, warn, type Check, type DoctorOptions } from "./types.ts"
 

@@ -2,7 +2,7 @@
 // (proxy variables in effect, round-trip time, connection and TLS errors in plain words).
 import type { Env } from "../core/types.ts"
 import { localTimeZone } from "../quota/clock.ts"
-import { cleanText, MAX_NAME } from "../core/sanitize.ts"
+import { cleanText, MAX_NAME } from "../core/text/sanitize.ts"
 import { causeOf, fixOf, hostOf, type Probe } from "./remote.ts"
 import { ok, warn, fail, type Check } from "./types.ts"
 

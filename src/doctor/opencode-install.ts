@@ -4,18 +4,9 @@
 import { execFileSync } from "node:child_process"
 import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs"
 import { delimiter, dirname, join } from "node:path"
-import { cleanText } from "../core/sanitize.ts"
+import { cleanText } from "../core/text/sanitize.ts"
 import type { Env } from "../core/types.ts"
-import { ok, type Check } from "./types.ts"
-
-export interface OpenCodeInstall {
-  /** The name on PATH: "opencode" or "opencode2". */
-  name: string
-  path: string
-  /** "1.18.33"; null when it could not be told. */
-  version: string | null
-  major: number | null
-}
+import { ok, type Check, type OpenCodeInstall } from "./types.ts"
 
 const PACKAGES = /^(?:opencode-ai|@opencode\/cli(?:-[\w-]+)?|opencode-(?:linux|darwin|windows)-[\w-]+)$/
 const VERSION = /\b(\d+)\.(\d+)\.(\d+)\b/

@@ -3,12 +3,12 @@
 // or OPENCODE_MODELS_PATH; verified in the 1.18.33 binary), else the catalog the installed version ships
 // (opencode-catalogs.ts). null when none of them knows the provider (a provider of the user's own).
 import { join } from "node:path"
-import { cleanText, MAX_NAME } from "../core/sanitize.ts"
+import { cleanText, MAX_NAME } from "../core/text/sanitize.ts"
 import type { Env } from "../core/types.ts"
 import { isRecord } from "./config-read.ts"
-import type { DoctorFs } from "./fs.ts"
+import type { DoctorFs } from "./file-access.ts"
 import { shippedCatalog, SHIPPED_CATALOGS } from "./opencode-catalogs.ts"
-import type { OpenCodeInstall } from "./opencode-install.ts"
+import type { OpenCodeInstall } from "./types.ts"
 
 export interface ModelList {
   ids: string[]

@@ -5,12 +5,11 @@
 // use are named as the half names them when it starts.
 import { dirname, isAbsolute, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { parseOptions } from "../quota/server-options.ts"
-import { parseTuiOptions } from "../quota/tui-options.ts"
+import { parseOptions } from "../options/server.ts"
+import { parseTuiOptions } from "../options/tui.ts"
 import { pluginEntries, shown, type OpenCodeConfigs, type PluginEntry } from "./config-read.ts"
-import type { DoctorFs } from "./fs.ts"
-import type { OpenCodeInstall } from "./opencode-install.ts"
-import { ok, warn, type Check } from "./types.ts"
+import type { DoctorFs } from "./file-access.ts"
+import { ok, warn, type Check, type OpenCodeInstall } from "./types.ts"
 
 /** "glm-quota@0.1.0" → "0.1.0", "glm-quota" → "latest", a path or URL → itself. */
 const versionOf = (entry: string): string => {

@@ -1,12 +1,11 @@
 // Checks 2 and 3, region and subscription: the key against its region's monitor API and, when refused there, ONE
 // request to the other region's host. The key goes nowhere else: only the two monitor origins (or GLM_QUOTA_BASE_URL).
-import { cleanText, MAX_NAME } from "../core/sanitize.ts"
-import { generationOf } from "../core/report.ts"
-import type { Env, QuotaError, Region, Result } from "../core/types.ts"
+import { cleanText, MAX_NAME } from "../core/text/sanitize.ts"
+import { generationOf } from "../core/report/report.ts"
+import type { Env, QuotaError, Region, Result, FetchLike } from "../core/types.ts"
 import { fetchQuota, type QuotaData } from "../zai/client.ts"
 import type { Credentials } from "../zai/credentials.ts"
 import { noPlanError } from "../zai/errors.ts"
-import type { FetchLike } from "../zai/http.ts"
 import { originFor, otherRegion } from "../zai/regions.ts"
 import { fail, ok, REGION_NAMES, regionHow, warn, type Check, type DoctorOptions } from "./types.ts"
 

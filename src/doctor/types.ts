@@ -1,8 +1,6 @@
 // The set-up doctor's vocabulary: one check is what was found and, when it is not fine, what to do about it.
-import type { Env, Region } from "../core/types.ts"
-import type { FetchLike } from "../zai/http.ts"
-import type { DoctorFs } from "./fs.ts"
-import type { OpenCodeInstall } from "./opencode-install.ts"
+import type { Env, Region, FetchLike } from "../core/types.ts"
+import type { DoctorFs } from "./file-access.ts"
 
 export type CheckStatus = "ok" | "warn" | "fail"
 
@@ -54,4 +52,13 @@ export async function guarded(id: string, run: () => Check[] | Promise<Check[]>)
     const what = err instanceof Error ? err.name : "error"
     return [warn(id, `this check could not finish (${what})`, "report it at the glm-quota issue tracker")]
   }
+}
+
+export interface OpenCodeInstall {
+  /** The name on PATH: "opencode" or "opencode2". */
+  name: string
+  path: string
+  /** "1.18.33"; null when it could not be told. */
+  version: string | null
+  major: number | null
 }

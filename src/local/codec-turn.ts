@@ -1,5 +1,5 @@
 // The line of a turn record (codec.ts has the layout of every kind). Pure.
-import type { TurnEvent } from "../core/records.ts"
+import type { TurnEvent } from "../core/record/records.ts"
 
 /** Ids and model names are capped like every record's text (codec.ts's MAX_TEXT). */
 const MAX_TEXT = 200

@@ -12,7 +12,7 @@
 // use under 5 MB (see bench/local.ts). Every line starts with `["`, which is how a line glued to a torn one (a crash
 // mid-write, then another append) is recovered. Unknown kinds are skipped, not errors (a newer writer may add some);
 // lengths are exact, so a new field means a new kind letter.
-import type { HourAggregate, LocalEvent, LocalRecord } from "../core/records.ts"
+import type { HourAggregate, LocalEvent, LocalRecord } from "../core/record/records.ts"
 import { decodeTurn, encodeTurn } from "./codec-turn.ts"
 
 /** A line is written with one write(2); kept far below 4 KiB (strings are capped). */

@@ -19,7 +19,7 @@ import { randomBytes } from "node:crypto"
 import { closeSync, fstatSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs"
 import type { Stats } from "node:fs"
 import { join } from "node:path"
-import { DAY_MS, HOUR_MS, type LocalRecord } from "../core/records.ts"
+import { DAY_MS, HOUR_MS, type LocalRecord } from "../core/record/records.ts"
 import { rollUp } from "./rollup.ts"
 import { chunks, ensureDir, segmentDay, type SegmentSource } from "./segment.ts"
 

@@ -3,7 +3,7 @@
 // src/local/store.ts and src/local/compact.ts.
 import { statSync, type Stats } from "node:fs"
 import { join } from "node:path"
-import type { LocalRecord } from "../core/records.ts"
+import type { LocalRecord } from "../core/record/records.ts"
 import { corruption, dayIndex, loadFile, type SegmentSource } from "./segment.ts"
 
 interface CachedSegment {

@@ -6,7 +6,7 @@
 // and model. So events before `rollBefore` (the store passes six hours ago, `RAW_MS`, rounded down to the hour)
 // become one line per (UTC hour, session, model) — MCP calls under model "" — and API snapshots before it keep the
 // last one of each hour. Aggregates merge with aggregates, so compacting twice changes nothing the second time.
-import { addTokens, HOUR_MS, type HourAggregate, type LocalRecord, type SnapshotEvent } from "../core/records.ts"
+import { addTokens, HOUR_MS, type HourAggregate, type LocalRecord, type SnapshotEvent } from "../core/record/records.ts"
 
 export interface RollUpOptions {
   /** Events with `t` before this instant become hourly aggregates (give an hour boundary). */

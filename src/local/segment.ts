@@ -2,7 +2,7 @@
 // is damaged, and writing records into it in chunks. Shared by the store, its live view and compaction; the why of the
 // layout is in the header of src/local/store.ts.
 import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, readSync } from "node:fs"
-import { DAY_MS, type LocalRecord } from "../core/records.ts"
+import { DAY_MS, type LocalRecord } from "../core/record/records.ts"
 import { encodeRecord, MAX_LINE_BYTES, parseLines } from "./codec.ts"
 
 const SEGMENT = /^events-(\d{4})-(\d{2})-(\d{2})\.jsonl$/

@@ -29,7 +29,7 @@ import { randomBytes } from "node:crypto"
 import { closeSync, fchmodSync, fstatSync, openSync, readdirSync, renameSync, statSync, writeSync } from "node:fs"
 import { homedir } from "node:os"
 import { join } from "node:path"
-import { DAY_MS, type LocalEvent, type LocalRecord } from "../core/records.ts"
+import { DAY_MS, type LocalEvent, type LocalRecord } from "../core/record/records.ts"
 import type { Env } from "../core/types.ts"
 import { encodeEvent } from "./codec.ts"
 import { Compactor, type CompactOptions, type CompactResult } from "./compact.ts"
@@ -45,7 +45,7 @@ export type {
   PromptEvent,
   SnapshotEvent,
   TurnEvent,
-} from "../core/records.ts"
+} from "../core/record/records.ts"
 
 /** `$XDG_STATE_HOME/glm-quota`, default `~/.local/state/glm-quota`. */
 export function stateDir(env: Env, home: string = homedir()): string {

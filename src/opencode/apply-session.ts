@@ -2,12 +2,12 @@
 // TUI read at start, or one this plugin set — goes to the model apply.ts decides now, so the first prompt of the first
 // run and every prompt after follow the peak and the quota. A prompt on any other model was the user's pick: from
 // then on that session is left alone. Each switch is announced once. No I/O: the reading and the lists come in.
-import type { Clocks, Warning } from "../core/warnings.ts"
-import type { Report } from "../core/types.ts"
+import type { Clocks, Warning } from "../core/report/warnings.ts"
 import type { QuotaService } from "../quota/service.ts"
 import { decideModel, modelKey, type MessageModel, type ModelLists } from "./apply.ts"
-import type { ProviderModels } from "./models.ts"
+import type { ProviderModels } from "./provider-models.ts"
 import type { Notifier } from "./notify.ts"
+import type { Report } from "../core/report/report.ts"
 
 const MAX_SESSIONS = 1000
 

@@ -6,9 +6,9 @@
 // the model of that message, and the TUI's footer follows it. `cfg.model` set in the `config` hook is the default of
 // prompts that name none (and what the TUI reads at its start).
 import type { Config } from "@opencode-ai/plugin"
-import { bareId } from "../core/catalog.ts"
-import { providerOf } from "../core/providers.ts"
-import type { Report } from "../core/types.ts"
+import { bareId } from "../core/plans/model-catalog.ts"
+import { providerOf } from "../core/plans/providers.ts"
+import type { Report } from "../core/report/report.ts"
 
 export type ModelLists = Readonly<Record<string, readonly string[]>>
 

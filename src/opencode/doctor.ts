@@ -1,14 +1,13 @@
 // /glm-quota doctor: the set-up doctor's checks (src/doctor), then the ones that only make sense inside OpenCode —
 // the request guard's settings against the plan, and whether the fetch of each coding-plan provider is guarded
 // (pure over what the running plugin knows).
-import { CODING_PLAN_IDS, zaiProvidersOf } from "../core/providers.ts"
-import type { Env } from "../core/types.ts"
-import { planTitle } from "../core/vocabulary.ts"
+import { CODING_PLAN_IDS, zaiProvidersOf } from "../core/plans/providers.ts"
+import type { Env, FetchLike } from "../core/types.ts"
+import { planTitle } from "../core/text/vocabulary.ts"
 import { runPluginDoctor } from "../doctor/index.ts"
 import { ok, warn, type Check } from "../doctor/types.ts"
-import type { FetchLike } from "../zai/http.ts"
 import { GUARDED, type GuardSettings } from "./guard.ts"
-import type { Settings } from "../quota/server-options.ts"
+import type { Settings } from "../options/server.ts"
 
 export interface OpenCodeFacts {
   guard: GuardSettings

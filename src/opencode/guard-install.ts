@@ -1,7 +1,7 @@
 // Putting the request guard in front of the coding-plan providers' fetch. The config hook does it at start-up, before
 // the guard itself (guard.ts) is loaded: the wrapper it installs asks for the real one at the first model request.
 import type { Config } from "@opencode-ai/plugin"
-import { CODING_PLAN_IDS, zaiProvidersOf } from "../core/providers.ts"
+import { CODING_PLAN_IDS, zaiProvidersOf } from "../core/plans/providers.ts"
 
 /** Marks a provider's options whose fetch the guard wraps (so it is wrapped once, and the doctor can tell). */
 export const GUARDED = Symbol.for("glm-quota.guarded")

@@ -4,13 +4,13 @@
 // with exponential backoff and jitter, honouring retry-after / retry-after-ms, a bounded number of times. Streams
 // pass through chunk by chunk; the slot is held until the body ends. A request aborted while queued leaves the queue
 // at once. 1308/1310/1311/1113 are not retried: they reach OpenCode, and the plugin's warnings.
-import { findZaiCode } from "../core/advice.ts"
+import { findZaiCode } from "../core/report/advice.ts"
 import { retryAfterMs } from "../zai/http.ts"
-import type { GuardSettings } from "../quota/server-options.ts"
+import type { GuardSettings } from "../options/server.ts"
 import type { FetchFn } from "./guard-install.ts"
 
 export { GUARDED, installGuard, type FetchFn } from "./guard-install.ts"
-export { DEFAULT_GUARD, type GuardSettings } from "../quota/server-options.ts"
+export { DEFAULT_GUARD, type GuardSettings } from "../options/server.ts"
 
 export interface GuardStats {
   inFlight: number

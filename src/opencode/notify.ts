@@ -1,8 +1,8 @@
 // The server half's voice: toasts once per period, and log lines through the client (never console, which would
 // corrupt the TUI). The checks read the service's finished reports; none of them touches the network.
 import type { PluginInput } from "@opencode-ai/plugin"
-import { pricingAt } from "../core/catalog.ts"
-import { isQuotaPeak } from "../core/peak.ts"
+import { pricingAt } from "../core/plans/model-catalog.ts"
+import { isQuotaPeak } from "../core/time/peak.ts"
 import {
   combineWarnings,
   modelWarning,
@@ -11,9 +11,9 @@ import {
   runwayWarning,
   type Clocks,
   type Warning,
-} from "../core/warnings.ts"
+} from "../core/report/warnings.ts"
 import type { QuotaService } from "../quota/service.ts"
-import type { Settings } from "../quota/server-options.ts"
+import type { Settings } from "../options/server.ts"
 import { inOpenCode } from "./present.ts"
 
 type Client = PluginInput["client"]

@@ -1,13 +1,14 @@
 // What the server half says: the report for /glm-quota and the tools, one window in a line, the clocks of toasts.
 // Presenters are handed a finished report; they compute nothing.
-import { renderJson } from "../core/render-json.ts"
-import { renderMarkdown } from "../core/render-markdown.ts"
-import type { Report, WindowKind } from "../core/types.ts"
-import { twoClocks, viewReport } from "../core/view.ts"
-import { openCodeAdvice } from "../core/vocabulary.ts"
-import type { Clocks } from "../core/warnings.ts"
+import { renderJson } from "../core/render/render-json.ts"
+import { renderMarkdown } from "../core/render/render-markdown.ts"
+import type { WindowKind } from "../core/types.ts"
+import { twoClocks, viewReport } from "../core/render/view.ts"
+import { openCodeAdvice } from "../core/text/vocabulary.ts"
+import type { Clocks } from "../core/report/warnings.ts"
 import type { Check } from "../doctor/types.ts"
 import type { CachedResult } from "../zai/cache.ts"
+import type { Report } from "../core/report/report.ts"
 
 /** Where and when the report is read: the clock, the user's zone, the schedule's zone. */
 export interface ViewAt {

@@ -1,11 +1,11 @@
 // The local record from OpenCode's events: prompts, model calls (steps, with tokens) and Z.ai MCP calls of sessions on
 // a Z.ai / BigModel coding-plan provider, plus each fresh API snapshot. Appends are synchronous and cheap (one write);
 // reading is incremental; compaction runs in the background, off the chat path.
-import { DAY_MS, HOUR_MS, type LocalRecord } from "../core/records.ts"
+import { DAY_MS, HOUR_MS, type LocalRecord } from "../core/record/records.ts"
 import type { QuotaSnapshot } from "../core/types.ts"
 import { LocalStore, stateDir, type CallEvent, type LocalEvent } from "../local/store.ts"
 import type { Env } from "../core/types.ts"
-import { CODING_PLAN_IDS } from "../core/providers.ts"
+import { CODING_PLAN_IDS } from "../core/plans/providers.ts"
 
 /** Z.ai's MCP servers (web search, web reader, zread, vision) as OpenCode names their tools (`<server>_<tool>`). */
 const MCP_TOOLS: [RegExp, string][] = [

@@ -4,8 +4,8 @@
 import type { Env } from "../core/types.ts"
 import { QuotaService, type ServiceDeps } from "../quota/service.ts"
 import { RequestGuard } from "./guard.ts"
-import { ProviderModels } from "./models.ts"
-import type { Settings } from "../quota/server-options.ts"
+import { ProviderModels } from "./provider-models.ts"
+import type { Settings } from "../options/server.ts"
 import { Recorder } from "./recorder.ts"
 import type { TurnMeter } from "../quota/turn-meter.ts"
 

@@ -1,5 +1,5 @@
 // The agent tools as OpenCode lists them before the rest of the plugin is loaded: names, descriptions, and the windows
-// glm_quota answers for. No zod here: the argument schemas are tool-defs.ts, loaded with the rest (front.ts).
+// glm_quota answers for. No zod here: the argument schemas are tool-defs.ts, loaded with the rest (plugin.ts).
 export const TOOL_NAMES = ["glm_quota", "glm_model"] as const
 export type ToolName = (typeof TOOL_NAMES)[number]
 

@@ -1,6 +1,6 @@
 // The turn meter of the server half (src/quota/turn-meter.ts), wired to this process's record and quota service: the
 // recorder's model and MCP calls feed it, fresh readings complete the counter changes. No network on any hook.
-import { isQuotaPeak } from "../core/peak.ts"
+import { isQuotaPeak } from "../core/time/peak.ts"
 import type { QuotaService } from "../quota/service.ts"
 import { TurnMeter } from "../quota/turn-meter.ts"
 import type { Recorder } from "./recorder.ts"

@@ -3,11 +3,11 @@
 // turn, and when the quota or the peak changes. A session whose model the user picked (any model change that is not
 // ours) is left alone from then on. Subagent sessions are the parent's business. The lists come from the host's model
 // list in the background (kept on disk for the next start, as in 1.x); nothing here holds up a hook.
-import { bareId } from "../core/catalog.ts"
-import { modelListsOf, pickModelList } from "../core/providers.ts"
-import type { ModelLists } from "../opencode/models.ts"
+import { bareId } from "../core/plans/model-catalog.ts"
+import { modelListsOf, pickModelList } from "../core/plans/providers.ts"
+import type { ModelLists } from "../opencode/provider-models.ts"
 import type { ModelRef } from "./host.ts"
-import type { Parts2 } from "./server.ts"
+import type { Parts2 } from "./parts.ts"
 
 const MAX_SESSIONS = 1000
 

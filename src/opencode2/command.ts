@@ -3,12 +3,12 @@
 // same answer(), with its 2-second patience on a hanging API and the fresh report posted when it comes).
 import { answer } from "../opencode/command.ts"
 import { guardSettingsCheck } from "../opencode/doctor.ts"
-import { COMMAND, COMMAND_DESCRIPTION } from "../opencode/surface.ts"
+import { COMMAND, COMMAND_DESCRIPTION } from "../opencode/meta.ts"
 import { guardLine } from "../opencode/guard.ts"
 import { runPluginDoctor } from "../doctor/index.ts"
 import { ok, warn, type Check } from "../doctor/types.ts"
 import type { Disposable } from "./host.ts"
-import type { Parts2 } from "./server.ts"
+import type { Parts2 } from "./parts.ts"
 
 /** How long the command waits for the host's key before it answers with what env and auth.json give. */
 const KEY_WAIT_MS = 1000

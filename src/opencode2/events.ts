@@ -6,7 +6,7 @@ import { Sessions } from "../opencode/sessions.ts"
 import type { TurnMeter } from "../quota/turn-meter.ts"
 import type { Applier } from "./apply.ts"
 import type { HostEvent, ModelRef } from "./host.ts"
-import type { Parts2 } from "./server.ts"
+import type { Parts2 } from "./parts.ts"
 
 export const TYPES = [
   "session.created",

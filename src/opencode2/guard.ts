@@ -5,9 +5,9 @@
 // answer's body ends. A request that never gets an answer frees its slot when its turn ends. Retrying a 1302 is left to
 // OpenCode's own retry policy here: 2.x gives a plugin no way to send the request again (the README and the doctor
 // say so).
-import { CODING_PLAN_IDS } from "../core/providers.ts"
+import { CODING_PLAN_IDS } from "../core/plans/providers.ts"
 import type { Disposable } from "./host.ts"
-import type { Parts2 } from "./server.ts"
+import type { Parts2 } from "./parts.ts"
 
 interface HttpHookInput {
   sessionID?: string

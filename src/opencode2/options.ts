@@ -1,8 +1,8 @@
 // OpenCode 2 hands one options object (`{ "package": …, "options": {…} }` in `plugins`) to both halves, where 1.x
 // has opencode.json for the server half and tui.json for the TUI half. Each half reads the names it knows and leaves
 // the other half's to it; a name neither knows is still reported (by each half, in its own way).
-import { SERVER_OPTION_NAMES } from "../quota/server-options.ts"
-import { TUI_OPTION_NAMES } from "../quota/tui-options.ts"
+import { SERVER_OPTION_NAMES } from "../options/server.ts"
+import { TUI_OPTION_NAMES } from "../options/tui.ts"
 
 function without(input: unknown, names: readonly string[]): unknown {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return input

@@ -5,16 +5,10 @@
 // Every host call is guarded: a missing domain leaves its feature off, never the plugin; nothing here awaits the
 // network on a hook's path, and nothing is written to the console.
 import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
-import { parseOptions, type Settings } from "../quota/server-options.ts"
-import type { QuotaService } from "../quota/service.ts"
+import { parseOptions } from "../options/server.ts"
 import type { Credentials } from "../zai/credentials.ts"
-import type { FetchLike } from "../zai/http.ts"
-import type { Env } from "../core/types.ts"
+import type { Env, FetchLike } from "../core/types.ts"
 import { guardFor, modelsFor, recorderFor, serviceFor, createServerState, type ServerState } from "../opencode/state.ts"
-import type { ViewAt } from "../opencode/present.ts"
-import type { RequestGuard } from "../opencode/guard.ts"
-import type { Recorder } from "../opencode/recorder.ts"
-import type { ProviderModels } from "../opencode/models.ts"
 import { isServerContext, type ServerContext } from "./host.ts"
 import { hostCredentials } from "./key.ts"
 import { HostLog } from "./log.ts"
@@ -25,6 +19,7 @@ import { turnsFor } from "../opencode/turns.ts"
 import { Applier } from "./apply.ts"
 import { GuardSlots, installGuard2 } from "./guard.ts"
 import { serverOptionsOf } from "./options.ts"
+import type { Parts2 } from "./parts.ts"
 
 export interface Server2Deps {
   env: Env
@@ -32,26 +27,6 @@ export interface Server2Deps {
   now?: () => Date
   /** The process's shared state; default: one per factory, shared with nothing else. */
   state?: ServerState
-}
-
-/** Everything one started instance works with. */
-export interface Parts2 {
-  ctx: ServerContext
-  settings: Settings
-  problems: string[]
-  service: QuotaService
-  recorder: Recorder | null
-  guard: RequestGuard
-  models: ProviderModels
-  log: HostLog
-  env: Env
-  fetch: FetchLike
-  now: () => Date
-  at: () => ViewAt
-  /** Resolves when the host's key has been asked for at start (found or not). */
-  keyReady: Promise<void>
-  /** Asks the host again when no key of its is known yet (a key connected since); resolves when asked. */
-  askKey: () => Promise<void>
 }
 
 /** The factory: `setup` never throws into OpenCode; it returns its own dispose. */

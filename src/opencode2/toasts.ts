@@ -1,15 +1,15 @@
 // The 2.x TUI half's toasts: what the 1.x server half says through `client.tui.showToast` (the Notifier's checks:
 // peak hours, the windows' thresholds, the runway; once per period), plus what only the TUI can see in 2.x — a key
 // refused or without a Coding Plan (once per key), and a model switched by apply mode (once per switch).
-import { bareId } from "../core/catalog.ts"
-import type { Clocks } from "../core/warnings.ts"
+import { bareId } from "../core/plans/model-catalog.ts"
+import type { Clocks } from "../core/report/warnings.ts"
 import type { QuotaService } from "../quota/service.ts"
-import type { Settings } from "../quota/server-options.ts"
+import type { Settings } from "../options/server.ts"
 import { Notifier } from "../opencode/notify.ts"
 import { inOpenCode } from "../opencode/present.ts"
 import type { FeedState } from "../tui/feed.ts"
-import type { TuiApi2 } from "./tui.ts"
 import { modelRef } from "./events.ts"
+import type { TuiApi2 } from "./tui-api.ts"
 
 const MAX_SESSIONS = 1000
 

@@ -4,7 +4,7 @@
 import { toolRunners } from "../opencode/tools.ts"
 import { TOOL_DESCRIPTIONS, TOOL_WINDOWS, WINDOW_DESCRIPTION } from "../opencode/tool-meta.ts"
 import type { Disposable } from "./host.ts"
-import type { Parts2 } from "./server.ts"
+import type { Parts2 } from "./parts.ts"
 
 type Window = (typeof TOOL_WINDOWS)[number]
 

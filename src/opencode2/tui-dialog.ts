@@ -1,13 +1,12 @@
 // /glm-quota in the 2.x TUI: the report in a dialog at once — the last reading when there is one, else a "Reading"
 // line — redrawn while it is open with every newer reading of the feed; `doctor` runs the set-up checks (loaded on
 // first use) and shows them the same way. The dialog is 2.x's alert: each new text replaces the one shown.
-import type { Env } from "../core/types.ts"
-import type { TuiSettings } from "../quota/tui-options.ts"
-import type { FetchLike } from "../zai/http.ts"
+import type { Env, FetchLike } from "../core/types.ts"
+import type { TuiSettings } from "../options/tui.ts"
 import { problemDialog, reportDialog, type DialogText } from "../tui/dialog-text.ts"
 import type { QuotaFeed } from "../tui/feed.ts"
 import { noKeyError } from "../zai/errors.ts"
-import type { TuiApi2 } from "./tui.ts"
+import type { TuiApi2 } from "./tui-api.ts"
 
 export interface DialogCtx {
   api: TuiApi2

@@ -5,39 +5,27 @@
 // that is refused, a model switched by apply mode. It runs in OpenCode's Bun, whose `bun:sqlite` reads the key
 // OpenCode keeps (db-key.ts). Every callback catches its own errors; nothing is written to the console.
 import { createSignal } from "solid-js"
-import { pickModelList } from "../core/providers.ts"
-import type { Env } from "../core/types.ts"
+import { pickModelList } from "../core/plans/providers.ts"
+import type { Env, FetchLike } from "../core/types.ts"
 import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
-import { parseOptions } from "../quota/server-options.ts"
-import { parseTuiOptions } from "../quota/tui-options.ts"
-import type { FetchLike } from "../zai/http.ts"
-import { ProviderModels } from "../opencode/models.ts"
+import { parseOptions } from "../options/server.ts"
+import { parseTuiOptions } from "../options/tui.ts"
+import { ProviderModels } from "../opencode/provider-models.ts"
 import { clocksFor } from "../opencode/present.ts"
 import { QuotaFeed } from "../tui/feed.ts"
 import { lineBox, linesBox, type Palette } from "../tui/render.ts"
 import { fitLine } from "../tui/fit-line.ts"
-import { sidebarLines, type Line, type WidgetContext } from "../tui/widget-model.ts"
+import { sidebarLines, type WidgetContext } from "../tui/widget-lines.ts"
 import { serverOptionsOf, tuiOptionsOf } from "./options.ts"
 import { Toasts } from "./toasts.ts"
 import { openReport2, openDoctor2, type DialogCtx } from "./tui-dialog.ts"
+import type { TuiApi2 } from "./tui-api.ts"
+import type { Line } from "../tui/segments.ts"
 
 export interface Tui2Deps {
   env: Env
   fetch: FetchLike
   now?: () => Date
-}
-
-export interface TuiApi2 {
-  options?: unknown
-  theme?: unknown
-  renderer?: unknown
-  ui: {
-    toast: { show: (t: { title?: string; message: string; variant?: string; duration?: number }) => void }
-    dialog: { alert: (t: { title: string; message: string }) => Promise<void> }
-    slot: (claim: { append: string; render: (input: { sessionID?: string } | undefined) => unknown }) => unknown
-  }
-  keymap: { layer: (fn: () => { mode?: string; commands: object[] }) => void }
-  data?: { on?: (type: string, fn: (event: unknown) => void) => unknown }
 }
 
 /** OpenCode 2's TUI api (1.x calls `tui`, never `setup`). */

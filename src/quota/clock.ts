@@ -1,6 +1,6 @@
 // The clock at the edge: GLM_QUOTA_NOW pins it (demo, tests, reproducing a peak-hour report), else the real time.
-import { isValidTimeZone } from "../core/peak.ts"
-import { cleanText } from "../core/sanitize.ts"
+import { isValidTimeZone } from "../core/time/peak.ts"
+import { cleanText } from "../core/text/sanitize.ts"
 import type { Env, QuotaError } from "../core/types.ts"
 
 export interface EnvClock {

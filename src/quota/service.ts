@@ -2,15 +2,14 @@
 // the last reading, and finished reports. Reads are synchronous (the last snapshot in memory, else the one on disk);
 // refreshes run in the background, at most one request per refresh interval however many commands, tools and toasts
 // ask. No presenter computes: each is handed a finished Report.
-import type { LocalRecord } from "../core/records.ts"
-import { memoPeakState } from "../core/peak.ts"
-import { buildReport } from "../core/report.ts"
-import type { Env, PeakState, QuotaError, QuotaSnapshot, Report } from "../core/types.ts"
+import type { LocalRecord } from "../core/record/records.ts"
+import { memoPeakState, type PeakState } from "../core/time/peak.ts"
+import { buildReport, type Report } from "../core/report/report.ts"
+import type { Env, QuotaError, QuotaSnapshot, FetchLike } from "../core/types.ts"
 import type { CachedResult } from "../zai/cache.ts"
 import { takeCacheNotice } from "../zai/cache-notice.ts"
-import type { FetchLike } from "../zai/http.ts"
 import type { Credentials } from "../zai/credentials.ts"
-import type { QuotaSettings } from "./settings.ts"
+import type { QuotaSettings } from "../options/shared.ts"
 import { openSource, type QuotaSource } from "./source.ts"
 
 /** A snapshot as this process knows it: how old, and why it could not be refreshed. */

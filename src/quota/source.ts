@@ -1,12 +1,12 @@
 // Credentials + origin + cache + client wired together: the one way every edge reads the quota.
-import type { QuotaError, QuotaSnapshot, Region } from "../core/types.ts"
-import { cacheDir, cacheId, SnapshotCache, type CachedResult } from "../zai/cache.ts"
+import type { QuotaError, QuotaSnapshot, Region, FetchLike } from "../core/types.ts"
+import { SnapshotCache, type CachedResult } from "../zai/cache.ts"
 import { fetchSnapshot } from "../zai/client.ts"
-import { findKey, type Credentials } from "../zai/credentials.ts"
+import type { Credentials } from "../zai/credentials.ts"
 import type { Env } from "../core/types.ts"
 import { baseUrlError, noKeyError, quotaError } from "../zai/errors.ts"
-import type { FetchLike } from "../zai/http.ts"
-import { originFor, validOrigin } from "../zai/regions.ts"
+import { validOrigin } from "../zai/regions.ts"
+import { locate } from "./locate.ts"
 
 export interface SourceOptions {
   env: Env
@@ -34,20 +34,17 @@ export interface QuotaSource {
 const keyStoreFix = "close OpenCode and try again, or set ZAI_API_KEY (ZHIPU_API_KEY for BigModel)"
 
 export function openSource(opts: SourceOptions): { ok: true; value: QuotaSource } | { ok: false; error: QuotaError } {
-  const found = opts.credentials
-    ? { credentials: opts.credentials, problem: null }
-    : findKey({ env: opts.env, region: opts.region ?? null })
-  const credentials = found.credentials
-  if (credentials === null)
+  const { location, problem } = locate(opts)
+  if (location === null)
     return {
       ok: false,
       // OpenCode 2's key store exists but could not be read: that, not "no key", is what the user needs to hear.
-      error: found.problem === null ? noKeyError() : quotaError("no_key", `${found.problem}: ${keyStoreFix}.`),
+      error: problem === null ? noKeyError() : quotaError("no_key", `${problem}: ${keyStoreFix}.`),
     }
   const override = opts.baseUrl ?? opts.env.GLM_QUOTA_BASE_URL ?? null
   if (!validOrigin(override)) return { ok: false, error: baseUrlError() }
-  const origin = originFor(credentials.region, override)
-  const dir = opts.fileCache === false ? null : cacheDir(opts.env)
+  const { credentials, origin } = location
+  const dir = opts.fileCache === false ? null : location.dir
   const ctx = {
     key: credentials.key,
     region: credentials.region,
@@ -59,7 +56,7 @@ export function openSource(opts: SourceOptions): { ok: true; value: QuotaSource 
   const make = (withHistory: boolean) =>
     new SnapshotCache({
       dir,
-      id: cacheId(credentials.key, credentials.region, origin, withHistory ? "full" : "quota"),
+      id: location.id(withHistory ? "full" : "quota"),
       now: opts.now,
       freshMs: opts.freshMs,
       load: () => fetchSnapshot(ctx, { now: opts.now, history: withHistory }),

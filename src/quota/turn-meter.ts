@@ -7,10 +7,10 @@
 // credits are the formula's (core/turn-cost.ts) at the phase each call ran in. Where the plan has credit counters,
 // the counter's change across the turn is taken from the last reading before it and the first one after it; when
 // other sessions made calls in between (this machine's record says so), the change is theirs too: `shared`.
-import type { ModelCatalog, Phase } from "../core/catalog.ts"
-import type { LocalRecord, TurnEvent } from "../core/records.ts"
-import { turnCost, type TurnCall } from "../core/turn-cost.ts"
-import type { QuotaSnapshot } from "../core/types.ts"
+import type { ModelCatalog } from "../core/plans/model-catalog.ts"
+import type { LocalRecord, TurnEvent } from "../core/record/records.ts"
+import { turnCost, type TurnCall } from "../core/record/turn-cost.ts"
+import type { QuotaSnapshot, Phase } from "../core/types.ts"
 
 export interface TurnMeterDeps {
   now: () => Date

@@ -1,8 +1,9 @@
 // The full report for the TUI's /glm-quota dialog: a title and plain lines (the dialog draws text, not Markdown).
 // Pure: built from the same neutral view as the CLI and the server command.
-import type { QuotaError, Report } from "../core/types.ts"
-import { viewReport } from "../core/view.ts"
-import { openCodeAdvice } from "../core/vocabulary.ts"
+import type { QuotaError } from "../core/types.ts"
+import { viewReport } from "../core/render/view.ts"
+import { openCodeAdvice } from "../core/text/vocabulary.ts"
+import type { Report } from "../core/report/report.ts"
 
 export interface DialogText {
   title: string

@@ -1,12 +1,11 @@
 // The set-up doctor in a TUI dialog (/glm-quota-doctor): the same checks as `glm-quota doctor`, with the advice as it
 // is done in OpenCode (the plugin's `region` option). No model call, nothing posted to the session.
 import type { TuiPluginApi } from "@opencode-ai/plugin/tui"
-import type { Env } from "../core/types.ts"
-import { openCodeAdvice } from "../core/vocabulary.ts"
+import type { Env, FetchLike } from "../core/types.ts"
+import { openCodeAdvice } from "../core/text/vocabulary.ts"
 import { renderChecks, runPluginDoctor } from "../doctor/index.ts"
 import { ownDialog } from "./dialog.ts"
-import type { FetchLike } from "../zai/http.ts"
-import type { TuiSettings } from "../quota/tui-options.ts"
+import type { TuiSettings } from "../options/tui.ts"
 
 export interface DoctorDialogDeps {
   api: TuiPluginApi

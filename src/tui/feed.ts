@@ -3,10 +3,10 @@
 // the other reads it from disk. Never throws; every timer callback catches its own errors.
 import type { QuotaError } from "../core/types.ts"
 import { QuotaService, readingOf, type Reading, type ServiceDeps } from "../quota/service.ts"
-import type { QuotaSettings } from "../quota/settings.ts"
+import type { QuotaSettings } from "../options/shared.ts"
 import type { CachedResult } from "../zai/cache.ts"
 import { findCredentials } from "../zai/credentials.ts"
-import type { WidgetData } from "./widget-model.ts"
+import type { WidgetData } from "./widget-lines.ts"
 
 export interface FeedState {
   data: WidgetData

@@ -2,11 +2,10 @@
 // the right of a session's prompt (what OpenCode's own footer leaves). The richest form that fits wins; the forms
 // drop, in order, the bars, the plan, the model advice, the peak's end and the window that does not bind — the
 // binding window's use, its countdown and the peak flag go last. Pure: the width comes in.
-import { bar, percentText } from "../core/format.ts"
-import { displayWidth } from "../core/width.ts"
-import { countdown } from "../core/format.ts"
-import { planTitle } from "../core/vocabulary.ts"
-import type { Report } from "../core/types.ts"
+import { bar, percentText } from "../core/text/format.ts"
+import { displayWidth } from "../core/text/width.ts"
+import { countdown } from "../core/text/format.ts"
+import { planTitle } from "../core/text/vocabulary.ts"
 import {
   lineText,
   modelAdvice,
@@ -17,10 +16,11 @@ import {
   SHORT,
   toneFor,
   window,
-  type Line,
   type WidgetContext,
   type WidgetData,
-} from "./widget-model.ts"
+} from "./widget-lines.ts"
+import type { Report } from "../core/report/report.ts"
+import type { Line } from "./segments.ts"
 
 const BAR = 5
 

@@ -1,9 +1,9 @@
 // The last turn's credits for the widget, read from this machine's record (the server half's turn meter writes it;
 // src/quota/turn-meter.ts). The store is loaded on first use, off the TUI's start-up, and read incrementally at most
 // every few seconds; the widget shows what was read last. Never throws.
-import type { LocalRecord, TurnEvent } from "../core/records.ts"
+import type { LocalRecord, TurnEvent } from "../core/record/records.ts"
 import type { Env } from "../core/types.ts"
-import { turnsOf } from "../core/turns.ts"
+import { turnsOf } from "../core/record/turns.ts"
 
 const READ_EVERY_MS = 5_000
 const LOOKBACK_MS = 7 * 86_400_000

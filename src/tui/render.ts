@@ -1,6 +1,6 @@
-// The thin part: lines of coloured segments (widget-model.ts) → OpenTUI elements. No JSX, no logic.
+// The thin part: lines of coloured segments (widget-lines.ts) → OpenTUI elements. No JSX, no logic.
 import { createElement, insert, setProp } from "@opentui/solid"
-import type { Line, Tone } from "./widget-model.ts"
+import type { Line, Tone } from "./segments.ts"
 
 /** The theme colours the widget uses (RGBA values of the current OpenCode theme). */
 export type Palette = Record<"text" | "textMuted" | "success" | "warning" | "error" | "accent", unknown>

@@ -3,15 +3,16 @@
 // columns or less, or a subagent's session) or with "widget": "prompt" — one line at the right of the prompt, only as
 // wide as OpenCode's own footer leaves free (fit-line.ts picks the form that fits).
 import type { TuiPluginApi } from "@opencode-ai/plugin/tui"
-import type { TuiSettings } from "../quota/tui-options.ts"
+import type { TuiSettings } from "../options/tui.ts"
 import type { QuotaFeed } from "./feed.ts"
 import { fitLine } from "./fit-line.ts"
 import { footerLeftWidth, homeRoom, sessionPromptRoom, sidebarShown, type FooterLeft } from "./layout.ts"
 import { homeLineBox, lineBox, linesBox, type Palette } from "./render.ts"
 import { modelOfMessages, type MessageLike } from "./session-model.ts"
-import { sidebarLines, type Line, type WidgetContext } from "./widget-model.ts"
+import { sidebarLines, type WidgetContext } from "./widget-lines.ts"
 import type { LastTurns } from "./last-turn.ts"
 import { lastTurnFigure } from "./turn-line.ts"
+import type { Line } from "./segments.ts"
 
 export interface SlotCtx {
   api: TuiPluginApi

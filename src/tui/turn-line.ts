@@ -1,10 +1,10 @@
 // The widget's "last turn" figure: its credits and share of the 5-hour window, as segments. Pure.
-import type { ModelCatalog } from "../core/catalog.ts"
-import type { TurnEvent } from "../core/records.ts"
-import { turnsReport, type TurnFigure } from "../core/turns.ts"
-import { creditText } from "../core/turns-view.ts"
-import type { Report } from "../core/types.ts"
-import type { Segment } from "./widget-model.ts"
+import type { ModelCatalog } from "../core/plans/model-catalog.ts"
+import type { TurnEvent } from "../core/record/records.ts"
+import { turnsReport, type TurnFigure } from "../core/record/turns.ts"
+import { creditText } from "../core/render/turns-view.ts"
+import type { Report } from "../core/report/report.ts"
+import type { Segment } from "./segments.ts"
 
 /** The figure of a recorded turn against the report's windows (the 5-hour limit, else the plan's allowance). */
 export function lastTurnFigure(

@@ -1,7 +1,7 @@
 // What the user is told when the cache directory cannot be used (read-only, missing HOME, a dangling or foreign
 // `<id>.lock`): every run then asks the API itself, which is slower and spends more of the rate limit — worth one
 // sentence per process, never more (the CLI writes it on stderr, the plugin halves log it once).
-import { cleanText } from "../core/sanitize.ts"
+import { cleanText } from "../core/text/sanitize.ts"
 
 let pending: string | null = null
 let said = false

@@ -1,6 +1,6 @@
 // The monitor client: quota/limit, model-usage, tool-usage, subscription/list, reset cards → one QuotaSnapshot.
-import { beijingWallClockToIso } from "../core/beijing.ts"
-import { planFromLabel } from "../core/plans.ts"
+import { beijingWallClockToIso } from "../core/time/beijing.ts"
+import { planFromLabel } from "../core/plans/plan-catalog.ts"
 import type {
   AccountState,
   PlanId,
@@ -11,8 +11,8 @@ import type {
   Subscription,
   UsageHistory,
 } from "../core/types.ts"
-import { emptyHistory, sumSeries, usageRange } from "../core/usage.ts"
-import { mergeGenerations, normaliseWindow, sortWindows } from "../core/windows.ts"
+import { emptyHistory, sumSeries, usageRange } from "../core/report/usage.ts"
+import { mergeGenerations, normaliseWindow, sortWindows } from "../core/report/windows.ts"
 import { unreadableError } from "./errors.ts"
 import { DEFAULT_TIMEOUT_MS, getData, type RequestContext } from "./http.ts"
 import {

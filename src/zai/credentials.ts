@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { join } from "node:path"
-import { cleanText } from "../core/sanitize.ts"
+import { cleanText } from "../core/text/sanitize.ts"
 import type { Env, Region } from "../core/types.ts"
 import { keyFor, openCodeDbPath, readOpenCodeDb, type DbRead } from "./opencode-db.ts"
 

@@ -1,7 +1,7 @@
 // The December 2026 shapes of quota/limit, as the demo API (and the tests' simulator) answers them: two generations of
 // rows for the same windows, a weekly-only plan, a fresh account (`data: {}`) and a team member's key (`limits: []`).
-// Allowances are the credit catalog's (src/core/credit-catalog.ts).
-import { CREDIT_COSTS } from "../core/credit-catalog.ts"
+// Allowances are the credit catalog's (src/core/plans/credit-catalog.ts).
+import { CREDIT_COSTS } from "../core/plans/credit-catalog.ts"
 import type { PlanId } from "../core/types.ts"
 
 export type DecemberEra = "december" | "weekly_only" | "fresh" | "team"

@@ -1,9 +1,8 @@
 // The built-in demo of the Z.ai monitor API: the answers the real API gives (every schema era, the China envelope, the
 // error shapes), made in memory from a small state. `npm run demo` reads them through `demoFetch` — no server, no
 // port; the tests' loopback simulator (test/support/simulator.ts) serves the same answers over real HTTP.
-import type { PlanId } from "../core/types.ts"
+import type { PlanId, FetchLike } from "../core/types.ts"
 import { PATHS } from "./client.ts"
-import type { FetchLike } from "./http.ts"
 import { modelUsageData, toolUsageData } from "./demo-usage.ts"
 import { MODELS_PATH } from "./models.ts"
 import { decemberData, DECEMBER_ERAS, type DecemberEra } from "./demo-december.ts"

@@ -1,7 +1,7 @@
 // Typed errors of the monitor client, each with one plain sentence: what happened, and what to do.
 // Messages are built from fixed templates: the key is never part of them (redact() guards the rest).
 import type { ErrorKind, QuotaError, Region } from "../core/types.ts"
-import { cleanText, MAX_MESSAGE } from "../core/sanitize.ts"
+import { cleanText, MAX_MESSAGE } from "../core/text/sanitize.ts"
 import { displayUrl, otherRegion } from "./regions.ts"
 
 // The Chinese words below are written as escapes so that the CLI's bundle stays ASCII (esbuild escapes strings, not

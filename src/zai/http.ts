@@ -1,5 +1,5 @@
 // One GET against the monitor API: auth header, deadline, capped body, retries only on 408/429/5xx.
-import type { QuotaError, Region, Result } from "../core/types.ts"
+import type { FetchLike, HttpAnswer, QuotaError, Region, Result } from "../core/types.ts"
 import {
   apiError,
   baseUrlError,
@@ -16,16 +16,6 @@ import {
   unreadableError,
 } from "./errors.ts"
 import { Envelope } from "./schemas.ts"
-
-/** What the client reads of an answer: a fetch Response has it, and so does the CLI's small node:http client. */
-export interface HttpAnswer {
-  status: number
-  headers: { get(name: string): string | null }
-  /** The body as chunks; stopping the iteration early releases the connection. */
-  body: AsyncIterable<Uint8Array> | null
-}
-
-export type FetchLike = (input: string, init: RequestInit) => Promise<HttpAnswer>
 
 export interface RequestContext {
   key: string

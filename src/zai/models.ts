@@ -1,10 +1,10 @@
 // The coding endpoint's model list (`GET /api/coding/paas/v4/models`, OpenAI style): the ids this key can call, so
 // the CLI can recommend one the user really has. Cached a day beside the quota cache; any failure falls back to the
 // last list, else to nothing (the caller then uses the dated catalog). Never fatal.
-import { basename, dirname, join } from "node:path"
-import { cleanText, MAX_NAME, MAX_SERVER_TEXT } from "../core/sanitize.ts"
-import type { Env, QuotaError, Region, Result } from "../core/types.ts"
-import { cacheDir, cacheId, readChecked, writePrivateFile } from "./cache.ts"
+import { basename, dirname } from "node:path"
+import type { Env, FetchLike, HttpAnswer, QuotaError, Region, Result } from "../core/types.ts"
+import { cacheDir, writePrivateFile } from "./cache.ts"
+import { cleanModelIds, modelListFile, readModelListAt, type ModelsEntry } from "./model-list-file.ts"
 import { noteCacheUnusable } from "./cache-notice.ts"
 import { withLease } from "./lock.ts"
 import {
@@ -17,21 +17,11 @@ import {
   serverError,
   timeoutError,
 } from "./errors.ts"
-import {
-  fetchSameOrigin,
-  readCapped,
-  RedirectRefused,
-  retryAfterMs,
-  type FetchLike,
-  type HttpAnswer,
-  type RequestContext,
-} from "./http.ts"
+import { fetchSameOrigin, readCapped, RedirectRefused, retryAfterMs, type RequestContext } from "./http.ts"
 import { Envelope } from "./schemas.ts"
 
 export const MODELS_PATH = "/api/coding/paas/v4/models"
 export const MODELS_FRESH_MS = 24 * 3600_000
-/** More than any plan lists: a longer answer is junk and is cut. */
-export const MAX_MODEL_IDS = 200
 /** Short: the list is an extra for the recommendation, and the quota reading shares the same budget. */
 const DEFAULT_TIMEOUT_MS = 4000
 /** A list of a few hundred models is tens of kilobytes. */
@@ -39,22 +29,6 @@ const MAX_BODY_BYTES = 1024 * 1024
 
 /** A JSON object (not an array): what the list and each of its entries must be. */
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
-
-/**
- * Ids as a list can be shown and picked: strings only, escape sequences and invisible characters removed, trimmed,
- * at most 64 characters (a longer one is dropped, not cut: a cut id names no model), deduplicated, at most 200.
- */
-export function cleanModelIds(values: readonly unknown[]): string[] {
-  const ids = new Set<string>()
-  for (const v of values) {
-    if (ids.size >= MAX_MODEL_IDS) break
-    if (typeof v !== "string") continue
-    const id = cleanText(v, MAX_SERVER_TEXT)
-    if (id === "" || Array.from(id).length > MAX_NAME) continue
-    ids.add(id)
-  }
-  return [...ids]
-}
 
 function notAListError(detail: string): QuotaError {
   return quotaError(
@@ -148,23 +122,6 @@ export interface ModelList {
   error?: QuotaError
 }
 
-interface ModelsEntry {
-  savedAt: number
-  ids: string[]
-}
-
-/** A damaged file (not JSON, not this shape, no usable id) is set aside by readChecked and reads as none. */
-function readModelsEntry(file: string): ModelsEntry | null {
-  return readChecked(file, (v) => {
-    const e = v as Partial<ModelsEntry> | null
-    if (typeof e !== "object" || e === null) return null
-    if (typeof e.savedAt !== "number" || !Number.isFinite(e.savedAt) || !Array.isArray(e.ids)) return null
-    // The file is ours, but it is read back as untrusted as the answer it came from.
-    const ids = cleanModelIds(e.ids)
-    return ids.length === 0 ? null : { savedAt: e.savedAt, ids }
-  })
-}
-
 /**
  * The key's model ids: from the file cache when under a day old, else from the endpoint (and cached). On a failure,
  * the last cached list however old, else `ids: null`. An empty list counts as a failure: nothing to recommend from.
@@ -176,10 +133,10 @@ export async function modelList(opts: ModelListOptions): Promise<ModelList> {
   try {
     if (opts.fileCache === false) return await askEndpoint(opts, null, null)
     const dir = cacheDir(opts.env)
-    const id = cacheId(opts.key, opts.region, opts.origin, "models")
-    const file = join(dir, `${id}.json`)
+    const file = modelListFile(dir, opts.key, opts.region, opts.origin)
+    const id = basename(file, ".json")
     const fresh = (): ModelsEntry | null => {
-      cached = readModelsEntry(file)
+      cached = readModelListAt(file)
       const age = cached === null ? -1 : opts.now().getTime() - cached.savedAt
       return cached !== null && age >= 0 && age < MODELS_FRESH_MS ? cached : null
     }

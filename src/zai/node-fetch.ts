@@ -2,8 +2,7 @@
 // load; with HTTPS_PROXY / HTTP_PROXY set, undici's EnvHttpProxyAgent is loaded (NO_PROXY honoured) — the package costs
 // ~185 ms to import, paid only by the runs that need it. Inside OpenCode (Bun) the global fetch is used instead: Bun
 // honours those variables itself.
-import type { Env } from "../core/types.ts"
-import type { FetchLike } from "./http.ts"
+import type { Env, FetchLike } from "../core/types.ts"
 import { httpFetch } from "./node-http.ts"
 
 const pick = (env: Env, name: string): string | undefined => env[name] ?? env[name.toLowerCase()]

@@ -2,7 +2,7 @@
 // the answer is read). Node's own fetch would do the same job but loads its whole machinery first — about 90 ms of a
 // ~150 ms run here, more than everything else the CLI does; node:http is already in the process.
 import { request as httpRequest, type IncomingMessage } from "node:http"
-import type { FetchLike, HttpAnswer } from "./http.ts"
+import type { FetchLike, HttpAnswer } from "../core/types.ts"
 
 function answerOf(res: IncomingMessage): HttpAnswer {
   return {

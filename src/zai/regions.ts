@@ -1,4 +1,4 @@
-import { cleanText } from "../core/sanitize.ts"
+import { cleanText } from "../core/text/sanitize.ts"
 import type { Region } from "../core/types.ts"
 
 export const ORIGINS: Record<Region, string> = {

@@ -5,8 +5,8 @@ import * as z from "zod/mini"
 // No compiled fast path: zod would build each object parser with `new Function` on its first parse, which costs a
 // start-up tens of milliseconds (measured: ~25 ms in the CLI's profile) to save microseconds on answers of a few kB.
 z.config({ jitless: true })
-import { cleanText, MAX_NAME, MAX_SERVER_TEXT } from "../core/sanitize.ts"
-import type { RawLimit } from "../core/windows.ts"
+import { cleanText, MAX_NAME, MAX_SERVER_TEXT } from "../core/text/sanitize.ts"
+import type { RawLimit } from "../core/report/windows.ts"
 
 /** A finite number, or a numeric string; anything else is null. */
 export function toFiniteOrNull(value: unknown): number | null {

@@ -1,6 +1,7 @@
 // The bin (src/cli-bin.ts, dist/cli.cjs) and its V8 code cache: the build's cache in dist/ is used as it is; without
 // one, the first run writes one into the user's cache directory and later runs use it; a damaged, refused or
 // unwritable cache only means compiling, never an error and never a word on stderr. Each case runs the built demo.
+// reads: dist/ (the bin and its code cache, as built; the test setup builds it first)
 import { spawnSync } from "node:child_process"
 import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"

@@ -1,5 +1,6 @@
 // The CLI against a real loopback simulator in an isolated HOME: in this process through runCli (most cases), and as
 // the real `glm-quota` process a user starts (the bin, the demo, exit statuses).
+// reads: dist/ (spawns the built CLI; the test setup builds it first)
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { createServer, type Server } from "node:net"
 import { PATHS } from "../../src/zai/client.ts"

@@ -1,8 +1,8 @@
 // The status line's text, from reports built by the core: its fields, its marks, its colours, and that whatever the
 // API sent it stays one short line.
 import { describe, expect, it } from "vitest"
-import { countdown } from "../../src/core/format.ts"
-import { buildReport } from "../../src/core/report.ts"
+import { countdown } from "../../src/core/text/format.ts"
+import { buildReport } from "../../src/core/report/report.ts"
 import type { QuotaSnapshot, QuotaWindow } from "../../src/core/types.ts"
 import { shortCountdown, statusLine } from "../../src/cli/line-text.ts"
 

@@ -1,5 +1,6 @@
 // `glm-quota --line` against the loopback simulator in an isolated HOME: in this process (most cases), and as the real
 // bin (the demo, and a warm run that must not touch Intl, whose first use loads ICU's data).
+// reads: dist/ (spawns the built CLI; the test setup builds it first)
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"

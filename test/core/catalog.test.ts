@@ -1,11 +1,11 @@
 // The dated model catalog: what each tier has on a given day, what each class costs, and the pick from a real list.
 import { describe, expect, it } from "vitest"
-import { classOf, MODEL_CATALOG, pricingAt, servedBy, tierHasClass } from "../../src/core/catalog.ts"
-import { recommendModel, type SelectionInput } from "../../src/core/model.ts"
-import { peakState } from "../../src/core/peak.ts"
-import { buildReport } from "../../src/core/report.ts"
+import { classOf, MODEL_CATALOG, pricingAt, servedBy, tierHasClass } from "../../src/core/plans/model-catalog.ts"
+import { recommendModel, type SelectionInput } from "../../src/core/plans/choose-model.ts"
+import { peakState } from "../../src/core/time/peak.ts"
+import { buildReport } from "../../src/core/report/report.ts"
 import type { PlanId, QuotaSnapshot, QuotaWindow, Region } from "../../src/core/types.ts"
-import { withModelOverrides } from "../../src/core/catalog-overrides.ts"
+import { withModelOverrides } from "../../src/core/plans/model-overrides.ts"
 
 // What `opencode models <provider>` lists in opencode 1.18.33 (its bundled catalog), checked in the real binary by
 // test/e2e/apply.e2e.test.ts.

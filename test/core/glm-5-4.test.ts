@@ -1,9 +1,9 @@
 // GLM-5.4 (24 Nov 2026, every plan) in the dated catalog: recommended off-peak where the user's list has it; the
 // long-context alias glm-5.4[1m] is read as glm-5.4 for its facts and never recommended as an OpenCode id.
 import { describe, expect, it } from "vitest"
-import { catalogModel, MODEL_CATALOG, pricingAt } from "../../src/core/catalog.ts"
-import { recommendModel } from "../../src/core/model.ts"
-import { peakState } from "../../src/core/peak.ts"
+import { catalogModel, MODEL_CATALOG, pricingAt } from "../../src/core/plans/model-catalog.ts"
+import { recommendModel } from "../../src/core/plans/choose-model.ts"
+import { peakState } from "../../src/core/time/peak.ts"
 
 const OFF = new Date("2026-12-01T05:30:00Z") // Tue 13:30 Beijing
 const PEAK = new Date("2026-12-01T07:30:00Z") // Tue 15:30 Beijing

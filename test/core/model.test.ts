@@ -1,8 +1,8 @@
 import { describe, it, expect } from "vitest"
-import { pricingAt } from "../../src/core/catalog.ts"
-import { isGlm5Class, recommendModel, type SelectionInput } from "../../src/core/model.ts"
-import { peakState } from "../../src/core/peak.ts"
-import type { PeakState, QuotaWindow } from "../../src/core/types.ts"
+import { pricingAt } from "../../src/core/plans/model-catalog.ts"
+import { isGlm5Class, recommendModel, type SelectionInput } from "../../src/core/plans/choose-model.ts"
+import { peakState, type PeakState } from "../../src/core/time/peak.ts"
+import type { QuotaWindow } from "../../src/core/types.ts"
 
 const window = (kind: QuotaWindow["kind"], usedPercent: number | null): QuotaWindow => ({
   kind,

@@ -7,9 +7,9 @@ import {
   isQuotaPeak,
   peakState,
   type PeakSchedule,
-} from "../../src/core/peak.ts"
-import { parsePeakSchedule } from "../../src/core/peak-override.ts"
-import type { PeakState } from "../../src/core/types.ts"
+  type PeakState,
+} from "../../src/core/time/peak.ts"
+import { parsePeakSchedule } from "../../src/core/time/peak-schedule.ts"
 
 /** An instant from a wall clock in a zone (month is 1-based here). */
 const wall = (zone: string, y: number, mo: number, d: number, h: number, mi = 0): Date =>

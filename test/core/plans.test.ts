@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest"
-import { PLAN_CATALOG, planFromLabel } from "../../src/core/plans.ts"
+import { PLAN_CATALOG, planFromLabel } from "../../src/core/plans/plan-catalog.ts"
 
 describe("PLAN_CATALOG", () => {
   it("has the seed USD prices: quarterly = 3× less 10 %, yearly = 12× less 30 %", () => {

@@ -1,7 +1,7 @@
 // Names that came from a server cannot change the Markdown the session shows: escaped, never interpreted.
 import { describe, expect, it } from "vitest"
-import { buildReport } from "../../src/core/report.ts"
-import { renderMarkdown } from "../../src/core/render-markdown.ts"
+import { buildReport } from "../../src/core/report/report.ts"
+import { renderMarkdown } from "../../src/core/render/render-markdown.ts"
 import type { QuotaSnapshot } from "../../src/core/types.ts"
 
 const NOW = new Date("2026-11-28T04:00:00Z")

@@ -1,9 +1,10 @@
 import { describe, it, expect } from "vitest"
-import { renderTerminal, type TerminalContext } from "../../src/core/render-terminal.ts"
-import type { Report, UsageHistory } from "../../src/core/types.ts"
-import { viewReport } from "../../src/core/view.ts"
-import { displayWidth } from "../../src/core/width.ts"
-import { wrapText } from "../../src/core/wrap.ts"
+import { renderTerminal, type TerminalContext } from "../../src/core/render/render-terminal.ts"
+import type { UsageHistory } from "../../src/core/types.ts"
+import { viewReport } from "../../src/core/render/view.ts"
+import { displayWidth } from "../../src/core/text/width.ts"
+import { wrapText } from "../../src/core/text/wrap.ts"
+import type { Report } from "../../src/core/report/report.ts"
 
 const NOW = new Date("2026-03-02T03:20:00.000Z")
 const HOURS = Array.from({ length: 24 }, (_, i) => new Date(NOW.getTime() - (23 - i) * 3_600_000).toISOString())

@@ -12,12 +12,12 @@ import {
   type McpEvent,
   type PromptEvent,
   type SnapshotEvent,
-} from "../../src/core/records.ts"
-import { snapshotRate } from "../../src/core/pace.ts"
-import { projectRunway, runway, type Runway } from "../../src/core/runway.ts"
-import { summarise } from "../../src/core/summary.ts"
-import { runwayWarning } from "../../src/core/warnings.ts"
-import { PLAN_CATALOG } from "../../src/core/plans.ts"
+} from "../../src/core/record/records.ts"
+import { snapshotRate } from "../../src/core/record/pace.ts"
+import { projectRunway, runway, type Runway } from "../../src/core/record/runway.ts"
+import { summarise } from "../../src/core/record/summary.ts"
+import { runwayWarning } from "../../src/core/report/warnings.ts"
+import { PLAN_CATALOG } from "../../src/core/plans/plan-catalog.ts"
 
 const NOW = new Date("2026-03-02T12:00:00.000Z")
 const N = NOW.getTime()

@@ -1,6 +1,6 @@
 // cleanText and markdownSafe: pure edge cases (the parse-boundary use is in test/zai/errors.test.ts).
 import { describe, expect, it } from "vitest"
-import { capText, cleanText, markdownSafe, MAX_MESSAGE, MAX_NAME } from "../../src/core/sanitize.ts"
+import { capText, cleanText, markdownSafe, MAX_MESSAGE, MAX_NAME } from "../../src/core/text/sanitize.ts"
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2028\u2029\ufeff]/
 

@@ -1,11 +1,11 @@
 // The credit formula over a turn's calls, the phase factors, MCP calls, unknown and learned multipliers, overrides.
 // Every expected figure is worked out by hand from the published multipliers (credit-catalog.ts).
 import { describe, expect, it } from "vitest"
-import { MODEL_CATALOG } from "../../src/core/catalog.ts"
-import { parseModels } from "../../src/core/model.ts"
-import { learnRates } from "../../src/core/learn.ts"
-import type { TurnEvent } from "../../src/core/records.ts"
-import { turnCost } from "../../src/core/turn-cost.ts"
+import { MODEL_CATALOG } from "../../src/core/plans/model-catalog.ts"
+import { parseModels } from "../../src/core/plans/choose-model.ts"
+import { learnRates } from "../../src/core/record/learn.ts"
+import type { TurnEvent } from "../../src/core/record/records.ts"
+import { turnCost } from "../../src/core/record/turn-cost.ts"
 
 describe("turnCost", () => {
   it("GLM-5.3: (input × 6.9 + cached × 1.7 + output × 24) / 10,000 at peak, half off-peak", () => {

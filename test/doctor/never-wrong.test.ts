@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { runDoctor, type Check } from "../../src/doctor/index.ts"
-import { displayWidth } from "../../src/core/width.ts"
+import { displayWidth } from "../../src/core/text/width.ts"
 import { httpFetch } from "../../src/zai/node-http.ts"
 import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY, runCliHere, tempHome, type TempHome } from "../helpers.ts"

@@ -7,7 +7,7 @@ import { join } from "node:path"
 import { findOpenCodeInstalls, installCheck } from "../../src/doctor/opencode-install.ts"
 import { shippedCatalog } from "../../src/doctor/opencode-catalogs.ts"
 import { checkKey } from "../../src/doctor/key.ts"
-import { nodeFs } from "../../src/doctor/fs.ts"
+import { nodeFs } from "../../src/doctor/file-access.ts"
 import { tempHome, type TempHome } from "../helpers.ts"
 import { ensureHosts, hostBin, hostDir } from "../hosts/hosts.ts"
 

@@ -1,13 +1,14 @@
 // Fault injection against the real loopback simulator, through the CLI (a real process) and through the plugin's hooks
 // (in process): every fault ends in one plain sentence or in a clamped value that carries a `note`; the body cap holds
 // memory down for a 20 MB answer; the hooks never throw (the command hook: only its sentinel).
+// reads: dist/ (spawns the built CLI; the test setup builds it first)
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Hooks } from "@opencode-ai/plugin"
 import { SENTINEL, WAITING_TEXT } from "../../src/opencode/command.ts"
-import { COMMAND } from "../../src/opencode/server.ts"
+import { COMMAND } from "../../src/opencode/instance.ts"
 import { PATHS } from "../../src/zai/client.ts"
 import { DEMO_STATE, quotaData, startSimulator, type Fault, type Simulator } from "../support/simulator.ts"
 import { tempHome, type TempHome } from "../helpers.ts"

@@ -1,5 +1,6 @@
 // HTTPS_PROXY and NO_PROXY: the CLI reaches a TLS simulator through a real loopback CONNECT proxy, or around it.
 // The simulator serves https with a certificate made for this run; the CLI trusts it through NODE_EXTRA_CA_CERTS.
+// reads: dist/ (spawns the built CLI; the test setup builds it first)
 import { MODELS_PATH } from "../../src/zai/models.ts"
 import { mkdtempSync, rmSync } from "node:fs"
 import { createServer } from "node:net"

@@ -1,13 +1,14 @@
 // The key never leaves the Authorization header: not to stdout or stderr, not into toasts, session messages, logs or
 // tool output, not into any file under HOME (cache, state), whatever happens — success, every failure kind, stale,
 // and a server that echoes the key back in its error message. Files the project writes are 0600 in 0700 directories.
+// reads: dist/ (spawns the built CLI; the test setup builds it first)
 import { MODELS_PATH } from "../../src/zai/models.ts"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { join, relative } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import type { Hooks } from "@opencode-ai/plugin"
-import { COMMAND } from "../../src/opencode/server.ts"
+import { COMMAND } from "../../src/opencode/instance.ts"
 import { startSimulator, type Fault, type SimState, type Simulator } from "../support/simulator.ts"
 import { tempHome, type TempHome } from "../helpers.ts"
 import { homes, pluginEnv, startServer } from "../opencode/support.ts"

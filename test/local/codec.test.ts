@@ -1,7 +1,7 @@
 // The line format and the roll-up: round trips, torn lines, totals kept, idempotence.
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { HOUR_MS, type LocalEvent, type LocalRecord } from "../../src/core/records.ts"
+import { HOUR_MS, type LocalEvent, type LocalRecord } from "../../src/core/record/records.ts"
 import { decodeLine, encodeRecord, parseLines, UNKNOWN } from "../../src/local/codec.ts"
 import { rollUp } from "../../src/local/rollup.ts"
 

@@ -17,9 +17,9 @@ import {
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { DAY_MS, HOUR_MS, MINUTE_MS, type LocalEvent, type LocalRecord } from "../../src/core/records.ts"
-import { summarise } from "../../src/core/summary.ts"
-import { PLAN_CATALOG } from "../../src/core/plans.ts"
+import { DAY_MS, HOUR_MS, MINUTE_MS, type LocalEvent, type LocalRecord } from "../../src/core/record/records.ts"
+import { summarise } from "../../src/core/record/summary.ts"
+import { PLAN_CATALOG } from "../../src/core/plans/plan-catalog.ts"
 import { dayIndex, segmentName } from "../../src/local/segment.ts"
 import { LocalStore, stateDir } from "../../src/local/store.ts"
 

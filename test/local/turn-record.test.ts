@@ -1,6 +1,6 @@
 // A turn line in this machine's record: written and read back whole, damaged ones refused, kept by compaction.
 import { describe, expect, it } from "vitest"
-import type { TurnEvent } from "../../src/core/records.ts"
+import type { TurnEvent } from "../../src/core/record/records.ts"
 import { decodeLine, encodeRecord } from "../../src/local/codec.ts"
 import { rollUp } from "../../src/local/rollup.ts"
 

@@ -2,11 +2,10 @@
 // (core/warnings.ts combineWarnings). Pure: reports built by the core for a Saturday and a weekday peak, the lists as
 // OpenCode 1.18.33 ships zai-coding-plan.
 import { describe, expect, it } from "vitest"
-import { DEFAULT_PEAK_SCHEDULE } from "../../src/core/peak.ts"
-import { buildReport } from "../../src/core/report.ts"
-import type { Report } from "../../src/core/types.ts"
-import { twoClocks } from "../../src/core/view.ts"
-import { combineWarnings, type Warning } from "../../src/core/warnings.ts"
+import { DEFAULT_PEAK_SCHEDULE } from "../../src/core/time/peak.ts"
+import { buildReport, type Report } from "../../src/core/report/report.ts"
+import { twoClocks } from "../../src/core/render/view.ts"
+import { combineWarnings, type Warning } from "../../src/core/report/warnings.ts"
 import { decideModel } from "../../src/opencode/apply.ts"
 import { MessageApplier } from "../../src/opencode/apply-session.ts"
 

@@ -1,8 +1,8 @@
-// The start-up module (front.ts): what OpenCode gets before the rest of the plugin is loaded, and when the rest comes.
-// The rest is the real server.ts, imported through a counter; the quota API is the loopback simulator.
+// The start-up module (plugin.ts): what OpenCode gets before the rest of the plugin is loaded, and when the rest comes.
+// The rest is the real instance.ts, imported through a counter; the quota API is the loopback simulator.
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
-import { createPlugin, type ServerModule } from "../../src/opencode/front.ts"
+import { createPlugin, type ServerModule } from "../../src/opencode/plugin.ts"
 import { GUARDED } from "../../src/opencode/guard-install.ts"
 import { SENTINEL } from "../../src/opencode/command.ts"
 import { createServerState } from "../../src/opencode/state.ts"
@@ -53,7 +53,7 @@ async function front(options: Record<string, unknown> = {}, warmUpMs = 60_000): 
     now: () => new Date(Date.parse(NOW)),
     load: () => {
       loads++
-      return import("../../src/opencode/server.ts") as Promise<ServerModule>
+      return import("../../src/opencode/instance.ts") as Promise<ServerModule>
     },
     warmUpMs,
   })

@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
-import { createPlugin } from "../../src/opencode/front.ts"
-import { COMMAND } from "../../src/opencode/server.ts"
+import { createPlugin } from "../../src/opencode/plugin.ts"
+import { COMMAND } from "../../src/opencode/instance.ts"
 import { SENTINEL } from "../../src/opencode/command.ts"
 import { createServerState } from "../../src/opencode/state.ts"
 import { LocalStore, stateDir } from "../../src/local/store.ts"
@@ -638,7 +638,7 @@ describe("request economy", () => {
 describe("a key added while OpenCode runs", () => {
   it("the service looks for it again after 30 s", async () => {
     const { QuotaService } = await import("../../src/quota/service.ts")
-    const { DEFAULTS } = await import("../../src/quota/server-options.ts")
+    const { DEFAULTS } = await import("../../src/options/server.ts")
     let t = Date.parse(SATURDAY)
     const h = home.make()
     const env: Record<string, string | undefined> = {
@@ -680,7 +680,7 @@ describe("start-up failures", () => {
       fetch: globalThis.fetch,
       state: createServerState(),
       now: () => new Date(Date.parse(NOW)),
-      load: () => import("../../src/opencode/server.ts"),
+      load: () => import("../../src/opencode/instance.ts"),
     })
     const hooks = await plugin(
       {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
-import { optionsSchema } from "../../src/quota/server-options.ts"
+import { optionsSchema } from "../../src/options/server.ts"
 import { ROOT } from "../helpers.ts"
 import { drain, homes, pluginEnv, startServer } from "./support.ts"
 

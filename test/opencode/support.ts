@@ -2,7 +2,7 @@
 // dirs, never process.env), its own process state, the real fetch, and a clock the test holds.
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
 import type { Env } from "../../src/core/types.ts"
-import { createPlugin } from "../../src/opencode/front.ts"
+import { createPlugin } from "../../src/opencode/plugin.ts"
 import { createServerState, type ServerState } from "../../src/opencode/state.ts"
 import { CANARY_KEY, tempHome, type TempHome } from "../helpers.ts"
 
@@ -58,7 +58,7 @@ export interface ServerDepsForTest {
 }
 
 /**
- * One plugin instance built by the factory, as OpenCode would call it: through the start-up module (front.ts) that
+ * One plugin instance built by the factory, as OpenCode would call it: through the start-up module (plugin.ts) that
  * the entry uses, the rest imported on first use. Its warm-up is at the next tick here (the entry's is a second), so
  * the start-up refresh goes out as soon as in OpenCode, without the second's wait.
  */
@@ -72,7 +72,7 @@ export function startServer(
     fetch: globalThis.fetch,
     state: deps.state ?? createServerState(),
     now: deps.now,
-    load: () => import("../../src/opencode/server.ts"),
+    load: () => import("../../src/opencode/instance.ts"),
     warmUpMs: 0,
   })
   return plugin(input, options)

@@ -3,6 +3,7 @@
 // grep -a -o 'vU=\[.\{0,200\}' node_modules/opencode-linux-x64*/bin/opencode). An import they miss — esbuild's
 // whitespace-minified `}from"solid-js"` — fails inside the TUI and the half silently never loads (the packed-tarball
 // test in test/e2e/pack.e2e.test.ts shows it on screen). This says which file and which import, in milliseconds.
+// reads: dist/ (reads the built bundles; the test setup builds it first)
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"

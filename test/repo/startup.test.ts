@@ -2,6 +2,7 @@
 // each entry and the chunks it imports statically. In the opencode binary every kilobyte of it costs start-up
 // (test/e2e/FINDINGS.md §7), so what is not needed at once is a dynamic import and this closure stays small. The
 // bench times the server half.
+// reads: dist/ (measures the built entries; the test setup builds it first)
 import { readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { describe, expect, it } from "vitest"

@@ -1,7 +1,7 @@
 // The /glm-quota dialog's text and the session's model as the TUI's store has it.
 import { describe, expect, it } from "vitest"
-import { DEFAULT_PEAK_SCHEDULE } from "../../src/core/peak.ts"
-import { buildReport } from "../../src/core/report.ts"
+import { DEFAULT_PEAK_SCHEDULE } from "../../src/core/time/peak.ts"
+import { buildReport } from "../../src/core/report/report.ts"
 import type { QuotaSnapshot } from "../../src/core/types.ts"
 import { problemDialog, reportDialog } from "../../src/tui/dialog-text.ts"
 import { modelOfMessages } from "../../src/tui/session-model.ts"

@@ -1,6 +1,6 @@
 // The TUI's /glm-quota-doctor dialog text: the set-up checks, with the fix as it is done in OpenCode.
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { parseTuiOptions } from "../../src/quota/tui-options.ts"
+import { parseTuiOptions } from "../../src/options/tui.ts"
 import { doctorText } from "../../src/tui/doctor.ts"
 import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY, tempHome, type TempHome } from "../helpers.ts"

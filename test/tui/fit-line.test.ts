@@ -2,12 +2,12 @@
 // and the peak flag are the last to go. Pure calls; the room comes from layout.ts, checked here against OpenCode's
 // layout at 80, 100 and 180 columns.
 import { describe, expect, it } from "vitest"
-import { DEFAULT_PEAK_SCHEDULE } from "../../src/core/peak.ts"
-import { buildReport } from "../../src/core/report.ts"
+import { DEFAULT_PEAK_SCHEDULE } from "../../src/core/time/peak.ts"
+import { buildReport } from "../../src/core/report/report.ts"
 import type { QuotaWindow } from "../../src/core/types.ts"
 import { fitLine, lineWidth } from "../../src/tui/fit-line.ts"
 import { footerLeftWidth, homeRoom, sessionPromptRoom, sidebarShown } from "../../src/tui/layout.ts"
-import { lineText, type WidgetContext, type WidgetData } from "../../src/tui/widget-model.ts"
+import { lineText, type WidgetContext, type WidgetData } from "../../src/tui/widget-lines.ts"
 
 const PEAK = new Date("2026-11-30T07:30:00Z") // Monday 15:30 Beijing
 const win = (kind: QuotaWindow["kind"], usedPercent: number, resetInMs: number): QuotaWindow => ({

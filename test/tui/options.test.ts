@@ -1,6 +1,6 @@
 // tui.json options: the widget place, the refresh interval (30 s minimum; a test-only env override), thresholds.
 import { describe, expect, it } from "vitest"
-import { parseTuiOptions, testRefreshMs, TEST_REFRESH_ENV } from "../../src/quota/tui-options.ts"
+import { parseTuiOptions, testRefreshMs, TEST_REFRESH_ENV } from "../../src/options/tui.ts"
 
 describe("parseTuiOptions", () => {
   it("defaults: sidebar, 60 s, thresholds 80 and 95", () => {

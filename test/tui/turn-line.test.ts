@@ -1,11 +1,11 @@
 // The widget's last-turn line: credits and share of the 5-hour window in the sidebar and the prompt line.
 import { describe, expect, it } from "vitest"
-import { MODEL_CATALOG } from "../../src/core/catalog.ts"
-import type { TurnEvent } from "../../src/core/records.ts"
-import { buildReport } from "../../src/core/report.ts"
+import { MODEL_CATALOG } from "../../src/core/plans/model-catalog.ts"
+import type { TurnEvent } from "../../src/core/record/records.ts"
+import { buildReport } from "../../src/core/report/report.ts"
 import type { QuotaSnapshot } from "../../src/core/types.ts"
 import { lastTurnFigure } from "../../src/tui/turn-line.ts"
-import { lineText, promptLine, sidebarLines } from "../../src/tui/widget-model.ts"
+import { lineText, promptLine, sidebarLines } from "../../src/tui/widget-lines.ts"
 
 const NOW = new Date("2026-12-01T07:30:00Z")
 const SNAP: QuotaSnapshot = {

@@ -1,7 +1,7 @@
 // The widget's data logic: report + now + session model → coloured lines. Pure, so every case is a plain call.
 import { describe, expect, it } from "vitest"
-import { DEFAULT_PEAK_SCHEDULE } from "../../src/core/peak.ts"
-import { buildReport } from "../../src/core/report.ts"
+import { DEFAULT_PEAK_SCHEDULE } from "../../src/core/time/peak.ts"
+import { buildReport } from "../../src/core/report/report.ts"
 import type { QuotaSnapshot, QuotaWindow } from "../../src/core/types.ts"
 import {
   lineText,
@@ -13,7 +13,7 @@ import {
   toneFor,
   type WidgetContext,
   type WidgetData,
-} from "../../src/tui/widget-model.ts"
+} from "../../src/tui/widget-lines.ts"
 
 const WEEKDAY_PEAK = new Date("2026-03-02T07:30:00Z") // Monday 15:30 Beijing
 const SATURDAY = new Date("2026-03-07T07:30:00Z")

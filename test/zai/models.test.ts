@@ -5,9 +5,10 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { cacheDir, cacheId } from "../../src/zai/cache.ts"
-import type { FetchLike } from "../../src/zai/http.ts"
-import { cleanModelIds, fetchModelList, MODELS_PATH, modelList, type ModelListOptions } from "../../src/zai/models.ts"
+import { fetchModelList, MODELS_PATH, modelList, type ModelListOptions } from "../../src/zai/models.ts"
 import { SIM_MODELS, startSimulator, type Simulator } from "../support/simulator.ts"
+import type { FetchLike } from "../../src/core/types.ts"
+import { cleanModelIds } from "../../src/zai/model-list-file.ts"
 
 const KEY = "sk-models.9f3c1a7e5b2d40"
 const DAY = 24 * 3600_000

@@ -1,10 +1,11 @@
 // Reset cards (customer-package-reset/list), read only: counted over real loopback HTTP beside the quota, Beijing
 // wall-clock expiries turned into instants, and any failure of that endpoint a null that never costs the quota reading.
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { beijingWallClockToIso } from "../../src/core/beijing.ts"
+import { beijingWallClockToIso } from "../../src/core/time/beijing.ts"
 import { fetchResetCards, fetchSnapshot, parseResetCards, PATHS } from "../../src/zai/client.ts"
-import type { FetchLike, RequestContext } from "../../src/zai/http.ts"
+import type { RequestContext } from "../../src/zai/http.ts"
 import { beijingWallClock, DEMO_STATE, startSimulator, type Simulator } from "../support/simulator.ts"
+import type { FetchLike } from "../../src/core/types.ts"
 
 // 18:00 in Beijing on 25 Nov 2026: the simulator's cards expire 10 days later, "2026-12-05 18:00:00".
 const NOW = new Date("2026-11-25T10:00:00.000Z")

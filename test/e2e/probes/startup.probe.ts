@@ -2,7 +2,7 @@
 // Interleaved starts of plugin variants built here from the sources with esbuild, each against the empty plugin:
 //   empty      bench/fixtures/empty-plugin.js (the baseline of every ratio)
 //   builtins   a plugin importing node:fs, node:crypto, node:os, node:path and nothing else
-//   whole      the whole server plugin in one file, read at start-up (how dist/index.js was before front.ts)
+//   whole      the whole server plugin in one file, read at start-up (how dist/index.js was before plugin.ts)
 //   parse      that same file's code inside a function never called: read and parsed, never run
 //   front      dist/index.js as built: the start-up module, the rest a dynamic import
 //   npx vitest run --config test/e2e/probes/vitest.config.ts startup       CASES=whole,front N=9 (starts per variant)
@@ -28,7 +28,7 @@ function variants(dir: string): Record<string, string> {
   const entry = join(dir, "whole-entry.ts")
   writeFileSync(
     entry,
-    `import * as rest from ${JSON.stringify(join(REPO_ROOT, "src/opencode/server.ts"))}\nimport { createPlugin } from ${JSON.stringify(join(REPO_ROOT, "src/opencode/front.ts"))}\nexport default { id: "glm-quota", server: createPlugin({ env: process.env, fetch: (u, i) => fetch(u, i), load: async () => rest }) }\n`,
+    `import * as rest from ${JSON.stringify(join(REPO_ROOT, "src/opencode/instance.ts"))}\nimport { createPlugin } from ${JSON.stringify(join(REPO_ROOT, "src/opencode/plugin.ts"))}\nexport default { id: "glm-quota", server: createPlugin({ env: process.env, fetch: (u, i) => fetch(u, i), load: async () => rest }) }\n`,
   )
   const common = { bundle: true, platform: "node", target: "node20", minify: true, logLevel: "error" } as const
   const external = ["@opencode-ai/plugin", "undici"]
