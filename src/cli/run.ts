@@ -8,6 +8,7 @@ import type { FetchLike } from "../zai/http.ts"
 import { clockFromEnv } from "../quota/clock.ts"
 import { HELP, readArgs, wantsLine } from "./args.ts"
 import { NOTHING, runLine } from "./line.ts"
+import { VERSION } from "./version.ts"
 
 /** Where the command writes, and what it knows of the process it runs in. */
 export interface CliIo {
@@ -40,6 +41,10 @@ export async function runCli(argv: string[], env: Env, io: CliIo): Promise<numbe
   if (!opts.ok) return fail(opts.error)
   if (opts.value === "help") {
     io.stdout(HELP)
+    return 0
+  }
+  if (opts.value === "version") {
+    io.stdout(`${VERSION}\n`)
     return 0
   }
   const clock = clockFromEnv(env)
