@@ -122,7 +122,7 @@ export const QUOTA_OPTIONS: OptionTable<QuotaSettings> = {
       .string()
       .check(
         z.regex(/^\s*https?:\/\/\S+\s*$/),
-        describe("Monitor API origin (relays, tests); overrides GLM_QUOTA_BASE_URL."),
+        describe("Monitor API origin (relays, tests); default: GLM_QUOTA_BASE_URL, else the region's host."),
       ),
     "baseUrl (expected an http(s) URL)",
     (url) => ({ baseUrl: url.trim() }),
@@ -132,7 +132,9 @@ export const QUOTA_OPTIONS: OptionTable<QuotaSettings> = {
       .array(z.number().check(z.gte(1), z.lte(100)))
       .check(
         z.minLength(1),
-        describe("Percent used of the 5-hour and weekly windows at which to warn (default [80, 95])."),
+        describe(
+          "Percent used of the 5-hour and weekly windows at which to warn, and at which the TUI's bars turn amber (red from the highest) (default [80, 95]).",
+        ),
       ),
     "thresholds (expected percentages between 1 and 100)",
     (t) => ({ thresholds: [...new Set(t)].sort((a, b) => a - b) }),
@@ -144,7 +146,11 @@ export const QUOTA_OPTIONS: OptionTable<QuotaSettings> = {
         periods: z.optional(z.array(PERIOD)),
         offPeakGlm5Multiplier: z.optional(z.number().check(z.gte(0))),
       })
-      .check(describe("Peak schedule override; multipliers you set win over the dated catalog's.")),
+      .check(
+        describe(
+          "Peak schedule override (default: Beijing, quota peak 14–18 and throttle peak 15–18 on weekdays); multipliers you set win over the dated catalog's.",
+        ),
+      ),
     read: (value) => {
       const p = parsePeakSchedule(value)
       return { ok: true, set: { peak: p.schedule }, problems: p.problems.map((x) => `peak: ${x}`) }
@@ -183,7 +189,7 @@ export const QUOTA_OPTIONS: OptionTable<QuotaSettings> = {
       .strictObject({ seat: z.enum(["standard", "premium"]) })
       .check(
         describe(
-          "A team member's seat: this machine's turns count against its allowance when the API shows the member no quota.",
+          "A team member's seat (default none): this machine's turns count against its allowance when the API shows the member no quota.",
         ),
       ),
     'team (expected { seat: "standard" } or { seat: "premium" })',
