@@ -27,8 +27,11 @@ try {
 } finally {
   rmSync(declarations, { recursive: true, force: true })
 }
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
 const common = {
   absWorkingDir: root,
+  // `glm-quota --version` (src/cli/version.ts): the package's version, written into the bundles at build time.
+  define: { __GLM_QUOTA_VERSION__: JSON.stringify(pkg.version) },
   bundle: true,
   platform: "node",
   target: "node20",
@@ -95,7 +98,7 @@ await build({
   entryPoints: ["src/cli-bin.ts"],
   outfile: "dist/cli.cjs",
   format: "cjs",
-  define: { __CLI_BUNDLE_ID__: JSON.stringify(bundleId) },
+  define: { ...common.define, __CLI_BUNDLE_ID__: JSON.stringify(bundleId) },
 })
 // The code cache for the Node that builds: the bin run once on the built-in demo (no network, no files but the cache)
 // writes it at exit into the cache directory it is given, with every function a report runs; it is copied into dist/

@@ -1,10 +1,12 @@
 // Writes plugin.json's commands, tools and options from what the plugin registers (test/opencode/manifest.test.ts
-// checks they stay equal): `npx tsx scripts/manifest.ts` after changing a tool, the command or an option.
+// checks they stay equal), and the options table of docs/options.md (test/repo/options-doc.test.ts):
+// `npx tsx scripts/manifest.ts` after changing a tool, the command or an option.
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { COMMAND, COMMAND_DESCRIPTION } from "../src/opencode/instance.ts"
 import { optionsSchema } from "../src/options/server.ts"
 import { tools } from "../src/opencode/tools.ts"
+import { withOptions } from "./options-doc.ts"
 
 const root = join(import.meta.dirname, "..")
 const file = join(root, "plugin.json")
@@ -20,3 +22,5 @@ manifest.tools = Object.entries(defs).map(([name, t]) => ({
 }))
 manifest.options = optionsSchema()
 writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n")
+const doc = join(root, "docs", "options.md")
+writeFileSync(doc, withOptions(readFileSync(doc, "utf8")))

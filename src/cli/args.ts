@@ -32,6 +32,7 @@ Usage: glm-quota [options]
   --no-cache         ask the API now; do not read or write the 60-second cache
   --demo             a report from the built-in Z.ai demo (no account needed)
   -h, --help         this help
+  -v, --version      the version of glm-quota
 
 Turns and pace (from the turns the OpenCode plugin records on this machine;
 shown with --full, or when there are turns):
@@ -96,10 +97,11 @@ const OPTIONS = {
   "no-cache": { type: "boolean" },
   demo: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
 } as const
 
 /** The arguments and GLM_QUOTA_MODELS as options, or the one sentence saying what is wrong with them. */
-export function readArgs(argv: string[], env: Env): Result<Options | "help", string> {
+export function readArgs(argv: string[], env: Env): Result<Options | "help" | "version", string> {
   let args
   try {
     args = parseArgs({ args: argv, options: OPTIONS, strict: true }).values
@@ -107,6 +109,7 @@ export function readArgs(argv: string[], env: Env): Result<Options | "help", str
     return { ok: false, error: `${(err as Error).message.split("\n")[0]}: run glm-quota --help for the options.` }
   }
   if (args.help) return { ok: true, value: "help" }
+  if (args.version) return { ok: true, value: "version" }
   const region = args.region === undefined ? null : parseRegion(args.region)
   if (args.region !== undefined && region === null)
     return { ok: false, error: `Unknown region "${args.region}": use --region international or --region china.` }

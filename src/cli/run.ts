@@ -8,6 +8,7 @@ import { redact } from "../zai/errors.ts"
 import { clockFromEnv } from "../quota/clock.ts"
 import { HELP, readArgs, wantsLine } from "./args.ts"
 import { NOTHING, runLine } from "./line.ts"
+import { VERSION } from "./version.ts"
 
 /**
  * Runs the command; resolves to its exit status (0 report, 2 report and a window used up, 1 no report). With
@@ -25,6 +26,10 @@ export async function runCli(argv: string[], env: Env, io: CliIo): Promise<numbe
   if (!opts.ok) return fail(opts.error)
   if (opts.value === "help") {
     io.stdout(HELP)
+    return 0
+  }
+  if (opts.value === "version") {
+    io.stdout(`${VERSION}\n`)
     return 0
   }
   const clock = clockFromEnv(env)

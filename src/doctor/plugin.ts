@@ -29,7 +29,7 @@ function optionChecks(entries: readonly PluginEntry[], problemsOf: (options: unk
     const more = problems.length - MAX_NAMED
     const named = problems.slice(0, MAX_NAMED).join(", ") + (more > 0 ? ` and ${more} more` : "")
     const found = `glm-quota options in ${e.label} not used, defaults in their place: ${named}`
-    const fix = `correct them in the glm-quota entry of ${e.label} (README: "Options")`
+    const fix = `correct them in the glm-quota entry of ${e.label} (docs/options.md)`
     return [warn("plugin", found, fix)]
   })
 }

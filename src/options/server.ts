@@ -52,7 +52,9 @@ const SERVER_OPTIONS: OptionTable<Settings> = {
   model: checked(
     z
       .enum(["suggest", "apply", "off"])
-      .check(z.describe("suggest: say which model; apply: set it on the coding-plan provider; off: neither.")),
+      .check(
+        z.describe("suggest (default): say which model; apply: set it on the coding-plan provider; off: neither."),
+      ),
     "model (use suggest, apply or off)",
     (model) => ({ model }),
   ),
@@ -74,7 +76,7 @@ const SERVER_OPTIONS: OptionTable<Settings> = {
       ])
       .check(
         z.describe(
-          'Request guard for the coding-plan providers: "off", or { limits: { model: n, default: n }, peakLimits: { … }, retries }.',
+          'Request guard for the coding-plan providers: "off", or { limits: { model: n, default: n }, peakLimits: { … }, retries } (default on: 2 in flight per model, 1 in the throttle peak, 4 retries).',
         ),
       ),
     read: (value) => {

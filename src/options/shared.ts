@@ -124,7 +124,7 @@ export const QUOTA_OPTIONS: OptionTable<QuotaSettings> = {
       .string()
       .check(
         z.regex(/^\s*https?:\/\/\S+\s*$/),
-        describe("Monitor API origin (relays, tests); overrides GLM_QUOTA_BASE_URL."),
+        describe("Monitor API origin (relays, tests); default: GLM_QUOTA_BASE_URL, else the region's host."),
       ),
     "baseUrl (expected an http(s) URL)",
     (url) => ({ baseUrl: url.trim() }),
@@ -134,7 +134,9 @@ export const QUOTA_OPTIONS: OptionTable<QuotaSettings> = {
       .array(z.number().check(z.gte(1), z.lte(100)))
       .check(
         z.minLength(1),
-        describe("Percent used of the 5-hour and weekly windows at which to warn (default [80, 95])."),
+        describe(
+          "Percent used of the 5-hour and weekly windows at which to warn, and at which the TUI's bars turn amber (red from the highest) (default [80, 95]).",
+        ),
       ),
     `thresholds (expected percentages from 1 to 100; the default [${QUOTA_DEFAULTS.thresholds.join(", ")}] is used)`,
     (t) => ({ thresholds: [...new Set(t)].sort((a, b) => a - b) }),
@@ -146,7 +148,11 @@ export const QUOTA_OPTIONS: OptionTable<QuotaSettings> = {
         periods: z.optional(z.array(PERIOD)),
         offPeakGlm5Multiplier: z.optional(z.number().check(z.gte(0), z.lte(100))),
       })
-      .check(describe("Peak schedule override; multipliers you set win over the dated catalog's.")),
+      .check(
+        describe(
+          "Peak schedule override (default: Beijing, quota peak 14–18 and throttle peak 15–18 on weekdays); multipliers you set win over the dated catalog's.",
+        ),
+      ),
     read: (value) => {
       const p = parsePeakSchedule(value)
       return { ok: true, set: { peak: p.schedule }, problems: p.problems.map((x) => `peak: ${x}`) }
@@ -193,7 +199,7 @@ export const QUOTA_OPTIONS: OptionTable<QuotaSettings> = {
       .strictObject({ seat: z.enum(["standard", "premium"]) })
       .check(
         describe(
-          "A team member's seat: this machine's turns count against its allowance when the API shows the member no quota.",
+          "A team member's seat (default none): this machine's turns count against its allowance when the API shows the member no quota.",
         ),
       ),
     'team (expected { seat: "standard" } or { seat: "premium" })',

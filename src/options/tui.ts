@@ -3,7 +3,15 @@
 // toast). Pure: env is a parameter.
 import * as z from "zod/mini"
 import type { Env } from "../core/types.ts"
-import { checked, QUOTA_DEFAULTS, QUOTA_OPTIONS, readOptions, type OptionTable, type QuotaSettings } from "./shared.ts"
+import {
+  checked,
+  optionsJsonSchema,
+  QUOTA_DEFAULTS,
+  QUOTA_OPTIONS,
+  readOptions,
+  type OptionTable,
+  type QuotaSettings,
+} from "./shared.ts"
 
 export type WidgetPlace = "sidebar" | "prompt" | "off"
 
@@ -19,11 +27,22 @@ export interface TuiSettings extends QuotaSettings {
 export const TEST_REFRESH_ENV = "GLM_QUOTA_TEST_REFRESH_MS"
 
 const TUI_OPTIONS: OptionTable<TuiSettings> = {
-  widget: checked(z.enum(["sidebar", "prompt", "off"]), "widget (use sidebar, prompt or off)", (widget) => ({
-    widget,
-  })),
+  widget: checked(
+    z
+      .enum(["sidebar", "prompt", "off"])
+      .check(
+        z.describe(
+          "Where the TUI half draws the quota: the session sidebar (default), one line right of the prompt, or off (only /glm-quota).",
+        ),
+      ),
+    "widget (use sidebar, prompt or off)",
+    (widget) => ({ widget }),
+  ),
   ...(QUOTA_OPTIONS as OptionTable<TuiSettings>),
 }
+
+/** The TUI half's option names and their JSON Schema, for docs/options.md (scripts/options-doc.ts). */
+export const tuiOptionsSchema = (): Record<string, unknown> => optionsJsonSchema(TUI_OPTIONS)
 
 /** The option names the TUI half knows (OpenCode 2 hands both halves one object: opencode2/options.ts). */
 export const TUI_OPTION_NAMES: readonly string[] = Object.keys(TUI_OPTIONS)

@@ -221,7 +221,7 @@ function registerCommand(c: Ctx): void {
         description: COMMAND_DESCRIPTION,
         category: "GLM",
         // The alias repeats the name on purpose: it ranks this entry above the server half's /glm-quota in the
-        // slash autocomplete of 1.18.33 (see README, "In the TUI").
+        // slash autocomplete of 1.18.33 (see docs/tui.md, "/glm-quota in the autocomplete").
         slash: { name: COMMAND, aliases: [COMMAND] },
         onSelect: () => {
           void openReport(c)

@@ -157,7 +157,7 @@ describe("doctor: plugin", () => {
       "glm-quota options in opencode.json (global) not used, defaults in their place: " +
         "widget (unknown option), model (use suggest, apply or off)",
     )
-    expect(checks[1]!.fix).toBe('correct them in the glm-quota entry of opencode.json (global) (README: "Options")')
+    expect(checks[1]!.fix).toBe("correct them in the glm-quota entry of opencode.json (global) (docs/options.md)")
     expect(checks[2]!.found).toBe(
       "glm-quota options in tui.json (global) not used, defaults in their place: " +
         "refreshInterval (expected seconds from 30 to 3600; the default 60 is used)",

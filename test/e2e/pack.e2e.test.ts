@@ -48,11 +48,11 @@ describe.sequential("the packed tarball", { timeout: 180_000 }, () => {
     if (work) rmSync(work, { recursive: true, force: true })
   })
 
-  test("holds the built entry, the manifest and the README, and no sources or tests", () => {
+  test("holds the built entry, the manifest, the README and the LICENSE, and no sources or tests", () => {
     expect(existsSync(join(installed, "dist", "index.js"))).toBe(true)
     expect(existsSync(join(installed, "dist", "cli.cjs"))).toBe(true)
     expect(existsSync(join(installed, "plugin.json"))).toBe(true)
-    expect(readdirSync(installed).sort()).toEqual(["README.md", "dist", "package.json", "plugin.json"])
+    expect(readdirSync(installed).sort()).toEqual(["LICENSE", "README.md", "dist", "package.json", "plugin.json"])
     // One package: the runtime dependencies are inside the bundles, so the install brought nothing else.
     expect(
       readdirSync(join(installed, ".."))
