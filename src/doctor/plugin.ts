@@ -6,6 +6,7 @@
 import { dirname, isAbsolute, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseOptions } from "../options/server.ts"
+import { problemsOfBoth } from "../options/one-object.ts"
 import { parseTuiOptions } from "../options/tui.ts"
 import { pluginEntries, shown, type OpenCodeConfigs, type PluginEntry } from "./config-read.ts"
 import type { DoctorFs } from "./file-access.ts"
@@ -21,10 +22,13 @@ const isOurs = (entry: string): boolean => /(^|[/\\@])glm-quota(@|$|[/\\])/.test
 /** At most this many invalid options are named per file; the rest are counted. */
 const MAX_NAMED = 5
 
-function optionChecks(entries: readonly PluginEntry[], problemsOf: (options: unknown) => string[]): Check[] {
+function optionChecks(
+  entries: readonly PluginEntry[],
+  problemsOf: (options: unknown, entry: PluginEntry) => string[],
+): Check[] {
   return entries.flatMap((e) => {
     if (e.options === undefined) return []
-    const problems = problemsOf(e.options).map((p) => shown(p, 80))
+    const problems = problemsOf(e.options, e).map((p) => shown(p, 80))
     if (problems.length === 0) return []
     const more = problems.length - MAX_NAMED
     const named = problems.slice(0, MAX_NAMED).join(", ") + (more > 0 ? ` and ${more} more` : "")
@@ -163,7 +167,8 @@ export function checkPlugin(
   return [
     ...(v1 ? v1Checks(server, tui) : []),
     ...(v2 ? v2Checks([...server, ...autoloaded(pluginDirs, fs)], tui, cli, home, fs) : []),
-    ...optionChecks(server, (o) => parseOptions(o).problems),
+    // A 2.x `plugins` entry hands one object to both halves (options/one-object.ts); a 1.x `plugin` entry, the server's.
+    ...optionChecks(server, (o, e) => (e.key === "plugins" ? problemsOfBoth(o) : parseOptions(o).problems)),
     ...optionChecks(v1 ? tui : [], (o) => parseTuiOptions(o).problems),
     ...optionChecks(v2 ? cli : [], (o) => parseTuiOptions(o).problems),
   ] satisfies Check[]

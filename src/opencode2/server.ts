@@ -18,7 +18,7 @@ import { Events } from "./events.ts"
 import { turnsFor } from "../opencode/turns.ts"
 import { Applier } from "./apply.ts"
 import { GuardSlots, installGuard2 } from "./guard.ts"
-import { serverOptionsOf } from "./options.ts"
+import { serverOptionsOf } from "../options/one-object.ts"
 import type { Parts2 } from "./parts.ts"
 
 export interface Server2Deps {

@@ -97,7 +97,7 @@ const SERVER_OPTIONS: OptionTable<Settings> = {
  */
 export const optionsSchema = (): Record<string, unknown> => optionsJsonSchema(SERVER_OPTIONS)
 
-/** The option names the server half knows (OpenCode 2 hands both halves one object: opencode2/options.ts). */
+/** The option names the server half knows (OpenCode 2 hands both halves one object: options/one-object.ts). */
 export const SERVER_OPTION_NAMES: readonly string[] = Object.keys(SERVER_OPTIONS)
 
 export function parseOptions(input: unknown): { settings: Settings; problems: string[] } {

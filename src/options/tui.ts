@@ -44,7 +44,7 @@ const TUI_OPTIONS: OptionTable<TuiSettings> = {
 /** The TUI half's option names and their JSON Schema, for docs/options.md (scripts/options-doc.ts). */
 export const tuiOptionsSchema = (): Record<string, unknown> => optionsJsonSchema(TUI_OPTIONS)
 
-/** The option names the TUI half knows (OpenCode 2 hands both halves one object: opencode2/options.ts). */
+/** The option names the TUI half knows (OpenCode 2 hands both halves one object: options/one-object.ts). */
 export const TUI_OPTION_NAMES: readonly string[] = Object.keys(TUI_OPTIONS)
 
 export function parseTuiOptions(input: unknown, env: Env = {}): { settings: TuiSettings; problems: string[] } {

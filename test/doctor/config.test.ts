@@ -295,6 +295,18 @@ describe("doctor: plugin, OpenCode 2", () => {
     )
   })
 
+  it("a 2.x plugins entry holds both halves' options: widget and model pass, an unknown name is named once", async () => {
+    write("global", "opencode.json", {
+      plugins: [{ package: "glm-quota", options: { widget: "sidebar", model: "apply" } }],
+    })
+    expect(of(await run(v2), "plugin").filter((c) => c.status !== "ok")).toEqual([])
+    write("global", "opencode.json", { plugins: [{ package: "glm-quota", options: { widget: "sidebar", colour: 1 } }] })
+    const found = of(await run(v2), "plugin").map((c) => c.found)
+    expect(found).toContain(
+      "glm-quota options in opencode.json (global) not used, defaults in their place: colour (unknown option)",
+    )
+  })
+
   it("invalid options of a { package, options } entry and of cli.json are named", async () => {
     write("global", "opencode.json", { plugins: [{ package: "glm-quota", options: { model: "always" } }] })
     write("global", "cli.json", { plugins: [["glm-quota", { refreshInterval: 5 }]] })
