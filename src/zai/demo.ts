@@ -48,7 +48,7 @@ export const SIM_MODELS: readonly string[] = [
 
 const CAPS: Record<PlanId, { mcp: number; jan5h: number; credit5h: number; creditWeek: number }> = {
   lite: { mcp: 100, jan5h: 8_000_000, credit5h: 2000, creditWeek: 10000 },
-  pro: { mcp: 1000, jan5h: 40_000_000, credit5h: 8000, creditWeek: 40000 },
+  pro: { mcp: 1000, jan5h: 40_000_000, credit5h: 12000, creditWeek: 60000 },
   max: { mcp: 4000, jan5h: 160_000_000, credit5h: 28000, creditWeek: 140000 },
 }
 
