@@ -46,7 +46,10 @@ describe.sequential("OpenCode 2.2.5 TUI", () => {
   ] as const) {
     test(`${width}x${height}: the quota on the home screen before any prompt, OpenCode's footer whole`, async () => {
       const tui = await start(width, height)
-      const screen = await tui.waitFor((s) => /GLM Pro 5h .*37 %/.test(footerRow(s)) && /Ask anything/.test(s), 60_000)
+      // Everything the test then reads, drawn: the quota line, the prompt, OpenCode's own model line.
+      const drawn = (s: string) =>
+        /GLM Pro 5h .*37 %/.test(footerRow(s)) && /Ask anything/.test(s) && /Build · /.test(s)
+      const screen = await tui.waitFor(drawn, 60_000)
       const row = footerRow(screen)
       expect(row).toMatch(/wk .*41 %/)
       expect(row.trimEnd()).toMatch(/2\.2\.5$/)
