@@ -186,21 +186,28 @@ function onPrompt(p: Parts, inp: Parameters<ChatHook>[0], output: Parameters<Cha
   // Our own report arrives here too (a no-reply message whose parts are all ignored): not a prompt.
   const parts = output?.parts ?? []
   const ownReport = parts.length > 0 && parts.every((x) => x.type === "text" && x.ignored === true)
-  notify.moment(() => {
-    if (!ownReport && p.settings.model === "apply") {
-      const clocks = clocksFor(p.settings.peak.timeZone, () => p.at().localTimeZone, p.service.now)
-      applyToMessage({ ...p, clocks }, inp.sessionID, output?.message)
-    }
-    const model = output?.message?.model ?? inp.model
-    if (!ownReport) recorder?.prompt(inp.sessionID, model?.providerID, model?.modelID)
-    if (!ownReport && recorder?.isCodingPlan(model?.providerID)) p.turns?.begin(inp.sessionID)
-    if (model?.modelID) sessions.setModel(inp.sessionID, model.modelID)
-    firstSession()
-    notify.checkQuota()
-    notify.checkPeak()
-    notify.checkModel(inp.sessionID, sessions.model(inp.sessionID))
-  })
+  const firstPrompt = sessions.model(inp.sessionID) === undefined
+  notify.moment(
+    () => {
+      if (!ownReport && p.settings.model === "apply") {
+        const clocks = clocksFor(p.settings.peak.timeZone, () => p.at().localTimeZone, p.service.now)
+        applyToMessage({ ...p, clocks }, inp.sessionID, output?.message)
+      }
+      const model = output?.message?.model ?? inp.model
+      if (!ownReport) recorder?.prompt(inp.sessionID, model?.providerID, model?.modelID)
+      if (!ownReport && recorder?.isCodingPlan(model?.providerID)) p.turns?.begin(inp.sessionID)
+      if (model?.modelID) sessions.setModel(inp.sessionID, model.modelID)
+      firstSession()
+      notify.checkQuota()
+      notify.checkPeak()
+      notify.checkModel(inp.sessionID, sessions.model(inp.sessionID))
+    },
+    firstPrompt ? FIRST_PROMPT_TOAST_DELAY_MS : 0,
+  )
 }
+
+/** How long a session's first prompt holds its toast back: the TUI's move from the home screen to the session. */
+const FIRST_PROMPT_TOAST_DELAY_MS = 1500
 
 /** /glm-quota: the report, or with `doctor` the set-up checks and this process's own. */
 function commandFor(

@@ -66,9 +66,10 @@ export class Notifier {
 
   /**
    * One moment (a prompt, the end of a turn): whatever its checks have to say is said in one toast, so none replaces
-   * another before it can be read.
+   * another before it can be read. `delayMs` holds the toast back (a session's first prompt: the TUI is moving from
+   * its home screen to the session then, and a toast shown during that move was seen to be lost).
    */
-  moment(fn: () => void): void {
+  moment(fn: () => void, delayMs = 0): void {
     if (this.pending !== null) return fn()
     this.pending = []
     try {
@@ -76,7 +77,8 @@ export class Notifier {
     } finally {
       const said = combineWarnings(this.pending)
       this.pending = null
-      if (said !== null) this.toast(said)
+      if (said !== null && delayMs <= 0) this.toast(said)
+      else if (said !== null) setTimeout(() => this.toast(said), delayMs).unref?.()
     }
   }
 

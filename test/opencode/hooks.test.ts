@@ -369,7 +369,10 @@ describe("warnings", () => {
       { sessionID: "m", model: { providerID: "zai-coding-plan", modelID: "glm-5" } } as never,
       {} as never,
     )
-    // The peak and the model advice of that prompt in one toast, the title agreeing with the body.
+    // The peak and the model advice of that prompt in one toast, the title agreeing with the body (a session's first
+    // prompt holds its toast back while the TUI moves from its home screen to the session).
+    expect(fake.toasts).toHaveLength(0)
+    await until(() => fake.toasts.length > 0, 5000)
     expect(fake.toasts).toHaveLength(1)
     expect(fake.toasts[0]!.title).toBe("GLM peak hours: use glm-4.7")
     expect(fake.toasts[0]!.message).toMatch(
@@ -383,6 +386,7 @@ describe("warnings", () => {
       { sessionID: "l", model: { providerID: "zai-coding-plan", modelID: "glm-5" } } as never,
       {} as never,
     )
+    await until(() => lite.fake.toasts.length > 0, 5000)
     expect(lite.fake.toasts.find((t) => t.title === "GLM-5 class not in your plan")?.message).toMatch(
       /Lite plan does not include \(error 1311\): switch to glm-4\.7 with \/models/,
     )
