@@ -14,6 +14,7 @@ import { applyModel } from "./apply.ts"
 import { applyToMessage, keptOnce, MessageApplier } from "./apply-session.ts"
 import { pluginDoctor, type DoctorDeps } from "./doctor.ts"
 import { commandHook } from "./command.ts"
+import { askTui } from "../quota/claim.ts"
 import { guardLine, type RequestGuard } from "./guard.ts"
 import { COMMAND, HANDLED } from "./surface.ts"
 import type { ProviderModels, ProvidersClient } from "./models.ts"
@@ -211,7 +212,7 @@ function commandFor(
   const facts = () => ({ guard: p.guard.settings, config: live(), plan: p.service.latest()?.snapshot.plan ?? null })
   return commandHook(
     input.client,
-    p,
+    { service: p.service, notify: p.notify, at: p.at, claim: askTui },
     COMMAND,
     () => guardLine(p.guard),
     () => pluginDoctor(p.doctor, facts()),
