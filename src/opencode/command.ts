@@ -62,12 +62,15 @@ export function commandHook(
         body: { noReply: true, parts: [{ type: "text", text, ignored: true }] },
       })
     }
+    const started = Date.now()
     const args = input.arguments ?? ""
     const kind = claimKind(args)
     // A TUI of this process took it and shows its dialog: nothing to post, and still no model call.
     if (kind !== null && p.claim !== undefined && (await p.claim(kind, input.sessionID).catch(() => false)))
       throw new Error(SENTINEL)
-    const { text, later } = await answer(p, args, footer, doctor, "plain")
+    // The 2 seconds of patience count from the command, the TUI's silence included.
+    const patience = Math.max(0, PATIENCE_MS - (Date.now() - started))
+    const { text, later } = await answer(p, args, footer, doctor, "plain", patience)
     try {
       await post(text)
     } catch (err) {
@@ -105,12 +108,13 @@ export async function answer(
   footer: () => string,
   doctor: () => Check[] | Promise<Check[]>,
   style: TextStyle = "markdown",
+  patienceMs = PATIENCE_MS,
 ): Promise<Answer> {
   try {
     const format = parseCommandArgs(args)
     if (format === "doctor") return { text: checksText(await doctor(), null, style), later: null }
     const pending = p.service.get(format === "full").then((res) => textOf(p, res, format, footer, style))
-    const first = await within(pending, PATIENCE_MS)
+    const first = await within(pending, patienceMs)
     if (first !== null) return { text: first, later: null }
     return { text: interimText(p, format, style), later: pending }
   } catch (err) {

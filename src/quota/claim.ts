@@ -7,7 +7,7 @@
 
 export const CLAIM_CHANNEL = "glm-quota.claim"
 /** How long the server half waits for a TUI's answer: one message between two threads of one process. */
-export const CLAIM_WAIT_MS = 400
+export const CLAIM_WAIT_MS = 250
 
 export type ClaimKind = "report" | "full" | "doctor"
 

@@ -4,7 +4,7 @@
 // Pure: built from the same neutral view as the CLI and the server command.
 import type { QuotaError, Report, UsageHistory } from "../core/types.ts"
 import { viewReport, type WindowView } from "../core/view.ts"
-import { openCodeAdvice } from "../core/vocabulary.ts"
+import { openCodeAdvice, windowName } from "../core/vocabulary.ts"
 import { wrapSpans, type Span } from "../core/wrap.ts"
 
 export interface DialogText {
@@ -83,7 +83,11 @@ function windowBlocks(windows: readonly WindowView[], columns: number): Block[] 
   return windows.flatMap((w): Block[] => {
     const head = `${w.title.padEnd(width)}  ${w.bar} ${w.percentText.padStart(5)}`
     const detail = [w.counters, w.reset].filter((x) => x !== null).join(" · ")
-    const blocks: Block[] = [{ lines: [head, ...(detail === "" ? [] : wrapProse(detail, columns, indent))], drop: 0 }]
+    // The 5-hour and weekly windows' resets always show; the MCP row's details give way before the peak does.
+    const main = w.title === windowName("five_hour") || w.title === windowName("weekly")
+    const details = detail === "" ? [] : wrapProse(detail, columns, indent)
+    const blocks: Block[] = main ? [{ lines: [head, ...details], drop: 0 }] : [{ lines: [head], drop: 0 }]
+    if (!main && details.length > 0) blocks.push({ lines: details, drop: 3 })
     if (w.tools !== null) blocks.push({ lines: wrapProse(w.tools, columns, indent), drop: 6 })
     if (w.note !== null) blocks.push({ lines: wrapProse(`note: ${w.note}`, columns, indent), drop: 5 })
     return blocks
@@ -108,10 +112,11 @@ export function reportDialog(report: Report, ctx: DialogContext): DialogText {
   blocks.push(...windowBlocks(v.windows, cols))
   if (v.windows.length === 0)
     blocks.push({ lines: wrapProse(v.account ?? "The API reported no quota windows.", cols), drop: 0 })
-  if (v.history !== null) blocks.push(BLANK, { lines: v.history.flatMap((l) => wrapProse(l, cols, "", "  ")), drop: 0 })
+  if (v.history !== null) blocks.push(BLANK, { lines: v.history.flatMap((l) => wrapProse(l, cols, "", "  ")), drop: 1 })
   if (v.turns !== null) blocks.push(BLANK, { lines: v.turns.flatMap((l) => wrapProse(l, cols, "", "  ")), drop: 7 })
   if (v.resetCard !== null) blocks.push(BLANK, { lines: wrapProse(v.resetCard, cols), drop: 4 })
-  blocks.push(BLANK, { lines: wrapProse(v.peak, cols), drop: full ? 3 : 0 })
+  // The peak gives way last but one (the model's reason names a peak in force too); with `full`, before the history.
+  blocks.push(BLANK, { lines: wrapProse(v.peak, cols), drop: full ? 3 : 2 })
   const model = `Model: ${v.model} — ${v.modelReason}`
   blocks.push(BLANK, { lines: wrapProse(model, cols, "", "       "), drop: full ? 3 : 0 })
   if (v.local !== null && v.local.length > 0)
