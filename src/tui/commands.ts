@@ -18,7 +18,7 @@ export interface CommandCtx extends ReportCtx {
   deps: { env: Env; fetch: FetchLike }
 }
 
-function openDoctorLazily(c: CommandCtx): void {
+function openDoctorLazily(c: CommandCtx, onGone?: () => void): void {
   import("./doctor.ts")
     .then(({ openDoctor }) =>
       openDoctor({
@@ -28,6 +28,7 @@ function openDoctorLazily(c: CommandCtx): void {
         now: c.now,
         settings: c.settings,
         box: () => boxOf(c.api),
+        onGone,
       }),
     )
     .catch(() => c.toast("glm-quota", "The set-up checks could not be loaded: restart OpenCode, then try again."))
@@ -67,13 +68,14 @@ async function serverHasCommand(api: TuiPluginApi): Promise<boolean | null> {
   }
 }
 
-/** Once the TUI has moved to the session it sent the command in (50 ms after sending it). */
-const TIDY_AFTER_MS = 400
+/** Once the dialog stack has settled after ours closed. */
+const TIDY_AFTER_MS = 50
 
 /**
  * Typed on the home screen, the command made the TUI create a session just to send it, and then move there; the
- * command posts nothing, so that session stays empty. Back home, and the empty session goes (after the move home,
- * so OpenCode does not announce that "the current session was deleted"). A session with any message is left alone.
+ * command posts nothing, so that session stays empty. When the dialog is closed: back home (its prompt takes the
+ * keys again), and the empty session goes (after the move home, so OpenCode does not announce that "the current
+ * session was deleted"). A session with any message is left alone.
  */
 function tidy(api: TuiPluginApi, sessionID: string): void {
   const timer = setTimeout(() => {
@@ -105,9 +107,9 @@ export function registerCommands(c: CommandCtx): () => void {
     }
   })
   const take = (kind: ClaimKind, sessionID: string): boolean => {
-    if (kind === "doctor") openDoctorLazily(c)
-    else void openReport(c, kind === "full")
-    tidy(c.api, sessionID)
+    const after = () => tidy(c.api, sessionID)
+    if (kind === "doctor") openDoctorLazily(c, after)
+    else void openReport(c, kind === "full", after)
     return true
   }
   const stopClaims = serveClaims(take)

@@ -19,6 +19,8 @@ export interface DoctorDialogDeps {
   settings: TuiSettings
   /** The dialog's room now (the screen may be resized while the checks run); default WIDE_BOX. */
   box?: () => DialogBox
+  /** Runs once the dialog has left the screen. */
+  onGone?: () => void
 }
 
 /**
@@ -49,7 +51,7 @@ export async function doctorText(
 }
 
 export async function openDoctor(d: DoctorDialogDeps): Promise<void> {
-  const dialog = ownDialog(d.api)
+  const dialog = ownDialog(d.api, d.onGone)
   const show = (message: string) => dialog.show({ title: "GLM Coding Plan set-up", message })
   try {
     show("Checking the set-up…")

@@ -67,9 +67,13 @@ export function dialogFor(c: ReportCtx, m: Moment = { waiting: false, history: n
   return null
 }
 
-export async function openReport(c: ReportCtx, full = false): Promise<void> {
+/** `onGone` runs once the dialog has left the screen. */
+export async function openReport(c: ReportCtx, full = false, onGone: () => void = () => {}): Promise<void> {
   let off = () => {}
-  const dialog = ownDialog(c.api, () => off())
+  const dialog = ownDialog(c.api, () => {
+    off()
+    onGone()
+  })
   const m: Moment = { waiting: false, history: null }
   let shown: DialogText | null = null
   const draw = (fallback: DialogText) => {
