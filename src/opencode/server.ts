@@ -78,7 +78,8 @@ function start(input: PluginInput, options: unknown, deps: ServerDeps): OpenServ
   let notify: Notifier | null = null
   const recorder = recorderFor(deps.state, deps.env, now, (text) => notify?.log("warn", `local record: ${text}`))
   const service = serviceFor(deps.state, settings, { env: deps.env, fetch: deps.fetch, now, record: recorder })
-  notify = new Notifier(input.client, settings, service, clocksFor(settings.peak.timeZone, localTz, now))
+  const clocks = clocksFor(settings.peak.timeZone, localTz, now)
+  notify = new Notifier(input.client, settings, service, clocks, () => askTui("access", ""))
   const parts: Parts = {
     settings,
     service,
@@ -121,6 +122,7 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
   const firstSession = () => {
     sessionSeen = true
     notify.showProblems(problems)
+    notify.checkAccess()
     askModels()
   }
   const unsubscribe = service.onUpdate(
@@ -131,7 +133,14 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
   )
   // Opening: no network wait, not even the start of a request. The first refresh runs on the next tick (never awaited
   // by a hook).
-  const first = setTimeout(() => service.refreshSoon(), 0)
+  const first = setTimeout(
+    () =>
+      void service
+        .get()
+        .then(() => (sessionSeen ? notify.checkAccess() : undefined))
+        .catch(() => undefined),
+    0,
+  )
   first.unref?.()
   // The one question to the running OpenCode — which models its Coding Plan providers list — waits for the first
   // session: asked during the instance's bootstrap, its answer waits for the bootstrap and holds it up (measured: the
@@ -198,6 +207,7 @@ function onPrompt(p: Parts, inp: Parameters<ChatHook>[0], output: Parameters<Cha
     if (model?.modelID) sessions.setModel(inp.sessionID, model.modelID)
     firstSession()
     notify.checkQuota()
+    notify.checkAccess()
     notify.checkPeak()
     notify.checkModel(inp.sessionID, sessions.model(inp.sessionID))
   })
@@ -268,6 +278,7 @@ function onEvent(p: Parts, event: { type: string; properties?: Record<string, un
     ctx.apply()
     notify.checkPeak()
     notify.checkQuota()
+    notify.checkAccess()
     notify.checkModel(sessionID, sessions.model(sessionID))
     return service.refreshSoon()
   }

@@ -9,7 +9,8 @@ export const CLAIM_CHANNEL = "glm-quota.claim"
 /** How long the server half waits for a TUI's answer: one message between two threads of one process. */
 export const CLAIM_WAIT_MS = 250
 
-export type ClaimKind = "report" | "full" | "doctor"
+/** What a TUI takes: a dialog (report, full, doctor), or the toast of a refused key (it says that one itself). */
+export type ClaimKind = "report" | "full" | "doctor" | "access"
 
 interface Ask {
   type: "ask"
@@ -92,7 +93,7 @@ export function serveClaims(take: (kind: ClaimKind, sessionID: string) => boolea
     try {
       const m = e.data
       if (!isObj(m) || m.type !== "ask" || typeof m.id !== "string" || typeof m.sessionID !== "string") return
-      if (m.kind !== "report" && m.kind !== "full" && m.kind !== "doctor") return
+      if (m.kind !== "report" && m.kind !== "full" && m.kind !== "doctor" && m.kind !== "access") return
       if (take(m.kind, m.sessionID)) channel.postMessage({ type: "taken", id: m.id } satisfies Taken)
     } catch {
       // the server half posts its text then

@@ -6,6 +6,7 @@ import type { LocalRecord } from "../core/records.ts"
 import { memoPeakState } from "../core/peak.ts"
 import { buildReport } from "../core/report.ts"
 import type { Env, PeakState, QuotaError, QuotaSnapshot, Report } from "../core/types.ts"
+import { cacheId } from "../zai/cache.ts"
 import type { CachedResult } from "../zai/cache.ts"
 import type { FetchLike } from "../zai/http.ts"
 import type { Credentials } from "../zai/credentials.ts"
@@ -65,6 +66,11 @@ export class QuotaService {
   private listeners = new Set<Listener>()
   /** Keys of warnings already shown in this process (see core/warnings.ts). */
   readonly seen = new Set<string>()
+  /**
+   * The key's last refusal (rejected, or no Coding Plan) and a tag of that key (a hash, as the cache names its files:
+   * never the key); null once an answer came through.
+   */
+  refusal: { error: QuotaError; keyTag: string } | null = null
   /** The ids the user can pick (their Coding Plan provider's list); null until known: the catalog for the date. */
   models: readonly string[] | null = null
   /** The peak state now, remembered until its next boundary (cheap on the chat path). */
@@ -159,6 +165,10 @@ export class QuotaService {
     if (!src.ok) return src
     const res = await (history ? src.value.history : src.value.quota).get()
     this.take(res, history)
+    const { credentials: c, origin } = src.value
+    if (!res.ok && (res.error.kind === "auth" || res.error.kind === "no_plan"))
+      this.refusal = { error: res.error, keyTag: cacheId(c.key, c.region, origin) }
+    else if (res.ok && !res.stale) this.refusal = null
     return res
   }
 

@@ -107,6 +107,8 @@ export function registerCommands(c: CommandCtx): () => void {
     }
   })
   const take = (kind: ClaimKind, sessionID: string): boolean => {
+    // A refused key: this half says it (plugin.ts, from its own feed), so the server half stays quiet.
+    if (kind === "access") return true
     const after = () => tidy(c.api, sessionID)
     if (kind === "doctor") openDoctorLazily(c, after)
     else void openReport(c, kind === "full", after)

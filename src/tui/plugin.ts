@@ -13,6 +13,7 @@ import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
 import type { FetchLike } from "../zai/http.ts"
 import { QuotaFeed } from "./feed.ts"
 import { registerCommands } from "./commands.ts"
+import { refusalWarning } from "../quota/refusal.ts"
 import { parseTuiOptions, type TuiSettings } from "../quota/tui-options.ts"
 import { writeModelLists } from "../quota/opencode-models.ts"
 import { registerWidget } from "./slots.ts"
@@ -96,6 +97,7 @@ function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
     }
   }
   const offFeed = feed.onChange(bump)
+  const offRefusals = feed.onChange(refusalToaster(api, feed))
   const offResize = onResize(api, bump)
   const redraw = setInterval(() => {
     try {
@@ -114,6 +116,7 @@ function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
     try {
       feed.stop()
       offFeed()
+      offRefusals()
       offResize()
       clearInterval(redraw)
       clearInterval(untilProviders)
@@ -134,6 +137,23 @@ function sharer(env: TuiDeps["env"]): (lists: Record<string, string[]>) => void 
     const text = JSON.stringify(lists)
     if (text === written || Object.keys(lists).length === 0) return
     if (writeModelLists(env, lists)) written = text
+  }
+}
+
+/** A key the API refused (rejected, or no Coding Plan): one error toast per key; the server half then stays quiet. */
+function refusalToaster(api: TuiPluginApi, feed: QuotaFeed): () => void {
+  const said = new Set<string>()
+  return () => {
+    try {
+      const r = feed.quota.refusal
+      if (r === null) return
+      const w = refusalWarning(r)
+      if (said.has(w.key)) return
+      said.add(w.key)
+      api.ui.toast({ title: w.title, message: w.message, variant: "error", duration: 12_000 })
+    } catch {
+      // the toast is a courtesy
+    }
   }
 }
 

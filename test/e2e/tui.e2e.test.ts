@@ -160,6 +160,8 @@ describe
         let first: string
         try {
           sim.set({ fiveHourPercent: 93 })
+          // The reading on disk goes due: the next request (the widget's, which the dialog's joins) hangs.
+          await new Promise((r) => setTimeout(r, INTERVAL_MS + 1000))
           // Typed with its argument-less Enter: the prompt sends it to the server half, which the TUI half claims.
           tui.type("/glm-quota ")
           tui.press("Enter")

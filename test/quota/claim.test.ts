@@ -72,3 +72,54 @@ describe("the server half's /glm-quota with a TUI half in the process", () => {
     expect(JSON.parse(prompts[0]!).schema).toBe(1)
   })
 })
+
+describe("a refused key: one error toast, from one half", () => {
+  const home = homes("glmq-refusal-")
+  const sims: Simulator[] = []
+  const loaded: Awaited<ReturnType<typeof startServer>>[] = []
+  afterAll(async () => {
+    await Promise.all(loaded.map(drain))
+    await Promise.all(sims.map((s) => s.close()))
+    home.cleanup()
+  })
+
+  async function loadRejected() {
+    const sim = await startSimulator({ state: { keys: ["another"] } })
+    sims.push(sim)
+    const toasts: { title: string; message: string; variant: string }[] = []
+    const client = {
+      app: { log: async () => true },
+      tui: { showToast: async (x: { body: (typeof toasts)[number] }) => (toasts.push(x.body), true) },
+      session: { prompt: async () => ({}) },
+    }
+    const input = { client, directory: "/tmp", worktree: "/tmp" } as unknown as PluginInput
+    const hooks = await startServer(input, { baseUrl: sim.url }, { env: pluginEnv(home.make()), now: () => new Date() })
+    loaded.push(hooks)
+    const created = (id: string) =>
+      hooks.event!({ event: { type: "session.created", properties: { info: { id } } } } as never)
+    return { hooks, toasts, created }
+  }
+  const refused = (t: { title: string }) => t.title === "glm-quota: GLM key rejected"
+
+  it("the server half says it once per key, with what to do", async () => {
+    const { hooks, toasts, created } = await loadRejected()
+    await hooks.tool!.glm_quota!.execute({}, {} as never) // the refusal has come
+    await created("ses_a")
+    await created("ses_b")
+    await hooks.event!({ event: { type: "session.idle", properties: { sessionID: "ses_a" } } } as never)
+    await new Promise((r) => setTimeout(r, CLAIM_WAIT_MS + 100))
+    expect(toasts.filter(refused)).toHaveLength(1)
+    const t = toasts.find(refused)!
+    expect(t.variant).toBe("error")
+    expect(t.message).toMatch(/^The quota API rejected your key/)
+  })
+
+  it("with a TUI half in the process, the server half leaves it to the TUI", async () => {
+    const { hooks, toasts, created } = await loadRejected()
+    stops.push(serveClaims((kind) => kind === "access"))
+    await hooks.tool!.glm_quota!.execute({}, {} as never)
+    await created("ses_c")
+    await new Promise((r) => setTimeout(r, CLAIM_WAIT_MS + 100))
+    expect(toasts.filter(refused)).toHaveLength(0)
+  })
+})
