@@ -78,7 +78,7 @@ describe.sequential("the packed tarball", { timeout: 180_000 }, () => {
       env: { ZAI_API_KEY: CANARY_KEY, GLM_QUOTA_BASE_URL: sim.url, GLM_QUOTA_NOW: "2026-03-07T07:30:00Z", TZ: "UTC" },
     })
     try {
-      const screen = await tui.waitFor(/GLM 5h [█░]+ 61 %/, 90_000, "the TUI half's line right of the prompt")
+      const screen = await tui.waitFor(/GLM (Pro )?5h [█░]+ 61 %/, 90_000, "the TUI half's line right of the prompt")
       expect(screen).not.toContain(CANARY_KEY)
     } finally {
       await tui.stop()
