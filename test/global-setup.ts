@@ -11,6 +11,8 @@ import { ensureHosts } from "./hosts/hosts.ts"
 const ROOT = join(import.meta.dirname, "..")
 /** The marker of a unit file that needs dist/ (a comment line of its own). */
 export const READS_DIST = /^\/\/ reads: dist\//m
+/** The marker of a unit file that runs a pinned OpenCode binary (test/hosts): installed here, once, never by a test. */
+export const RUNS_HOSTS = /^\/\/ runs: test\/hosts\//m
 /** vitest options that take a value: the value is not a file filter. */
 const WITH_VALUE = new Set(["-t", "--testNamePattern", "--project", "-c", "--config", "-r", "--root", "--dir"])
 const WITH_VALUE_TOO = ["--reporter", "--shard", "--maxWorkers", "--outputFile", "--pool", "--environment", "--mode"]
@@ -61,5 +63,7 @@ export default function setup(): void {
   const files = selected(fileFilters(process.argv), testFiles(join(ROOT, "test"))).filter(inProject)
   const needsDist = files.some((f) => isEndToEnd(f) || READS_DIST.test(readFileSync(join(ROOT, f), "utf8")))
   if (needsDist) execFileSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, stdio: "inherit" })
-  if (files.some(isEndToEnd)) ensureHosts((line) => process.stderr.write(`${line}\n`))
+  // Installed here only: two test workers running `npm ci` in one folder at once wipe each other's install.
+  const needsHosts = files.some((f) => isEndToEnd(f) || RUNS_HOSTS.test(readFileSync(join(ROOT, f), "utf8")))
+  if (needsHosts) ensureHosts((line) => process.stderr.write(`${line}\n`))
 }

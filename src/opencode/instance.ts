@@ -4,7 +4,6 @@
 // Every hook catches its own errors (a throwing hook kills the user's turn), never awaits the network on the chat
 // path, and logs through the client — never console.
 import type { Config, Hooks, PluginInput } from "@opencode-ai/plugin"
-import { adviceFor } from "../core/report/advice.ts"
 import { pickModelList, providerOf, zaiProvidersOf } from "../core/plans/providers.ts"
 import type { Env, FetchLike } from "../core/types.ts"
 import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
@@ -13,6 +12,7 @@ import { applyModel } from "./apply.ts"
 import { applyToMessage, keptOnce, MessageApplier } from "./apply-session.ts"
 import { pluginDoctor, type DoctorDeps } from "./doctor.ts"
 import { commandHook } from "./command.ts"
+import { askTui } from "../quota/claim.ts"
 import { guardLine, type RequestGuard } from "./guard.ts"
 import { COMMAND, HANDLED } from "./meta.ts"
 import type { ProviderModels, ProvidersClient } from "./provider-models.ts"
@@ -23,6 +23,7 @@ import type { Recorder } from "./recorder.ts"
 import { Sessions } from "./sessions.ts"
 import { guardFor, modelsFor, recorderFor, serviceFor, type ServerState } from "./state.ts"
 import { tools } from "./tools.ts"
+import { onProviderError } from "./provider-errors.ts"
 import { turnsFor } from "./turns.ts"
 import type { TurnMeter } from "../quota/turn-meter.ts"
 
@@ -77,7 +78,8 @@ function start(input: PluginInput, options: unknown, deps: ServerDeps): OpenServ
   const recorder = recorderFor(deps.state, deps.env, now, (text) => notify?.log("warn", `local record: ${text}`))
   const notice = (text: string) => notify?.log("warn", text)
   const service = serviceFor(deps.state, settings, { env: deps.env, fetch: deps.fetch, now, record: recorder, notice })
-  notify = new Notifier(input.client, settings, service, clocksFor(settings.peak.timeZone, localTz, now))
+  const clocks = clocksFor(settings.peak.timeZone, localTz, now)
+  notify = new Notifier(input.client, settings, service, clocks, () => askTui("access", ""))
   const parts: Parts = {
     settings,
     service,
@@ -120,6 +122,7 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
   const firstSession = () => {
     sessionSeen = true
     notify.showProblems(problems)
+    notify.checkAccess()
     askModels()
   }
   const unsubscribe = service.onUpdate(
@@ -130,7 +133,14 @@ function hooksOf(input: PluginInput, p: Parts, problems: string[]): Hooks {
   )
   // Opening: no network wait, not even the start of a request. The first refresh runs on the next tick (never awaited
   // by a hook).
-  const first = setTimeout(() => service.refreshSoon(), 0)
+  const first = setTimeout(
+    () =>
+      void service
+        .get()
+        .then(() => (sessionSeen ? notify.checkAccess() : undefined))
+        .catch(() => undefined),
+    0,
+  )
   first.unref?.()
   // The one question to the running OpenCode — which models its Coding Plan providers list — waits for the first
   // session: asked during the instance's bootstrap, its answer waits for the bootstrap and holds it up (measured: the
@@ -187,23 +197,22 @@ function onPrompt(p: Parts, inp: Parameters<ChatHook>[0], output: Parameters<Cha
   const parts = output?.parts ?? []
   const ownReport = parts.length > 0 && parts.every((x) => x.type === "text" && x.ignored === true)
   const firstPrompt = sessions.model(inp.sessionID) === undefined
-  notify.moment(
-    () => {
-      if (!ownReport && p.settings.model === "apply") {
-        const clocks = clocksFor(p.settings.peak.timeZone, () => p.at().localTimeZone, p.service.now)
-        applyToMessage({ ...p, clocks }, inp.sessionID, output?.message)
-      }
-      const model = output?.message?.model ?? inp.model
-      if (!ownReport) recorder?.prompt(inp.sessionID, model?.providerID, model?.modelID)
-      if (!ownReport && recorder?.isCodingPlan(model?.providerID)) p.turns?.begin(inp.sessionID)
-      if (model?.modelID) sessions.setModel(inp.sessionID, model.modelID)
-      firstSession()
-      notify.checkQuota()
-      notify.checkPeak()
-      notify.checkModel(inp.sessionID, sessions.model(inp.sessionID))
-    },
-    firstPrompt ? FIRST_PROMPT_TOAST_DELAY_MS : 0,
-  )
+  const moment = () => {
+    if (!ownReport && p.settings.model === "apply") {
+      const clocks = clocksFor(p.settings.peak.timeZone, () => p.at().localTimeZone, p.service.now)
+      applyToMessage({ ...p, clocks }, inp.sessionID, output?.message)
+    }
+    const model = output?.message?.model ?? inp.model
+    if (!ownReport) recorder?.prompt(inp.sessionID, model?.providerID, model?.modelID)
+    if (!ownReport && recorder?.isCodingPlan(model?.providerID)) p.turns?.begin(inp.sessionID)
+    if (model?.modelID) sessions.setModel(inp.sessionID, model.modelID)
+    firstSession()
+    notify.checkQuota()
+    notify.checkAccess()
+    notify.checkPeak()
+    notify.checkModel(inp.sessionID, sessions.model(inp.sessionID))
+  }
+  notify.moment(moment, firstPrompt ? FIRST_PROMPT_TOAST_DELAY_MS : 0)
 }
 
 /** How long a session's first prompt holds its toast back: the TUI's move from the home screen to the session. */
@@ -218,7 +227,7 @@ function commandFor(
   const facts = () => ({ guard: p.guard.settings, config: live(), plan: p.service.latest()?.snapshot.plan ?? null })
   return commandHook(
     input.client,
-    p,
+    { service: p.service, notify: p.notify, at: p.at, claim: askTui },
     COMMAND,
     () => guardLine(p.guard),
     () => pluginDoctor(p.doctor, facts()),
@@ -274,22 +283,9 @@ function onEvent(p: Parts, event: { type: string; properties?: Record<string, un
     ctx.apply()
     notify.checkPeak()
     notify.checkQuota()
+    notify.checkAccess()
     notify.checkModel(sessionID, sessions.model(sessionID))
     return service.refreshSoon()
   }
   if (event.type === "session.error") onProviderError(p, props)
-}
-
-/** A provider error carrying a Z.ai code: the plain advice once per reset (or per ten minutes). */
-function onProviderError(p: Parts, props: Record<string, unknown>): void {
-  const advice = adviceFor(JSON.stringify(props.error ?? props), (iso) =>
-    clocksFor(p.settings.peak.timeZone, () => p.at().localTimeZone, p.service.now).twoClocks(iso),
-  )
-  if (advice === null) return
-  const bucket = advice.resetsAt ?? String(Math.floor(p.service.now().getTime() / 600_000))
-  // A model the plan lacks: name the one to pick now, from the provider's list.
-  const pick = advice.code === "1311" ? p.service.current()?.recommendation.model : undefined
-  const message = pick === undefined ? advice.message : `${advice.message.replace(/\.$/, "")}, such as ${pick}.`
-  p.notify.once({ key: `error:${advice.code}:${bucket}`, title: advice.title, message, variant: "error" })
-  if (advice.code === "1308" || advice.code === "1310") p.service.refreshSoon()
 }

@@ -1,8 +1,8 @@
 // What OpenCode sees of the server plugin before the rest of it is loaded (plugin.ts): the command it registers and
 // the events it handles.
 export const COMMAND = "glm-quota"
-export const COMMAND_DESCRIPTION =
-  "GLM Coding Plan quota: 5-hour, weekly and MCP windows, peak hours, the model for your plan (no model call). Args: full | json | doctor"
+// Short enough for the autocomplete's column at 100 columns (it cuts a longer one); the arguments in a few words.
+export const COMMAND_DESCRIPTION = "GLM quota, no model call · full | json | doctor"
 export const COMMAND_TEMPLATE = "Show my GLM Coding Plan quota."
 
 /** The bus events the plugin acts on; every other event leaves the hook at once. */

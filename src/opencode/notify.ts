@@ -14,7 +14,8 @@ import {
 } from "../core/report/warnings.ts"
 import type { QuotaService } from "../quota/service.ts"
 import type { Settings } from "../options/server.ts"
-import { inOpenCode } from "./present.ts"
+import { openCodeAdvice as inOpenCode } from "../core/text/vocabulary.ts"
+import { refusalWarning } from "../quota/refusal.ts"
 
 type Client = PluginInput["client"]
 export type Level = "debug" | "info" | "warn" | "error"
@@ -33,6 +34,8 @@ export class Notifier {
     private readonly settings: Settings,
     private readonly service: QuotaService,
     private readonly clocks: Clocks,
+    /** Whether a TUI half in this process says a refused key itself (quota/claim.ts); default: none does. */
+    private readonly tuiSaysRefusals: () => Promise<boolean> = async () => false,
   ) {}
 
   log(level: Level, message: string): void {
@@ -142,6 +145,18 @@ export class Notifier {
         formatTime: this.clocks.twoClocks,
       }),
     )
+  }
+
+  /** A key the API refused (rejected, or no Coding Plan): one error toast per key, unless a TUI half says it. */
+  checkAccess(): void {
+    const r = this.service.refusal
+    if (r === null) return
+    const w = refusalWarning(r)
+    if (this.service.seen.has(w.key)) return
+    this.service.seen.add(w.key)
+    void this.tuiSaysRefusals()
+      .catch(() => false)
+      .then((tui) => (tui ? undefined : this.toast(w)))
   }
 
   checkModel(sessionID: string, modelID: string | undefined): void {

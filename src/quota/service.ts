@@ -5,8 +5,8 @@
 import type { LocalRecord } from "../core/record/records.ts"
 import { memoPeakState, type PeakState } from "../core/time/peak.ts"
 import { buildReport, type Report } from "../core/report/report.ts"
-import type { Env, QuotaError, QuotaSnapshot, FetchLike } from "../core/types.ts"
-import type { CachedResult } from "../zai/cache.ts"
+import type { Env, FetchLike, QuotaError, QuotaSnapshot } from "../core/types.ts"
+import { cacheId, type CachedResult } from "../zai/cache.ts"
 import { takeCacheNotice } from "../zai/cache-notice.ts"
 import type { Credentials } from "../zai/credentials.ts"
 import type { QuotaSettings } from "../options/shared.ts"
@@ -67,6 +67,11 @@ export class QuotaService {
   private listeners = new Set<Listener>()
   /** Keys of warnings already shown in this process (see core/warnings.ts). */
   readonly seen = new Set<string>()
+  /**
+   * The key's last refusal (rejected, or no Coding Plan) and a tag of that key (a hash, as the cache names its files:
+   * never the key); null once an answer came through.
+   */
+  refusal: { error: QuotaError; keyTag: string } | null = null
   /** The ids the user can pick (their Coding Plan provider's list); null until known: the catalog for the date. */
   models: readonly string[] | null = null
   /** The peak state now, remembered until its next boundary (cheap on the chat path). */
@@ -163,6 +168,10 @@ export class QuotaService {
     const notice = takeCacheNotice()
     if (notice !== null) this.deps.notice?.(notice)
     this.take(res, history)
+    const { credentials: c, origin } = src.value
+    if (!res.ok && (res.error.kind === "auth" || res.error.kind === "no_plan"))
+      this.refusal = { error: res.error, keyTag: cacheId(c.key, c.region, origin) }
+    else if (res.ok && !res.stale) this.refusal = null
     return res
   }
 

@@ -41,3 +41,16 @@ export function sessionPromptRoom(width: number, sidebar: boolean, footerLeft: n
   const session = width - 4 - (sidebar ? SIDEBAR_COLUMNS : 0)
   return Math.max(0, session - 3 - footerLeft - 2)
 }
+
+/** A "large" dialog is 88 columns wide, at most the screen less 2; its text has 2 columns of padding each side. */
+export const DIALOG_COLUMNS = 88
+
+/**
+ * The room for a DialogAlert's message on a `width` x `height` screen: the dialog's columns less its padding; rows
+ * below the dialog's top margin (a quarter of the screen) less the title row, the button row and their padding and gaps
+ * (7), so the "ok" row and the padding under it stay on screen.
+ */
+export function dialogRoom(width: number, height: number): { columns: number; rows: number } {
+  const columns = Math.min(DIALOG_COLUMNS, width - 2) - 4
+  return { columns: Math.max(20, columns), rows: Math.max(4, height - Math.ceil(height / 4) - 7) }
+}

@@ -10,19 +10,15 @@ import { createSignal } from "solid-js"
 import { pickModelList, providerModelLists, providerOf } from "../core/plans/providers.ts"
 import type { Env, FetchLike } from "../core/types.ts"
 import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
-import { noKeyError } from "../zai/errors.ts"
-import { problemDialog, reportDialog, type DialogText } from "./dialog-text.ts"
-import { ownDialog } from "./dialog.ts"
 import { QuotaFeed } from "./feed.ts"
+import { registerCommands } from "./commands.ts"
+import { refusalWarning } from "../quota/refusal.ts"
 import { parseTuiOptions, type TuiSettings } from "../options/tui.ts"
 import { writeModelLists } from "../quota/opencode-models.ts"
 import { registerWidget } from "./slots.ts"
 import { LastTurns } from "./last-turn.ts"
 
-export const COMMAND = "glm-quota"
-export const COMMAND_DESCRIPTION = "The GLM Coding Plan quota in a dialog (no model call)"
-/** The set-up checks' dialog; its code (src/tui/doctor.ts and the doctor itself) is loaded when it is first opened. */
-export const DOCTOR_COMMAND = "glm-quota-doctor"
+export { COMMAND, COMMAND_DESCRIPTION, DOCTOR_COMMAND } from "./commands.ts"
 /** Countdowns move with the clock: the widget is redrawn this often even when the data did not change. */
 const REDRAW_MS = 15_000
 
@@ -100,6 +96,7 @@ function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
     }
   }
   const offFeed = feed.onChange(bump)
+  const offRefusals = feed.onChange(refusalToaster(api, feed))
   const offResize = onResize(api, bump)
   const redraw = setInterval(() => {
     try {
@@ -112,15 +109,17 @@ function start(api: TuiPluginApi, options: unknown, deps: TuiDeps): void {
   const turns = new LastTurns(deps.env, now)
   const ctx: Ctx = { api, settings, feed, now, localTz: localTimeZone(deps.env), version, toast, deps, turns }
   if (settings.widget !== "off") registerWidget(ctx)
-  registerCommand(ctx)
+  const offCommands = registerCommands(ctx)
   feed.start()
   api.lifecycle.onDispose(() => {
     try {
       feed.stop()
       offFeed()
+      offRefusals()
       offResize()
       clearInterval(redraw)
       clearInterval(untilProviders)
+      offCommands()
     } catch {
       // shutting down anyway
     }
@@ -140,6 +139,23 @@ function sharer(env: TuiDeps["env"]): (lists: Record<string, string[]>) => void 
   }
 }
 
+/** A key the API refused (rejected, or no Coding Plan): one error toast per key; the server half then stays quiet. */
+function refusalToaster(api: TuiPluginApi, feed: QuotaFeed): () => void {
+  const said = new Set<string>()
+  return () => {
+    try {
+      const r = feed.quota.refusal
+      if (r === null) return
+      const w = refusalWarning(r)
+      if (said.has(w.key)) return
+      said.add(w.key)
+      api.ui.toast({ title: w.title, message: w.message, variant: "error", duration: 12_000 })
+    } catch {
+      // the toast is a courtesy
+    }
+  }
+}
+
 /** Redraws on a resize of the terminal: how much fits in a line, and whether the sidebar shows, follow its width. */
 function onResize(api: TuiPluginApi, fn: () => void): () => void {
   const r = api.renderer as { on?: (e: string, f: () => void) => unknown; off?: (e: string, f: () => void) => unknown }
@@ -154,98 +170,5 @@ function onResize(api: TuiPluginApi, fn: () => void): () => void {
     } catch {
       // gone with the renderer
     }
-  }
-}
-
-function dialogFor(c: Ctx): DialogText | null {
-  const state = c.feed.rebuild()
-  const d = state.data
-  if (d.kind === "report") {
-    return reportDialog(d.report, {
-      now: c.now(),
-      localTimeZone: c.localTz,
-      peakTimeZone: c.settings.peak.timeZone,
-      planLabel: d.planLabel,
-      staleReason: state.error?.message ?? null,
-    })
-  }
-  if (d.kind === "no_key") return problemDialog(state.error ?? noKeyError())
-  if (d.kind === "failed") return problemDialog(d.error)
-  return null
-}
-
-const READING: DialogText = { title: "GLM Coding Plan quota", message: "Reading the quota…" }
-const UNREAD: DialogText = {
-  title: "GLM Coding Plan quota",
-  message: "The quota could not be read just now: try again in a minute.",
-}
-
-/**
- * The report in a dialog at once: the last reading when there is one (its age on its first line), else a "Reading"
- * line; then, while the dialog is open, every new reading (or failure) of the feed is drawn into it.
- */
-async function openReport(c: Ctx): Promise<void> {
-  let off = () => {}
-  const dialog = ownDialog(c.api, () => off())
-  try {
-    let shown = c.feed.current().data.kind === "report" ? dialogFor(c) : null
-    dialog.show(shown ?? READING)
-    const redraw = () => {
-      if (!dialog.open) return
-      const next = dialogFor(c) ?? UNREAD
-      if (shown !== null && next.title === shown.title && next.message === shown.message) return
-      shown = next
-      dialog.show(next)
-    }
-    off = c.feed.onChange(() => {
-      try {
-        redraw()
-      } catch {
-        // the dialog keeps what it shows
-      }
-    })
-    await c.feed.refresh()
-    redraw()
-  } catch {
-    off()
-    c.toast("glm-quota", "The quota report could not be shown just now: try again in a minute.")
-  }
-}
-
-function registerCommand(c: Ctx): void {
-  try {
-    c.api.command?.register(() => [
-      {
-        title: "GLM quota",
-        value: "glm-quota.report",
-        description: COMMAND_DESCRIPTION,
-        category: "GLM",
-        // The alias repeats the name on purpose: it ranks this entry above the server half's /glm-quota in the
-        // slash autocomplete of 1.18.33 (see docs/tui.md, "/glm-quota in the autocomplete").
-        slash: { name: COMMAND, aliases: [COMMAND] },
-        onSelect: () => {
-          void openReport(c)
-        },
-      },
-      {
-        title: "GLM set-up doctor",
-        value: "glm-quota.doctor",
-        description: "The GLM Coding Plan set-up checks in a dialog (no model call)",
-        category: "GLM",
-        slash: { name: DOCTOR_COMMAND },
-        onSelect: () => {
-          const d = c.deps
-          import("./doctor.ts")
-            .then(({ openDoctor }) =>
-              openDoctor({ api: c.api, env: d.env, fetch: d.fetch, now: c.now, settings: c.settings }),
-            )
-            .catch(() =>
-              c.toast("glm-quota", "The set-up checks could not be loaded: restart OpenCode, then try again."),
-            )
-        },
-      },
-    ])
-  } catch {
-    // without the command the widget still works
   }
 }

@@ -1,4 +1,5 @@
 // `glm-quota doctor` through runCli: the printed lines, --json's shape, exit statuses, and a proxy that refuses.
+// runs: test/hosts/ (the real OpenCode 1.18.33 binary; the test setup installs it)
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
@@ -7,10 +8,7 @@ import { gunzipSync } from "node:zlib"
 import { readFileSync } from "node:fs"
 import { startSimulator, type Simulator } from "../support/simulator.ts"
 import { CANARY_KEY, ROOT, runCliHere, tempHome, type TempHome } from "../helpers.ts"
-import { ensureHosts, hostBin } from "../hosts/hosts.ts"
-
-// The real 1.18.33 for one test: installed by the test setup for a whole run, and here when this file runs alone.
-beforeAll(() => ensureHosts(), 300_000)
+import { hostBin } from "../hosts/hosts.ts"
 
 let sim: Simulator
 let home: TempHome

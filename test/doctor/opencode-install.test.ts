@@ -1,7 +1,8 @@
 // Which OpenCode the doctor holds the checks against: the real 1.18.33 the tests pin (test/hosts) found on
 // PATH through a link (as npm and package managers install it), its version read from its package without starting it;
 // the catalog a version ships; the key check when OpenCode 2's store cannot be read.
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+// runs: test/hosts/ (the real OpenCode 1.18.33 binary; the test setup installs it)
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { findOpenCodeInstalls, installCheck } from "../../src/doctor/opencode-install.ts"
@@ -9,10 +10,7 @@ import { shippedCatalog } from "../../src/doctor/opencode-catalogs.ts"
 import { checkKey } from "../../src/doctor/key.ts"
 import { nodeFs } from "../../src/doctor/file-access.ts"
 import { tempHome, type TempHome } from "../helpers.ts"
-import { ensureHosts, hostBin, hostDir } from "../hosts/hosts.ts"
-
-// The real binary: installed by the test setup for a whole run, and here when this file runs alone.
-beforeAll(() => ensureHosts(), 300_000)
+import { hostBin, hostDir } from "../hosts/hosts.ts"
 
 let home: TempHome
 beforeEach(() => {

@@ -102,12 +102,15 @@ describe.sequential("weekday peak, Pro plan at 85 % of the five-hour window", { 
     // 1.18.33 has no way to end a command without the model but a thrown sentinel: the API answers 500 (FINDINGS.md).
     expect(r.response?.status).toBe(500)
     const text = (await parts(oc, sid)).map((p) => p.text ?? "").join("\n")
+    const flat = text.replace(/\s+/g, " ")
+    // Plain lines: 1.18.33's TUI draws a user message as it is, Markdown markers included.
+    expect(text).not.toMatch(/\*\*|`/)
     expect(text).toContain("GLM Coding Plan · Pro")
-    expect(text).toMatch(/\*\*5-hour\*\* `█+░+` 85 % used/)
-    expect(text).toMatch(/\*\*Weekly\*\* `█+░+` 41 % used/)
-    expect(text).toContain("147 / 1,000 calls, 853 left")
-    expect(text).toMatch(/Peak hours \(quota, throttle\) until 18:00 Beijing time \(10:00 your time\)/)
-    expect(text).toMatch(/\*\*Model:\*\* glm-4\.7/)
+    expect(text).toMatch(/5-hour +█+░+ +85 %/)
+    expect(text).toMatch(/Weekly +█+░+ +41 %/)
+    expect(flat).toContain("147 / 1,000 calls, 853 left")
+    expect(flat).toMatch(/Peak hours \(quota, throttle\) until 18:00 Beijing time \(10:00 your time\)/)
+    expect(flat).toMatch(/Model: glm-4\.7/)
     await new Promise((r) => setTimeout(r, 1000)) // a model call, if one were coming, would have started by now
     expect(mock.calls).toBe(before)
     expect(oc.logs()).not.toContain(CANARY_KEY)

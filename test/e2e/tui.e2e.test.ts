@@ -117,19 +117,23 @@ describe
         expect(times.length).toBeGreaterThanOrEqual(3)
       })
 
-      test("/glm-quota typed in the TUI opens the report in a dialog: no model call, no error", async () => {
+      test("/glm-quota typed in the TUI opens the report in a dialog: one entry, no model call, no error", async () => {
         const calls = mock.calls
         tui.type("/glm-quota")
         const menu = await tui.waitFor(
-          /\/glm-quota\s+The GLM Coding Plan quota in a dialog/,
+          /\/glm-quota\s+GLM quota, no model call/,
           20_000,
-          "the TUI command in the autocomplete",
+          "the command in the autocomplete",
         )
-        const rows = menu.split("\n").filter((l) => l.includes("/glm-quota "))
-        expect(rows[0]).toContain("The GLM Coding Plan quota in a dialog") // the TUI's entry is the first one
-        tui.press("Enter")
+        // One /glm-quota: the server half's (it takes the arguments); the TUI half claims it when it runs.
+        const rows = menu.split("\n").filter((l) => /\/glm-quota\s/.test(l))
+        expect(rows, menu).toHaveLength(1)
+        expect(rows[0]).toContain("GLM quota, no model call · full | json | doctor") // not cut at 160 columns
+        tui.press("Enter") // accepts the autocomplete
+        await tui.waitFor((s) => !/\/glm-quota\s+GLM quota/.test(s), 20_000, "the autocomplete closed")
+        tui.press("Enter") // sends it: the server half asks, the TUI half takes it
         const dialog = await tui.waitFor(/MCP tools \(month\)/, 30_000, "the report dialog")
-        expect(dialog).toContain("GLM Coding Plan · Pro")
+        expect(dialog).toContain("GLM Coding Plan · Pro · Z.ai · updated")
         expect(dialog).toMatch(/5-hour\s+█+░+\s+88 %/)
         expect(dialog).toMatch(/Weekly\s+█+░+\s+41 %/)
         expect(dialog).toContain("147 / 1,000 calls, 853 left")
@@ -156,16 +160,27 @@ describe
         let first: string
         try {
           sim.set({ fiveHourPercent: 93 })
-          tui.type("/glm-quota")
-          await tui.waitFor(/\/glm-quota\s+The GLM Coding Plan quota in a dialog/, 20_000, "the autocomplete")
+          // The reading on disk goes due: the next request (the widget's, which the dialog's joins) hangs.
+          await new Promise((r) => setTimeout(r, INTERVAL_MS + 1000))
+          // Typed with its argument-less Enter: the prompt sends it to the server half, which the TUI half claims.
+          tui.type("/glm-quota ")
           tui.press("Enter")
+          const opened = Date.now()
           first = await tui.waitFor(dialogLine(88), 10_000, "the last reading in the dialog, with no answer yet")
+          // Within about 2 s of no answer, the reading shown says it is stale and why ("has not answered yet"; or the
+          // timeout's sentence when a request that was already hanging gave up first).
+          const stale = await tui.waitFor(/! Stale: showing the last good reading/, 6_000, "the reading marked stale")
+          expect(Date.now() - opened).toBeLessThan(4_500)
+          expect(stale).toMatch(/has not answered|did not answer/)
+          expect(stale).toMatch(dialogLine(88))
+          tui.save("dialog-stale")
         } finally {
           release()
         }
         expect(first).toContain("MCP tools (month)")
         const fresh = await tui.waitFor(dialogLine(93), 20_000, "the fresh reading drawn into the open dialog")
         expect(fresh).toContain("MCP tools (month)")
+        expect(fresh).not.toMatch(/Stale|has not answered/)
         expect(fresh).not.toMatch(ERRORS)
         tui.save("dialog-fresh")
         tui.press("Enter")
@@ -316,5 +331,12 @@ describe
       const toast = await tui.waitFor(/invalid options/, 30_000, "the options toast")
       expect(toast).toMatch(/refreshInterval/)
       tui.save("no-key")
+    })
+
+    test("without the server half, /glm-quota in the autocomplete is the TUI's own entry, once", async () => {
+      tui.type("/glm-quota")
+      const menu = await tui.waitFor(/\/glm-quota\s+The GLM Coding Plan quota in a dialog/, 30_000, "the TUI's entry")
+      expect(menu.split("\n").filter((l) => /\/glm-quota\s/.test(l))).toHaveLength(1)
+      tui.press("Escape")
     })
   })

@@ -478,8 +478,9 @@ describe.concurrent("fault injection", () => {
           expect(texts.filter((t) => t !== WAITING_TEXT)).toHaveLength(1)
           if (texts.length === 2) expect(texts[0]).toBe(WAITING_TEXT)
           const text = texts.at(-1)!
-          expect(text.startsWith("**glm-quota:** ")).toBe(true)
-          expect(text.slice("**glm-quota:** ".length)).toMatch(sentence)
+          // Posted as a user message (plain: 1.18.33's TUI draws its text as it is); the tool answers in Markdown.
+          expect(text.startsWith("glm-quota: ")).toBe(true)
+          expect(text.slice("glm-quota: ".length)).toMatch(sentence)
           expect(toolText(all).slice("**glm-quota:** ".length)).toMatch(sentence)
           expect(one).toMatch(/^\*\*glm-quota:\*\* /)
           expect(model).toMatch(/^glm-4\.7 — the quota could not be read \(.+\); GLM-4\.7 is on every plan\.$/)
@@ -492,7 +493,7 @@ describe.concurrent("fault injection", () => {
               await hooks.event!(ev("session.idle", { sessionID: "ses_f" }))
             }
             await new Promise((r) => setTimeout(r, 100))
-            expect(fake.prompts.at(-1)!.body.parts[0]!.text.slice("**glm-quota:** ".length)).toMatch(c.sentence)
+            expect(fake.prompts.at(-1)!.body.parts[0]!.text.slice("glm-quota: ".length)).toMatch(c.sentence)
             expect(sim.count(PATHS.quota)).toBe(c.requests)
           }
         },
@@ -509,11 +510,11 @@ describe.concurrent("fault injection", () => {
         expectSentinel(await command(hooks))
         const md = fake.prompts[0]!.body.parts[0]!.text
         expect(md).toContain("GLM Coding Plan · Pro")
-        if (c.note !== null) expect(md).toMatch(new RegExp(`  - note: .*${c.note.source}`))
+        if (c.note !== null) expect(md.replace(/\s+/g, " ")).toMatch(new RegExp(`note: .*${c.note.source}`))
         else expect(md).not.toContain("note:")
         expect(md).not.toMatch(/NaN|Infinity|undefined/)
         expectSentinel(await command(hooks, "json"))
-        const json = JSON.parse(fake.prompts[1]!.body.parts[0]!.text.replace(/^```json\n/, "").replace(/```$/, "")) as {
+        const json = JSON.parse(fake.prompts[1]!.body.parts[0]!.text) as {
           windows: Record<string, unknown>[]
         }
         const w = json.windows.find((x) => x.kind === c.kind)!
@@ -553,11 +554,11 @@ describe.concurrent("fault injection", () => {
       {
         const later = await load(sim, { home: first.home, now: () => new Date(NOW_MS + 120_000) })
         expectSentinel(await command(later.hooks))
-        const md = later.fake.prompts[0]!.body.parts[0]!.text
-        expect(md).toMatch(
-          /> ⚠ Stale: showing the last good reading \(2m ago\)\. The quota API answered with an HTML error page/,
+        const text = later.fake.prompts[0]!.body.parts[0]!.text
+        expect(text.replace(/\s+/g, " ")).toMatch(
+          /! Stale: showing the last good reading \(2m ago\)\. The quota API answered with an HTML error page/,
         )
-        expect(md).toMatch(/\*\*5-hour\*\* `█+░+` 37 % used/)
+        expect(text).toMatch(/5-hour +█+░+ +37 %/)
         expect(await later.hooks.tool!.glm_model!.execute({}, ctx)).toMatch(/stale data\)$/)
       }
     })

@@ -1,12 +1,13 @@
 // Hostile inputs below the CLI (issue 19): option values and names, the lease with a dead owner or a directory that
 // cannot hold one (no spinning: the waits are counted), and the HTTP policy under Bun — the opencode binary's own Bun
 // (BUN_BE_BUN=1) running the client with its global fetch, as the plugin halves do inside OpenCode.
-import { ensureHosts, hostBin } from "../hosts/hosts.ts"
+// runs: test/hosts/ (the real OpenCode 1.18.33 binary; the test setup installs it)
+import { hostBin } from "../hosts/hosts.ts"
 import { spawn, spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { parseOptions } from "../../src/options/server.ts"
 import { parseTuiOptions } from "../../src/options/tui.ts"
 import { acquire, leaseFile, withLease } from "../../src/zai/lock.ts"
@@ -124,10 +125,8 @@ describe("the lease never spins and never outlives its owner", () => {
   })
 })
 
-// The Bun inside the pinned 1.18.33 binary (test/hosts): installed by the test setup for a whole run, and here when this
-// file runs alone.
+// The Bun inside the pinned 1.18.33 binary (test/hosts), installed by the test setup (the marker at the top).
 const OPENCODE = hostBin(1)
-beforeAll(() => ensureHosts(), 300_000)
 
 /** The fixture under the binary's Bun, asynchronously (the servers answer from this process). */
 function underBun(

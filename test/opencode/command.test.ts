@@ -58,13 +58,15 @@ async function load(state: Partial<SimState> = {}, holdFirst = false): Promise<L
 const run = (hooks: Hooks, args = "") =>
   hooks["command.execute.before"]!({ command: COMMAND, sessionID: "s", arguments: args }, { parts: [] })
 const textOf = (p: Prompt | undefined) => p?.body.parts[0]?.text ?? ""
+/** The words of a wrapped text, each run of spaces and line breaks as one space. */
+const flat = (t: string) => t.replace(/\s+/g, " ")
 
 describe("/glm-quota advice inside OpenCode", () => {
   it("a rejected key: the posted sentence names the plugin option and the provider id, not the CLI flag", async () => {
     const { hooks, prompts } = await load({ keys: ["another"] })
     await expect(run(hooks)).rejects.toThrow(SENTINEL)
     const text = textOf(prompts[0])
-    expect(text).toMatch(/^\*\*glm-quota:\*\* The quota API rejected your key/)
+    expect(text).toMatch(/^glm-quota: The quota API rejected your key/) // plain: a user message is drawn as it is
     expect(text).toContain('`"region": "china"` in the glm-quota plugin options of opencode.json')
     expect(text).toContain("zhipuai-coding-plan")
     expect(text).not.toContain("--region")
@@ -80,9 +82,9 @@ describe("/glm-quota advice inside OpenCode", () => {
 
 describe("the TUI's dialog", () => {
   it("gives the same advice in OpenCode's terms, for either region", () => {
-    const toChina = problemDialog(keyRejectedError("international")).message
+    const toChina = flat(problemDialog(keyRejectedError("international")).message)
     expect(toChina).toContain('`"region": "china"` in the glm-quota plugin options of opencode.json')
-    const toIntl = problemDialog(emptyBodyError("china")).message
+    const toIntl = flat(problemDialog(emptyBodyError("china")).message)
     expect(toIntl).toContain('`"region": "international"` in the glm-quota plugin options')
     expect(toIntl).toContain("provider in OpenCode is zai-coding-plan")
     expect(toIntl).toContain("GLM_QUOTA_BASE_URL")
@@ -109,7 +111,7 @@ describe("/glm-quota while the quota API hangs", () => {
     const fresh = prompts[1]!
     expect(fresh.body.noReply).toBe(true)
     expect(fresh.body.parts[0]!.ignored).toBe(true)
-    expect(textOf(fresh)).toMatch(/\*\*5-hour\*\* `█+░+` 37 % used/)
+    expect(textOf(fresh)).toMatch(/5-hour +█+░+ +37 %/)
     expect(textOf(fresh)).not.toMatch(/Stale/)
     expect(sim.count()).toBeGreaterThan(0)
   })
@@ -128,11 +130,11 @@ describe("/glm-quota while the quota API hangs", () => {
     expect(prompts).toHaveLength(1)
     const stale = textOf(prompts[0])
     expect(stale).toMatch(/Stale: showing the last good reading/)
-    expect(stale).toContain("the fresh report follows")
-    expect(stale).toMatch(/\*\*5-hour\*\* `█+░+` 20 % used/)
+    expect(flat(stale)).toContain("the fresh report follows")
+    expect(stale).toMatch(/5-hour +█+░+ +20 %/)
     release()
     await until(() => prompts.length === 2)
-    expect(textOf(prompts[1])).toMatch(/\*\*5-hour\*\* `█+░+` 55 % used/)
+    expect(textOf(prompts[1])).toMatch(/5-hour +█+░+ +55 %/)
     expect(textOf(prompts[1])).not.toMatch(/Stale/)
   })
 
@@ -162,16 +164,18 @@ describe("/glm-quota doctor", () => {
     expect(prompts).toHaveLength(1)
     expect(prompts[0]!.body.noReply).toBe(true)
     const text = textOf(prompts[0])
-    expect(text).toMatch(/^\*\*glm-quota doctor\*\*/)
+    // Plain lines: 1.18.33's TUI draws a user message's text as it is, Markdown markers included.
+    expect(text).toMatch(/^glm-quota doctor\n/)
+    expect(text).not.toMatch(/\*\*|^- /m)
     // The set-up doctor's checks come first: where the key was found (never the key), the region, the plan.
     expect(text, text).toMatch(/ZAI_API_KEY/)
     expect(text).not.toContain(CANARY_KEY)
     expect(text).not.toContain("--region")
-    expect(text).toMatch(
-      /✓ request guard active: 2 request\(s\) in flight per model, 1 at the throttling peak, 4 retries/,
+    expect(flat(text)).toMatch(
+      /✓ request guard active( on the Pro plan)?: 2 request\(s\) in flight per model, 1 at the throttling peak, 4 retries/,
     )
-    expect(text).toContain("✓ zai-coding-plan: model requests go through the request guard")
-    expect(text).toMatch(/⚠ relay: model requests do not go through the request guard\n {2}→ restart OpenCode/)
+    expect(flat(text)).toContain("✓ zai-coding-plan: model requests go through the request guard")
+    expect(text).toMatch(/⚠ {2}relay: model requests do not go through the request guard\n {3}→ restart OpenCode/)
   })
 
   it("a guard switched off, and no coding-plan provider declared: both said, with what to do", async () => {
@@ -186,10 +190,10 @@ describe("/glm-quota doctor", () => {
     instances.push(off)
     await off.config!({} as never)
     await run(off, "doctor").catch(() => undefined)
-    expect(textOf(prompts[0])).toMatch(/⚠ the request guard is off.*1302.*\n {2}→ remove `"guard": "off"`/)
+    expect(flat(textOf(prompts[0]))).toMatch(/⚠ the request guard is off.*1302.* → remove `"guard": "off"`/)
     const on = await load()
     await on.hooks.config!({} as never)
     await run(on.hooks, "doctor").catch(() => undefined)
-    expect(textOf(on.prompts[0])).toMatch(/⚠ no coding-plan provider is declared in opencode\.json/)
+    expect(flat(textOf(on.prompts[0]))).toMatch(/⚠ no coding-plan provider is declared in opencode\.json/)
   })
 })

@@ -165,7 +165,7 @@ describe("/glm-quota", () => {
     expect((cfg.command as Record<string, { description: string }>)[COMMAND]!.description).toMatch(/no model call/)
   })
 
-  it("posts the Markdown report as an ignored no-reply message, then stops the model call", async () => {
+  it("posts the report as plain lines in an ignored no-reply message, then stops the model call", async () => {
     sim.set({ fiveHourPercent: 37, weeklyPercent: 41 })
     const { hooks, fake } = await load()
     await expect(
@@ -178,13 +178,17 @@ describe("/glm-quota", () => {
     expect(p.body.parts[0]!.ignored).toBe(true)
     const text = p.body.parts[0]!.text
     expect(text).toContain("GLM Coding Plan · Pro")
-    expect(text).toMatch(/\*\*5-hour\*\* `█+░+` 37 % used/)
-    expect(text).toMatch(/\*\*Weekly\*\* `█+░+` 41 % used/)
-    expect(text).toMatch(/\*\*MCP tools \(month\)\*\*.*147 \/ 1,000 calls/)
-    expect(text).toContain("search-prime 84")
-    expect(text).toMatch(/Peak hours \(quota, throttle\) until 18:00 Beijing time/)
-    expect(text).toMatch(
-      /\*\*Model:\*\* glm-4\.7 — peak hours until 18:00 Beijing time: GLM-5-class models cost 3× quota \(1× off-peak\)/,
+    // A user message is drawn as it is in 1.18.33's TUI: no Markdown marker, lines of at most 72 columns.
+    expect(text).not.toMatch(/\*\*|`|^- /m)
+    for (const line of text.split("\n")) expect(line.length, line).toBeLessThanOrEqual(72)
+    const flat = text.replace(/\s+/g, " ")
+    expect(text).toMatch(/5-hour +█+░+ +37 %/)
+    expect(text).toMatch(/Weekly +█+░+ +41 %/)
+    expect(flat).toMatch(/MCP tools \(month\) .*147 \/ 1,000 calls/)
+    expect(flat).toContain("search-prime 84")
+    expect(flat).toMatch(/Peak hours \(quota, throttle\) until 18:00 Beijing time/)
+    expect(flat).toMatch(
+      /Model: glm-4\.7 — peak hours until 18:00 Beijing time: GLM-5-class models cost 3× quota \(1× off-peak\)/,
     )
     expect(text).not.toContain(CANARY_KEY)
   })
@@ -201,7 +205,8 @@ describe("/glm-quota", () => {
     ).catch(() => undefined)
     expect(fake.prompts[0]!.body.parts[0]!.text).toMatch(/Last 24 h: [\d,]+ model calls/)
     const json = fake.prompts[1]!.body.parts[0]!.text
-    const body = JSON.parse(json.replace(/^```json\n/, "").replace(/```$/, ""))
+    const body = JSON.parse(json) // plain JSON: a user message, drawn as it is
+    expect(json).not.toContain("```")
     expect(body.schema).toBe(1)
     expect(body.plan).toBe("pro")
   })
@@ -212,7 +217,7 @@ describe("/glm-quota", () => {
     await hooks["command.execute.before"]!({ command: COMMAND, sessionID: "s", arguments: "" }, { parts: [] }).catch(
       () => undefined,
     )
-    expect(fake.prompts[0]!.body.parts[0]!.text).toMatch(/^\*\*glm-quota:\*\* The quota API rejected your key .*\.$/)
+    expect(fake.prompts[0]!.body.parts[0]!.text).toMatch(/^glm-quota: The quota API rejected your key .*\.$/)
   })
 
   it("other commands pass untouched", async () => {
@@ -250,7 +255,7 @@ describe("request guard", () => {
     await hooks["command.execute.before"]!({ command: COMMAND, sessionID: "g", arguments: "" }, { parts: [] }).catch(
       () => undefined,
     )
-    expect(fake.prompts[0]!.body.parts[0]!.text).toMatch(
+    expect(fake.prompts[0]!.body.parts[0]!.text.replace(/\s+/g, " ")).toMatch(
       /Request guard \(this OpenCode process\): \d+ in flight, \d+ queued, \d+ retried after 1302\/1305/,
     )
   })

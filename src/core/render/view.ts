@@ -75,6 +75,15 @@ function resetCardLine(report: Report, ctx: ViewContext): string | null {
 }
 
 /** "18:00 Beijing time (11:00 your time)"; the local part is left out when the zones agree. */
+/** Both clocks of a moment, for toasts: the peak schedule's zone and the user's (asked when needed), at `now()`. */
+export function clocksFor(
+  peakTimeZone: string,
+  localTimeZone: () => string,
+  now: () => Date,
+): { twoClocks: (iso: string) => string } {
+  return { twoClocks: (iso) => twoClocks(iso, peakTimeZone, localTimeZone(), now()) }
+}
+
 export function twoClocks(iso: string, peakTz: string, localTz: string, now: Date): string {
   const there = `${clockIn(iso, peakTz, now)} ${zoneLabel(peakTz)}`
   if (peakTz === localTz) return there

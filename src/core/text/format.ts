@@ -1,4 +1,5 @@
 // Small text helpers shared by the renderers. Pure: instants, zones and "now" are arguments.
+import { differenceInHours, differenceInMinutes } from "date-fns"
 import { wallOf } from "../zone.ts"
 import type { QuotaWindow } from "../types.ts"
 import { windowName } from "./vocabulary.ts"
@@ -17,14 +18,16 @@ export function bar(percent: number | null, width = 20): string {
 export function countdown(ms: number): string {
   if (!Number.isFinite(ms) || ms <= 0) return "now"
   if (ms < 60_000) return "under a minute"
-  const minutes = Math.round(ms / 60_000)
+  const from = new Date(0)
+  const to = new Date(ms)
+  const minutes = differenceInMinutes(to, from, { roundingMethod: "round" })
   if (minutes < 1440) {
     const hours = Math.floor(minutes / 60)
     const mins = minutes % 60
     if (hours > 0) return mins > 0 ? `${hours}h ${mins}m` : `${hours}h`
     return `${mins}m`
   }
-  const totalHours = Math.round(ms / 3_600_000)
+  const totalHours = differenceInHours(to, from, { roundingMethod: "round" })
   const days = Math.floor(totalHours / 24)
   const hours = totalHours % 24
   return hours > 0 ? `${days}d ${hours}h` : `${days}d`
@@ -66,16 +69,16 @@ export const monthDayHm = (w: Wall) => `${MONTHS[w.month]} ${w.day} ${hm(w)}`
 
 /**
  * A clock time in `timeZone`: "18:12" when on the same day as `now` there, "Sat 00:48" within a week, "Dec 16 10:00"
- * beyond, "Dec 16 2027 10:00" in another year; "?" for no instant at all.
+ * beyond, "Jan 4 2027 10:00" in another year; "an unknown time" for an instant that is none (never "NaN").
  */
 export function clockIn(iso: string, timeZone: string, now: Date): string {
   const ms = Date.parse(iso)
-  if (!Number.isFinite(ms)) return "?"
+  if (!Number.isFinite(ms) || !Number.isFinite(now.getTime())) return "an unknown time"
   const t = wallClock(ms, timeZone)
   const today = wallClock(now.getTime(), timeZone)
   if (ymd(t) === ymd(today)) return hm(t)
-  const days = (ms - now.getTime()) / 86_400_000
-  if (days > -6 && days < 6) return dayHm(t)
+  const hours = differenceInHours(new Date(ms), now)
+  if (hours > -144 && hours < 144) return dayHm(t)
   return t.year === today.year ? monthDayHm(t) : `${MONTHS[t.month]} ${t.day} ${t.year} ${hm(t)}`
 }
 
