@@ -1,14 +1,11 @@
 // The OpenCode 2 start-up row of the bench: how long `opencode serve` (2.2.5) takes from spawn until a plugin is
 // active in /api/plugin, with this package's directory in `plugins` against an empty plugin — interleaved starts in
-// isolated HOMEs, medians compared. What a 2.x user waits for is that span.
+// isolated trees made as the end-to-end tests make them (test/e2e/opencode2.ts), medians compared. What a 2.x user
+// waits for is that span.
 import { spawn } from "node:child_process"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { rmSync } from "node:fs"
 import { createServer } from "node:net"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { hostBin } from "../test/hosts/hosts.ts"
-
-const PASSWORD = "bench"
+import { isolate2, OPENCODE2_BIN, PASSWORD } from "../test/e2e/opencode2.ts"
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -20,32 +17,17 @@ async function freePort(): Promise<number> {
   })
 }
 
-/** Milliseconds from spawn until plugin `id` is active (`package` its directory), in a fresh isolated tree. */
+/** Milliseconds from spawn until plugin `id` is active (`dir` its directory), in a fresh isolated tree. */
 export async function timeToActive(dir: string, id: string, env: Record<string, string>): Promise<number> {
-  const home = mkdtempSync(join(tmpdir(), "glmq-bench-oc2-"))
-  const project = join(home, "project")
-  for (const d of [project, join(home, "run"), join(home, "tmp")]) mkdirSync(d, { recursive: true })
-  writeFileSync(join(project, "opencode.json"), JSON.stringify({ plugins: [dir] }))
+  // No model is asked: the provider's URL is never called.
+  const { home, dir: project, env: isolated } = await isolate2({ plugin: dir, modelUrl: "http://127.0.0.1:9/v1", env })
   const port = await freePort()
   const t0 = performance.now()
-  const child = spawn(hostBin(2), ["serve", "--port", String(port), "--hostname", "127.0.0.1"], {
+  const child = spawn(OPENCODE2_BIN, ["serve", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: project,
     detached: true,
     stdio: "ignore",
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, ".config"),
-      XDG_DATA_HOME: join(home, ".local", "share"),
-      XDG_CACHE_HOME: join(home, ".cache"),
-      XDG_STATE_HOME: join(home, ".local", "state"),
-      XDG_RUNTIME_DIR: join(home, "run"),
-      TMPDIR: join(home, "tmp"),
-      OPENCODE_DISABLE_AUTOUPDATE: "1",
-      OPENCODE_DISABLE_MODELS_FETCH: "1",
-      OPENCODE_SERVER_PASSWORD: PASSWORD,
-      ...env,
-    },
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...isolated },
   })
   const auth = `Basic ${Buffer.from(`opencode:${PASSWORD}`).toString("base64")}`
   const url = `http://127.0.0.1:${port}/api/plugin?directory=${encodeURIComponent(project)}`

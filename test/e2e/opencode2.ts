@@ -13,7 +13,7 @@ import { killTree, trackGroup } from "./isolation.ts"
 import { REPO_ROOT, sleep, type Obj } from "./util.ts"
 
 export const OPENCODE2_BIN = hostBin(2)
-const PASSWORD = "glm-quota-e2e"
+export const PASSWORD = "glm-quota-e2e"
 const PASS_THROUGH = ["PATH", "LANG", "LC_ALL", "TERM", "TZ"]
 
 export interface Opencode2Options {
@@ -60,14 +60,14 @@ async function freePort(): Promise<number> {
   })
 }
 
-interface Isolated2 {
+export interface Isolated2 {
   home: string
   dir: string
   env: Record<string, string>
 }
 
 /** A HOME / XDG / TMPDIR tree and a project whose opencode.json names the plugin the way 2.x users do. */
-async function isolate2(opts: Opencode2Options): Promise<Isolated2> {
+export async function isolate2(opts: Opencode2Options): Promise<Isolated2> {
   const home = await mkdtemp(join(tmpdir(), "glmq-oc2-"))
   const dir = join(home, "project")
   await mkdir(dir, { recursive: true })
