@@ -13,13 +13,15 @@
 // Size: raw lines for 30 days at Max-plan pace would be ~100 MB (a busy day is ~43,000 lines of ~85 bytes). So
 // `compact` rolls records older than six hours (`rawMs`), in closed segments, into hourly aggregates per session and
 // model (src/local/rollup.ts) and drops everything older than 35 days: 30 such days take ~4 MB (bench/local.ts).
-// Between two compactions the last day stays raw. `compact` remembers what it saw of each closed segment, so running
+// Today's segment (and yesterday's in the grace hour) is not rewritten but rolled up beside it, into a checkpoint the
+// readers use (src/local/checkpoint.ts); it is removed once the segment itself is compacted. `compact` remembers what it saw of each closed segment, so running
 // it hourly reads a segment again only when something in it has come due.
 import { randomBytes } from "node:crypto"
 import { closeSync, fstatSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs"
 import type { Stats } from "node:fs"
 import { join } from "node:path"
 import { DAY_MS, HOUR_MS, type LocalRecord } from "../core/record/records.ts"
+import { CHECKPOINT, writeCheckpoint } from "./checkpoint.ts"
 import { rollUp } from "./rollup.ts"
 import { chunks, ensureDir, segmentDay, type SegmentSource } from "./segment.ts"
 
@@ -29,7 +31,7 @@ export const RAW_MS = 6 * HOUR_MS
 export const CLOSE_GRACE_MS = HOUR_MS
 
 const CORRUPT = /^events-\d{4}-\d{2}-\d{2}\.jsonl\.corrupt-(\d+)(?:-[0-9a-f]+)?$/
-const TEMP = /^\.events-\d{4}-\d{2}-\d{2}\.jsonl\.\d+\.(\d+)\.[0-9a-f]+\.tmp$/
+const TEMP = /^\.events-\d{4}-\d{2}-\d{2}\.jsonl(?:\.rollup)?\.\d+\.(\d+)\.[0-9a-f]+\.tmp$/
 
 export interface CompactOptions {
   /** Records older than this are dropped by `compact` (default 35 days). */
@@ -47,6 +49,8 @@ export interface CompactResult {
   removed: string[]
   /** Segments left for the next run because they changed while being compacted. */
   busy: string[]
+  /** Segments still being appended to whose roll-up beside them was written (src/local/checkpoint.ts). */
+  checkpointed: string[]
   warnings: string[]
 }
 
@@ -105,7 +109,7 @@ export class Compactor {
    * corrupt segments aside, and deletes old corrupt and stale temp files. Never throws.
    */
   run(): CompactResult {
-    const result: CompactResult = { rewritten: [], removed: [], busy: [], warnings: [] }
+    const result: CompactResult = { rewritten: [], removed: [], busy: [], checkpointed: [], warnings: [] }
     let nowMs: number
     try {
       nowMs = this.now().getTime()
@@ -131,8 +135,22 @@ export class Compactor {
             result.removed.push(name)
             continue
           }
-          if (end + this.closeGraceMs > nowMs) continue
+          if (end + this.closeGraceMs > nowMs) {
+            if (writeCheckpoint(this.store.dir, name, { rollBefore, dropBefore }, nowMs)) result.checkpointed.push(name)
+            continue
+          }
           this.segment(name, { rollBefore, dropBefore }, nowMs, result)
+          continue
+        }
+        // A checkpoint outlives its use once its segment is closed (compacted) or gone.
+        const checkpoint = CHECKPOINT.exec(name)
+        if (checkpoint) {
+          const segDay = segmentDay(checkpoint[1]!)
+          const open = segDay !== null && (segDay + 1) * DAY_MS + this.closeGraceMs > nowMs
+          if (!open || !names.includes(checkpoint[1]!)) {
+            unlinkSync(join(this.store.dir, name))
+            result.removed.push(name)
+          }
           continue
         }
         const corrupt = CORRUPT.exec(name)
@@ -180,7 +198,8 @@ export class Compactor {
       const st = statSync(path, { throwIfNoEntry: false })
       return st !== undefined && st.ino === l.ino && st.dev === l.dev && st.size === l.size
     }
-    if (!rolled.changed && l.bad === 0 && l.tail === 0) {
+    // Read through its checkpoint, the file itself is still raw: it is rewritten even when the roll-up adds nothing.
+    if (!rolled.changed && l.checkpoint !== true && l.bad === 0 && l.tail === 0) {
       const st = statSync(path, { throwIfNoEntry: false })
       if (st !== undefined && unchanged()) this.compacted.set(name, memoOf(st, l.records, opts.rollBefore, dayEnd))
       return

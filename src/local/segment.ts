@@ -42,6 +42,8 @@ export interface Loaded {
   size: number
   /** Offset just after the last newline. */
   consumed: number
+  /** Read through the segment's checkpoint (src/local/checkpoint.ts): its first bytes come rolled up. */
+  checkpoint?: boolean
 }
 
 /** What the live view and compaction need of a store: its segments, and whole reads that set damage aside. */

@@ -24,13 +24,16 @@
 // (Two processes setting the same file aside at once check its inode first; only one of them moves it.)
 //
 // Size: `compact` rolls records older than six hours into hourly aggregates and drops those past 35 days, so 30 days
-// at Max-plan pace take ~4 MB (src/local/compact.ts, bench/local.ts).
+// at Max-plan pace take ~4 MB (src/local/compact.ts, bench/local.ts). The segment still being appended to is rolled up
+// beside it instead (`events-YYYY-MM-DD.jsonl.rollup`, src/local/checkpoint.ts), which readers take in place of its
+// first bytes: a report reads a few hundred records for today, not ~43,000.
 import { randomBytes } from "node:crypto"
 import { closeSync, fchmodSync, fstatSync, openSync, readdirSync, renameSync, statSync, writeSync } from "node:fs"
 import { homedir } from "node:os"
 import { join } from "node:path"
 import { DAY_MS, type LocalEvent, type LocalRecord } from "../core/record/records.ts"
 import type { Env } from "../core/types.ts"
+import { loadThroughCheckpoint } from "./checkpoint.ts"
 import { encodeEvent } from "./codec.ts"
 import { Compactor, type CompactOptions, type CompactResult } from "./compact.ts"
 import { LiveView } from "./live.ts"
@@ -167,10 +170,12 @@ export class LocalStore {
   }
 
   /**
-   * Reads a whole segment; a corrupt one is set aside (renamed), its whole records moved to a fresh segment, and a
+   * Reads a whole segment — through its checkpoint when it has a valid one (src/local/checkpoint.ts); a corrupt one is set aside (renamed), its whole records moved to a fresh segment, and a
    * warning added. Null when the segment is gone. @internal
    */
   loadSegment(name: string, warnings: string[]): Loaded | null {
+    const rolled = loadThroughCheckpoint(this.dir, name)
+    if (rolled !== null) return rolled
     const path = join(this.dir, name)
     const first = loadFile(path)
     if (first === null) return null

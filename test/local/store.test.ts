@@ -132,7 +132,7 @@ describe("append and read", () => {
     const bad = new LocalStore({ dir: join(blocked, "glm-quota"), now: () => new Date(now) })
     expect(bad.append(prompt(T0))).toBe(false)
     expect(bad.read(0)).toEqual({ records: [], warnings: [], skippedLines: 0 })
-    expect(bad.compact()).toEqual({ rewritten: [], removed: [], busy: [], warnings: [] })
+    expect(bad.compact()).toEqual({ rewritten: [], removed: [], busy: [], checkpointed: [], warnings: [] })
   })
 
   it("caps long ids so a line stays far under 4 KiB", () => {
@@ -385,7 +385,7 @@ describe("compaction", () => {
     expect(totals(after)).toEqual(totals(before))
 
     // a second run finds nothing to do
-    expect(store.compact()).toEqual({ rewritten: [], removed: [], busy: [], warnings: [] })
+    expect(store.compact()).toEqual({ rewritten: [], removed: [], busy: [], checkpointed: [], warnings: [] })
     expect(store.read(0).records.sort(byT)).toEqual(after.sort(byT))
 
     // an hour later the next hour of yesterday is due (this process remembers what it saw, and must not skip it)
