@@ -1,7 +1,8 @@
 // The OpenCode 2 server half: `setup(ctx)` over the same quota layer as the 1.x half — /glm-quota (and `full`,
 // `json`, `doctor`) answered with a synthetic message and no model call, the agent tools, this machine's record from
-// the session events, apply mode through `session.switchModel`, and the request guard in front of the Coding Plan
-// providers' fetch. 2.x gives a server plugin no toasts: warnings are the TUI half's (src/opencode2/tui.ts).
+// the session events, apply mode through `session.switchModel`, and the request guard in the host's http.request /
+// http.response session hooks (guard.ts). 2.x gives a server plugin no toasts: warnings are the TUI half's
+// (src/opencode2/tui.ts).
 // Every host call is guarded: a missing domain leaves its feature off, never the plugin; nothing here awaits the
 // network on a hook's path, and nothing is written to the console.
 import { clockFromEnv, localTimeZone } from "../quota/clock.ts"
