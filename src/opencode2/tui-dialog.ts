@@ -3,7 +3,7 @@
 // first use) and shows them the same way. The dialog is 2.x's alert: each new text replaces the one shown.
 import type { Env, FetchLike } from "../core/types.ts"
 import type { TuiSettings } from "../options/tui.ts"
-import { problemDialog, reportDialog, type DialogText } from "../tui/dialog-text.ts"
+import { problemDialog, reportDialog, type DialogBox, type DialogText } from "../tui/dialog-text.ts"
 import type { QuotaFeed } from "../tui/feed.ts"
 import { noKeyError } from "../zai/errors.ts"
 import type { TuiApi2 } from "./tui-api.ts"
@@ -20,19 +20,30 @@ export interface DialogCtx {
 const TITLE = "GLM Coding Plan quota"
 const READING: DialogText = { title: TITLE, message: "Reading the quota…" }
 
+/**
+ * 2.2.5's alert dialog: a message area about 54 columns wide whatever the screen (read under tmux at 100x30 and
+ * 120x40), and the screen's height less its frame, title and button.
+ */
+function boxOf(c: DialogCtx): DialogBox {
+  const h = (c.api.renderer as { height?: unknown } | undefined)?.height
+  return { columns: 54, rows: Math.max(8, (typeof h === "number" && h > 0 ? h : 30) - 14) }
+}
+
 function dialogFor(c: DialogCtx): DialogText | null {
   const state = c.feed.rebuild()
   const d = state.data
+  const box = boxOf(c)
   if (d.kind === "report")
     return reportDialog(d.report, {
+      box,
       now: c.now(),
       localTimeZone: c.localTz,
       peakTimeZone: c.settings.peak.timeZone,
       planLabel: d.planLabel,
       staleReason: state.error?.message ?? null,
     })
-  if (d.kind === "no_key") return problemDialog(state.error ?? noKeyError())
-  if (d.kind === "failed") return problemDialog(d.error)
+  if (d.kind === "no_key") return problemDialog(state.error ?? noKeyError(), box)
+  if (d.kind === "failed") return problemDialog(d.error, box)
   return null
 }
 

@@ -65,8 +65,15 @@ describe.sequential("OpenCode 2.2.5 TUI", () => {
     await tui.waitFor((s) => /GLM Pro 5h/.test(footerRow(s)), 60_000)
     tui.type("/glm-quota ")
     tui.press("Enter")
-    const dialog = await tui.waitFor(/GLM Coding Plan · Pro[\s\S]*5-hour[\s\S]*Weekly/, 20_000)
+    const dialog = await tui.waitFor(/GLM Coding Plan · Pro[\s\S]*5-hour[\s\S]*Weekly[\s\S]*Model: glm-/, 20_000)
     expect(dialog).not.toContain(CANARY_KEY)
+    // Laid out for 2.x's dialog: its button on screen, and no reset line fallen out of its column.
+    expect(dialog).toMatch(/^\s+ok\s*$/m)
+    const left = dialog
+      .split("\n")
+      .find((l) => /5-hour/.test(l))!
+      .indexOf("5-hour")
+    expect(dialog.split("\n").filter((l) => l.indexOf("resets ") === left)).toEqual([])
     tui.press("Escape")
     await tui.waitFor((s) => !/5-hour .*█/.test(s.split("\n").slice(0, -2).join("\n")), 10_000)
     tui.type("/glm-quota doctor")
