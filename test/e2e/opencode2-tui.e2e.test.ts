@@ -65,7 +65,10 @@ describe.sequential("OpenCode 2.2.5 TUI", () => {
     await tui.waitFor((s) => /GLM Pro 5h/.test(footerRow(s)), 60_000)
     tui.type("/glm-quota ")
     tui.press("Enter")
-    const dialog = await tui.waitFor(/GLM Coding Plan · Pro[\s\S]*5-hour[\s\S]*Weekly[\s\S]*Model: glm-/, 20_000)
+    const dialog = await tui.waitFor(
+      /GLM Coding Plan · Pro[\s\S]*5-hour[\s\S]*Weekly[\s\S]*Model: glm-[\s\S]*^\s+ok\s*$/m,
+      20_000,
+    )
     expect(dialog).not.toContain(CANARY_KEY)
     // Laid out for 2.x's dialog: its button on screen, and no reset line fallen out of its column.
     expect(dialog).toMatch(/^\s+ok\s*$/m)

@@ -35,8 +35,10 @@ describe.skipIf(!HAS_TMUX).sequential("TUI: /glm-quota from the server plugin", 
     await tui.waitFor((s) => !/\/glm-quota\s+GLM quota, no model/.test(s), 20_000, "the autocomplete closed")
     tui.press("Enter") // runs it
     // No TUI half to claim it: posted as plain lines, which the TUI draws as they are (no Markdown markers on screen).
-    const screen = await tui.waitFor(/5-hour +█+░+ +58 %/, 30_000)
-    expect(screen).toMatch(/Weekly +█+░+ +33 %/)
+    // The whole report drawn (the TUI draws a long message over a few frames): then read it.
+    const drawn = (s: string) =>
+      /5-hour +█+░+ +58 %/.test(s) && /Weekly +█+░+ +33 %/.test(s) && /Model:.*GLM-5/s.test(s)
+    const screen = await tui.waitFor(drawn, 30_000, "the whole report")
     expect(screen).not.toMatch(/\*\*|`/)
     expect(screen).toMatch(/Model:.*GLM-5/s)
     await new Promise((r) => setTimeout(r, 2000))
